@@ -1,0 +1,237 @@
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_BEHAVIOUR,
+  DockBehaviour,
+  ExitHomingTrigger,
+  ReplyOverride,
+} from '../domain/behaviour';
+import { FleetOptions } from '../fleet/fleet';
+
+/** The command line, as node's util.parseArgs reads it (no dependency). */
+
+export interface CliSettings {
+  readonly fleet: FleetOptions;
+  readonly durationS: number | null;
+  readonly untilIdle: boolean;
+  readonly reportJson: string | null;
+  /** Exit 1 when replies went missing (for CI). */
+  readonly strict: boolean;
+  readonly logLevel: string;
+}
+
+export type CliParse =
+  | { readonly kind: 'run'; readonly settings: CliSettings }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'error'; readonly message: string };
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  docks: { type: 'string', short: 'n' },
+  'sn-prefix': { type: 'string' },
+  'mqtt-url': { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'mqtt-version': { type: 'string' },
+  'connect-concurrency': { type: 'string' },
+  'osd-interval-ms': { type: 'string' },
+  'progress-interval-ms': { type: 'string' },
+  speed: { type: 'string' },
+  waypoints: { type: 'string' },
+  battery: { type: 'string' },
+  'reply-code': { type: 'string', multiple: true },
+  'reply-latency': { type: 'string', multiple: true },
+  'never-reply': { type: 'string', multiple: true },
+  'reply-timeout-ms': { type: 'string' },
+  quirks: { type: 'boolean' },
+  'exit-homing-trigger': { type: 'string', multiple: true },
+  'offline-after-ms': { type: 'string' },
+  'reconnect-after-ms': { type: 'string' },
+  'duration-s': { type: 'string' },
+  'until-idle': { type: 'boolean' },
+  'report-json': { type: 'string' },
+  strict: { type: 'boolean' },
+  'log-level': { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliParse {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
+    if (values.help) return { kind: 'help' };
+
+    const offlineAfter = optionalInt(values['offline-after-ms'], '--offline-after-ms', 0);
+    const behaviour: Partial<DockBehaviour> = {
+      osdIntervalMs: int(
+        values['osd-interval-ms'],
+        '--osd-interval-ms',
+        DEFAULT_BEHAVIOUR.osdIntervalMs,
+        10,
+      ),
+      progressIntervalMs: int(
+        values['progress-interval-ms'],
+        '--progress-interval-ms',
+        DEFAULT_BEHAVIOUR.progressIntervalMs,
+        10,
+      ),
+      speed: number(values.speed, '--speed', DEFAULT_BEHAVIOUR.speed),
+      waypoints: int(values.waypoints, '--waypoints', DEFAULT_BEHAVIOUR.waypoints, 1),
+      battery: int(values.battery, '--battery', DEFAULT_BEHAVIOUR.battery, 0, 100),
+      replyCodes: replyCodes(values['reply-code'] ?? []),
+      replyLatencyMs: replyLatencies(values['reply-latency'] ?? []),
+      neverReply: (values['never-reply'] ?? []).map((method) =>
+        serviceMethod(method, '--never-reply'),
+      ),
+      replyTimeoutMs: int(
+        values['reply-timeout-ms'],
+        '--reply-timeout-ms',
+        DEFAULT_BEHAVIOUR.replyTimeoutMs,
+        1,
+      ),
+      quirks: values.quirks === true,
+      exitHomingTriggers: (values['exit-homing-trigger'] ?? []).map(exitHomingTrigger),
+      ...(offlineAfter === null
+        ? {}
+        : {
+            offline: {
+              afterMs: offlineAfter,
+              reconnectAfterMs: int(
+                values['reconnect-after-ms'],
+                '--reconnect-after-ms',
+                10_000,
+                0,
+              ),
+            },
+          }),
+    };
+    const version = values['mqtt-version'] ?? '5';
+    if (version !== '5' && version !== '3.1.1') {
+      throw new UsageError('--mqtt-version must be 5 or 3.1.1');
+    }
+    const username = values.username ?? env.MQTT_USERNAME;
+    const password = values.password ?? env.MQTT_PASSWORD;
+    const durationS = optionalNumber(values['duration-s'], '--duration-s');
+    return {
+      kind: 'run',
+      settings: {
+        fleet: {
+          docks: int(values.docks, '--docks', 1, 1, 100_000),
+          snPrefix: snPrefix(values['sn-prefix'] ?? 'SIMDOCK'),
+          mqtt: {
+            url: values['mqtt-url'] ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+            protocolVersion: version === '5' ? 5 : 4,
+            ...(username === undefined ? {} : { username }),
+            ...(password === undefined ? {} : { password }),
+          },
+          behaviour,
+          connectConcurrency: int(values['connect-concurrency'], '--connect-concurrency', 50, 1),
+        },
+        durationS,
+        untilIdle: values['until-idle'] === true,
+        reportJson: values['report-json'] ?? null,
+        strict: values.strict === true,
+        logLevel: values['log-level'] ?? 'warn',
+      },
+    };
+  } catch (error) {
+    if (error instanceof UsageError) return { kind: 'error', message: error.message };
+    // parseArgs' own errors (unknown option, missing value) are written for users already.
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function int(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function optionalInt(raw: string | undefined, name: string, min: number): number | null {
+  return raw === undefined ? null : int(raw, name, 0, min);
+}
+
+function number(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function optionalNumber(raw: string | undefined, name: string): number | null {
+  return raw === undefined ? null : number(raw, name, 0);
+}
+
+function serviceMethod(method: string, option: string): string {
+  // Any method may be configured, camera commands too: only the shape of the name is checked.
+  if (!/^[a-z_]+$/.test(method))
+    throw new UsageError(`${option}: "${method}" is not a method name`);
+  return method;
+}
+
+/** `method=code` or `method=codexN` (refuse the first N calls only). */
+function replyCodes(specs: readonly string[]): Record<string, ReplyOverride> {
+  const codes: Record<string, ReplyOverride> = {};
+  for (const spec of specs) {
+    const match = /^([a-z_]+)=(\d+)(?:x(\d+))?$/.exec(spec);
+    if (!match)
+      throw new UsageError(`--reply-code expects method=code or method=codexN, got "${spec}"`);
+    const [, method, code, times] = match as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+    ];
+    codes[serviceMethod(method, '--reply-code')] = {
+      code: Number(code),
+      ...(times === undefined ? {} : { times: Number(times) }),
+    };
+  }
+  return codes;
+}
+
+function replyLatencies(specs: readonly string[]): Record<string, number> {
+  const latencies: Record<string, number> = {};
+  for (const spec of specs) {
+    const match = /^([a-z_]+)=(\d+)$/.exec(spec);
+    if (!match) throw new UsageError(`--reply-latency expects method=ms, got "${spec}"`);
+    latencies[serviceMethod(match[1] as string, '--reply-latency')] = Number(match[2]);
+  }
+  return latencies;
+}
+
+/** `after-ms=5000,reason=0,hold-ms=3000` (reason and hold-ms optional). */
+function exitHomingTrigger(spec: string): ExitHomingTrigger {
+  const fields = new Map<string, number>();
+  for (const part of spec.split(',')) {
+    const match = /^(after-ms|reason|hold-ms)=(\d+)$/.exec(part.trim());
+    if (!match) {
+      throw new UsageError(
+        `--exit-homing-trigger expects after-ms=N[,reason=N][,hold-ms=N], got "${spec}"`,
+      );
+    }
+    fields.set(match[1] as string, Number(match[2]));
+  }
+  const afterMs = fields.get('after-ms');
+  if (afterMs === undefined)
+    throw new UsageError(`--exit-homing-trigger needs after-ms, got "${spec}"`);
+  return { afterMs, reason: fields.get('reason') ?? 0, holdMs: fields.get('hold-ms') ?? 3_000 };
+}
+
+function snPrefix(prefix: string): string {
+  if (!/^[A-Za-z0-9_.:-]{1,50}$/.test(prefix)) {
+    throw new UsageError(
+      `--sn-prefix must be 1..50 characters of [A-Za-z0-9_.:-], got "${prefix}"`,
+    );
+  }
+  return prefix;
+}

@@ -1,0 +1,41 @@
+/** `--help`. Kept beside parse-args.ts; the README has the long form. */
+export const USAGE = `dock-simulator: DJI docks over MQTT, for trying a cloud without a dock.
+
+usage: node dist/apps/dock-simulator/main.js [options]
+       npm run simulate -- [options]
+       npm run simulate -- sample-kmz FILE [WAYPOINTS]   write a valid wayline KMZ to upload
+
+fleet and broker
+  -n, --docks N                 docks to simulate (1)
+      --sn-prefix P             dock SN = P + zero-padded index (SIMDOCK -> SIMDOCK0001)
+      --mqtt-url URL            broker the cloud's gateway uses (env MQTT_URL, mqtt://127.0.0.1:1883)
+      --username U / --password P  broker credentials (env MQTT_USERNAME / MQTT_PASSWORD)
+      --mqtt-version 5|3.1.1    protocol version (5)
+      --connect-concurrency N   connections opened at once (50)
+
+timing
+      --osd-interval-ms MS      osd push period per dock (2000)
+      --progress-interval-ms MS flighttask_progress period while a task runs (1000)
+      --speed X                 flight time compression: 10 flies the script 10x faster (1)
+      --waypoints N             waypoints per wayline; ~20 s of flight each (8)
+      --battery PCT             aircraft battery at start (100); charges in the dock, drains in flight
+
+acting out the cloud's edge cases
+      --reply-code M=CODE[xN]   answer service M with CODE (only the first N times with xN); repeatable
+      --reply-latency M=MS      wait MS before handling service M; repeatable
+      --never-reply M           lose service M: no reply, no action (timeout tests); repeatable
+      --reply-timeout-ms MS     how long an events_reply / status_reply / requests_reply may take (15000)
+      --quirks                  send the traps of the spec README (timestamp: key, enum strings, ...)
+      --exit-homing-trigger after-ms=N[,reason=R][,hold-ms=H]
+                                N ms of return flight in, leave RTH for H ms (device_exit_homing_notify)
+      --offline-after-ms MS     drop off the network MS after each execute...
+      --reconnect-after-ms MS   ...and come back MS later (10000)
+
+run and report
+      --duration-s S            stop after S seconds (otherwise: Ctrl-C)
+      --until-idle              stop once tasks have ended and no dock waits for anything
+      --report-json FILE        also write the report as JSON
+      --strict                  exit 1 when replies went missing or docks never connected
+      --log-level L             pino level for problems, on stderr (warn)
+  -h, --help
+`;

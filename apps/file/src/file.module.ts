@@ -1,0 +1,182 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import {
+  apiAuthProviders,
+  createPostgresDataSource,
+  DependencyCheck,
+  Logger,
+  METRICS_REGISTRY,
+  PlatformModule,
+} from '@dock/platform';
+import { BusProducer, KafkaBus, MessageBus } from '@dock/kafka';
+import { FileKafkaBridge } from './adapters/kafka/file-kafka-bridge';
+import { FILE_TOPICS, FileTopics } from './adapters/kafka/file-topics';
+import { FILE_ENTITIES, FILE_MIGRATIONS } from './adapters/postgres/file-schema';
+import { TypeOrmFlightBindingRepository } from './adapters/postgres/typeorm-flight-binding-repository';
+import { TypeOrmWaylineRepository } from './adapters/postgres/typeorm-wayline-repository';
+import { createBlobStorage } from './adapters/storage/create-blob-storage';
+import { openZipFile } from './adapters/zip/yauzl-archive';
+import { DownloadLinks } from './domain/downloads/download-links';
+import { DownloadSignature } from './domain/downloads/download-signature';
+import { FlightResources } from './domain/flights/flight-resources';
+import type { BlobStorage } from './domain/waylines/blob-storage';
+import { WaylineLibrary } from './domain/waylines/wayline-library';
+import type { WaylineRepository } from './domain/waylines/wayline-repository';
+import { DEV_URL_SIGNING_KEY, FileConfig } from './file.config';
+import { createFileMetrics } from './file-metrics';
+import { FileRuntime, REPLY_PRODUCER } from './file-runtime';
+import {
+  BLOB_STORAGE,
+  DATA_SOURCE,
+  DOWNLOAD_LINKS,
+  DOWNLOAD_SIGNATURE,
+  FILE_CONFIG,
+  FILE_KAFKA_BRIDGE,
+  FILE_METRICS,
+  FLIGHT_RESOURCES,
+  WAYLINE_LIBRARY,
+  WAYLINE_REPOSITORY,
+} from './file.tokens';
+import { DownloadsController } from './http/downloads.controller';
+import { FileErrorsFilter } from './http/file-errors.filter';
+import { FlightsController } from './http/flights.controller';
+import { WaylinesController } from './http/waylines.controller';
+
+/** What tests change without going through the environment. */
+export interface FileModuleOptions {
+  /** Topics of the test's own, so runs never see each other's records. */
+  topics?: FileTopics;
+  /** The message bus (the embedded mode's in-process bus); default: Kafka at KAFKA_BROKERS. */
+  bus?: MessageBus;
+  /** false: the host app provides PlatformModule for several services (embedded mode). */
+  platform?: boolean;
+  /** The database URL's pool size (the embedded PostgreSQL wants few connections). */
+  databasePoolSize?: number;
+}
+
+const BUS = Symbol('BUS');
+
+/**
+ * The file service: the KMZ library, signed downloads, and the answers to the docks'
+ * flighttask_resource_get. A thin shell: the rules live in ./domain, the I/O in ./adapters.
+ */
+@Module({})
+export class FileModule {
+  static register(
+    config: FileConfig,
+    logger: Logger,
+    checks: DependencyCheck[],
+    options: FileModuleOptions = {},
+  ): DynamicModule {
+    if (config.FILE_URL_SIGNING_KEY === DEV_URL_SIGNING_KEY) {
+      logger.warn(
+        'FILE_URL_SIGNING_KEY is not set: download URLs are signed with a development key',
+      );
+    }
+    const topics = options.topics ?? FILE_TOPICS;
+    return {
+      module: FileModule,
+      imports:
+        options.platform === false
+          ? []
+          : [PlatformModule.forRoot({ service: 'file', logger, checks })],
+      controllers: [WaylinesController, FlightsController, DownloadsController],
+      providers: [
+        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        { provide: APP_FILTER, useClass: FileErrorsFilter },
+        { provide: FILE_CONFIG, useValue: config },
+        {
+          provide: FILE_METRICS,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => createFileMetrics(registry),
+        },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () =>
+            createPostgresDataSource({
+              url: config.DATABASE_URL,
+              schema: config.DATABASE_SCHEMA,
+              entities: FILE_ENTITIES,
+              migrations: FILE_MIGRATIONS,
+              logger,
+              poolSize: options.databasePoolSize,
+              applicationName: config.SERVICE_NAME ?? 'file',
+            }),
+        },
+        { provide: BLOB_STORAGE, useFactory: () => createBlobStorage(config) },
+        {
+          provide: WAYLINE_REPOSITORY,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new TypeOrmWaylineRepository(dataSource),
+        },
+        {
+          provide: DOWNLOAD_SIGNATURE,
+          useFactory: () => new DownloadSignature(config.FILE_URL_SIGNING_KEY),
+        },
+        {
+          provide: DOWNLOAD_LINKS,
+          inject: [DOWNLOAD_SIGNATURE, BLOB_STORAGE],
+          useFactory: (signature: DownloadSignature, storage: BlobStorage) =>
+            new DownloadLinks(signature, storage, {
+              publicBaseUrl: config.FILE_PUBLIC_BASE_URL,
+              ttlSeconds: config.FILE_URL_TTL_SECONDS,
+              preferStorageUrls: config.FILE_S3_DIRECT_DOWNLOADS,
+            }),
+        },
+        {
+          provide: WAYLINE_LIBRARY,
+          inject: [WAYLINE_REPOSITORY, BLOB_STORAGE],
+          useFactory: (repository: WaylineRepository, storage: BlobStorage) =>
+            new WaylineLibrary(repository, storage, openZipFile, {
+              limits: {
+                maxEntries: config.FILE_KMZ_MAX_ENTRIES,
+                maxUncompressedBytes: config.FILE_KMZ_MAX_UNCOMPRESSED_BYTES,
+                maxCompressionRatio: config.FILE_KMZ_MAX_COMPRESSION_RATIO,
+                ratioCheckMinBytes: 1024 * 1024,
+              },
+              unconfirmedBindingHoldMs: config.FILE_UNCONFIRMED_BINDING_HOLD_SECONDS * 1000,
+            }),
+        },
+        {
+          provide: FLIGHT_RESOURCES,
+          inject: [DATA_SOURCE, WAYLINE_REPOSITORY, DOWNLOAD_LINKS],
+          useFactory: (dataSource: DataSource, waylines: WaylineRepository, links: DownloadLinks) =>
+            new FlightResources(new TypeOrmFlightBindingRepository(dataSource), waylines, links),
+        },
+        {
+          provide: BUS,
+          useFactory: () =>
+            options.bus ??
+            KafkaBus.fromSettings({
+              brokers: config.KAFKA_BROKERS,
+              clientId: config.KAFKA_CLIENT_ID ?? 'file',
+              logger,
+            }),
+        },
+        {
+          provide: REPLY_PRODUCER,
+          inject: [BUS],
+          useFactory: (bus: MessageBus) => bus.createProducer(),
+        },
+        {
+          provide: FILE_KAFKA_BRIDGE,
+          inject: [BUS, REPLY_PRODUCER],
+          useFactory: (bus: MessageBus, producer: BusProducer) =>
+            new FileKafkaBridge(
+              bus,
+              producer,
+              {
+                topics,
+                groupPrefix: config.FILE_KAFKA_GROUP_PREFIX,
+                ownsBus: options.bus === undefined,
+              },
+              logger,
+            ),
+        },
+        FileRuntime,
+      ],
+    };
+  }
+}

@@ -1,0 +1,177 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { rm } from 'node:fs/promises';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ErrorDto, LOGGER, SERVICE_LIFECYCLE, ServiceLifecycle } from '@dock/platform';
+import { receiveUpload, ReceivedUpload, UploadError } from '../adapters/http/multipart-upload';
+import type { DownloadLinks } from '../domain/downloads/download-links';
+import { KmzRejectedError } from '../domain/kmz/kmz-rejection';
+import type { WaylineLibrary } from '../domain/waylines/wayline-library';
+import type { FileConfig } from '../file.config';
+import type { FileMetrics } from '../file-metrics';
+import { DOWNLOAD_LINKS, FILE_CONFIG, FILE_METRICS, WAYLINE_LIBRARY } from '../file.tokens';
+import { badRequest } from './file-errors.filter';
+import { DownloadUrlDto, UploadWaylineDto, WaylineDto, WaylinePageDto } from './wayline.dto';
+
+const pageSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** The KMZ library: upload, list, read, delete, and download URLs. */
+@ApiTags('waylines')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
+@Controller('waylines')
+export class WaylinesController {
+  constructor(
+    @Inject(WAYLINE_LIBRARY) private readonly library: WaylineLibrary,
+    @Inject(DOWNLOAD_LINKS) private readonly links: DownloadLinks,
+    @Inject(FILE_CONFIG) private readonly config: FileConfig,
+    @Inject(FILE_METRICS) private readonly metrics: FileMetrics,
+    @Inject(SERVICE_LIFECYCLE) private readonly lifecycle: ServiceLifecycle,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Upload a wayline KMZ',
+    description:
+      'Multipart upload, streamed to disk. The KMZ must be a zip holding wpmz/template.kml ' +
+      'and/or wpmz/waylines.wpml as well-formed XML; zip bombs, unsafe entry names and ' +
+      'non-zip data are refused with 422 and nothing is stored. Identical bytes share one blob.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadWaylineDto })
+  @ApiCreatedResponse({ type: WaylineDto })
+  @ApiResponse({ status: 400, description: 'Malformed form, or no file', type: ErrorDto })
+  @ApiResponse({ status: 413, description: 'File over FILE_MAX_UPLOAD_BYTES', type: ErrorDto })
+  @ApiResponse({ status: 415, description: 'Not multipart/form-data', type: ErrorDto })
+  @ApiResponse({ status: 422, description: 'Not an acceptable KMZ (see code)', type: ErrorDto })
+  upload(@Req() request: Request): Promise<WaylineDto> {
+    return this.lifecycle.work.track(async () => {
+      let received: ReceivedUpload | undefined;
+      try {
+        received = await receiveUpload(request, {
+          maxBytes: this.config.FILE_MAX_UPLOAD_BYTES,
+          tempDir: this.config.FILE_UPLOAD_TMP_DIR,
+          fileField: 'file',
+        });
+        const wayline = await this.library.add({
+          path: received.path,
+          sizeBytes: received.sizeBytes,
+          md5Hex: received.md5Hex,
+          name: displayName(received),
+        });
+        this.metrics.uploads.inc({ outcome: 'accepted' });
+        this.logger.info(
+          { waylineId: wayline.id, fingerprint: wayline.fingerprint, sizeBytes: wayline.sizeBytes },
+          'wayline uploaded',
+        );
+        return WaylineDto.of(wayline);
+      } catch (error) {
+        if (error instanceof KmzRejectedError || error instanceof UploadError) {
+          this.metrics.uploads.inc({ outcome: error.code });
+          this.logger.info({ code: error.code, reason: error.message }, 'upload refused');
+        }
+        throw error;
+      } finally {
+        if (received) await rm(received.path, { force: true });
+      }
+    });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List waylines, newest first' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  })
+  @ApiQuery({
+    name: 'offset',
+    required: false,
+    schema: { type: 'integer', minimum: 0, default: 0 },
+  })
+  @ApiOkResponse({ type: WaylinePageDto })
+  async list(@Query() query: Record<string, string>): Promise<WaylinePageDto> {
+    const parsed = pageSchema.safeParse(query);
+    if (!parsed.success) throw badRequest('limit must be 1..200 and offset 0 or more');
+    const page = await this.library.list(parsed.data);
+    return { items: page.items.map(WaylineDto.of), total: page.total, ...parsed.data };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One wayline with its metadata and fingerprint' })
+  @ApiOkResponse({ type: WaylineDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  async get(@Param('id') id: string): Promise<WaylineDto> {
+    return WaylineDto.of(await this.library.get(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a wayline',
+    description: 'Refused with 409 while a task that is not final uses it.',
+  })
+  @ApiNoContentResponse()
+  @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiResponse({ status: 409, description: 'Used by a task that is not final', type: ErrorDto })
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.library.remove(id);
+    this.logger.info({ waylineId: id }, 'wayline deleted');
+  }
+
+  @Get(':id/download-url')
+  @ApiOperation({
+    summary: 'A fresh expiring download URL and the fingerprint',
+    description: 'Each call signs a new URL valid for FILE_URL_TTL_SECONDS.',
+  })
+  @ApiOkResponse({ type: DownloadUrlDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  async downloadUrl(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DownloadUrlDto> {
+    const link = await this.links.issue(await this.library.get(id));
+    response.setHeader('Cache-Control', 'no-store');
+    return {
+      url: link.url,
+      fingerprint: link.fingerprint,
+      expiresAt: link.expiresAt.toISOString(),
+    };
+  }
+}
+
+function displayName(upload: ReceivedUpload): string {
+  const given = upload.fields.name?.trim();
+  if (given) return given.slice(0, 200);
+  const fromFile = upload.fileName?.replace(/\.kmz$/i, '').trim();
+  return fromFile ? fromFile.slice(0, 200) : 'wayline';
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@dock/platform';
+import { fileService } from './file.service-definition';
+
+void runService(fileService);

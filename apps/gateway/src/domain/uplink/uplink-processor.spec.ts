@@ -1,0 +1,159 @@
+import { PendingCommand, PendingRequest } from '../pending/pending-entries';
+import { MemoryPendingStore } from '../pending/memory-pending-store';
+import { StoppingError } from '../shared/retry';
+import {
+  countingMetrics,
+  ManualClock,
+  RecordingPublisher,
+  RecordingWriter,
+  silentLog,
+  TOPICS,
+} from '../shared/test-doubles';
+import { UplinkProcessor } from './uplink-processor';
+
+function setup() {
+  const writer = new RecordingWriter();
+  const publisher = new RecordingPublisher();
+  const commands = new MemoryPendingStore<PendingCommand>();
+  const requests = new MemoryPendingStore<PendingRequest>();
+  const clock = new ManualClock();
+  const metrics = countingMetrics();
+  let stopping = false;
+  const processor = new UplinkProcessor({
+    writer,
+    publisher,
+    commands,
+    requests,
+    clock,
+    metrics,
+    log: silentLog,
+    topics: TOPICS,
+    limits: { maxPayloadBytes: 4096, maxDeadLetterRawBytes: 4096 },
+    requestTimeoutMs: 5_000,
+    instanceId: 'gw-1',
+    stopping: () => stopping,
+  });
+  const handle = (topic: string, payload: object | string) =>
+    processor.handle({
+      topic,
+      payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+      receivedAt: clock.now(),
+    });
+  return {
+    writer,
+    publisher,
+    commands,
+    requests,
+    clock,
+    metrics,
+    handle,
+    stop: () => (stopping = true),
+  };
+}
+
+const pending = (clock: ManualClock): PendingCommand => ({
+  correlationId: 'c1',
+  gatewaySn: 'SN1',
+  method: 'return_home',
+  tid: 'tid-1',
+  bid: 'b1',
+  topic: 'thing/product/SN1/services',
+  payload: '{}',
+  sentAt: clock.now() - 250,
+  deadline: clock.now() + 10_000,
+  sentBy: 'gw-0',
+});
+
+describe('UplinkProcessor', () => {
+  it('publishes the events_reply only after the Kafka write', async () => {
+    const { writer, publisher, handle } = setup();
+    writer.failuresLeft = 1; // the first write fails and is retried
+    await handle('thing/product/SN1/events', {
+      tid: 't',
+      bid: 'b',
+      timestamp: 1,
+      method: 'hms',
+      need_reply: 1,
+      data: {},
+    });
+    expect(writer.on('dock.uplink.events')).toHaveLength(1);
+    expect(publisher.published.map((p) => p.topic)).toEqual(['thing/product/SN1/events_reply']);
+  });
+
+  it('matches a services_reply to its pending command: one reply record, entry gone', async () => {
+    const { writer, commands, clock, metrics, handle } = setup();
+    await commands.add('SN1/tid-1', pending(clock), clock.now() + 10_000, 'c1');
+    const reply = {
+      tid: 'tid-1',
+      bid: 'b1',
+      timestamp: 1,
+      method: 'return_home',
+      data: { result: 0, output: { status: 'ok' } },
+    };
+    await handle('thing/product/SN1/services_reply', reply);
+    await handle('thing/product/SN1/services_reply', reply); // duplicate
+
+    expect(writer.on('dock.uplink.services-reply')).toHaveLength(2);
+    const [record] = writer.on('dock.command-replies');
+    expect(writer.on('dock.command-replies')).toHaveLength(1);
+    expect(record.value).toMatchObject({
+      correlationId: 'c1',
+      outcome: 'replied',
+      result: 0,
+      output: { status: 'ok' },
+      roundTripMs: 250,
+      sentBy: 'gw-0',
+      completedBy: 'gw-1',
+    });
+    expect(commands.size).toBe(0);
+    expect(metrics.counts.get('orphan:command:unknown')).toBe(1);
+  });
+
+  it('does not match a reply from another dock with the same tid (forged)', async () => {
+    const { writer, commands, clock, handle } = setup();
+    await commands.add('SN1/tid-1', pending(clock), clock.now() + 10_000);
+    await handle('thing/product/SN2/services_reply', {
+      tid: 'tid-1',
+      bid: 'b1',
+      timestamp: 1,
+      method: 'return_home',
+      data: { result: 0 },
+    });
+    expect(writer.on('dock.command-replies')).toEqual([]);
+    expect(commands.size).toBe(1);
+  });
+
+  it('records a request as pending before forwarding it', async () => {
+    const { writer, requests, clock, handle } = setup();
+    await handle('thing/product/SN1/requests', {
+      tid: 'r1',
+      bid: 'f',
+      timestamp: 1,
+      method: 'flighttask_resource_get',
+      data: { flight_id: 'f' },
+    });
+    expect(writer.on('dock.uplink.requests')).toHaveLength(1);
+    const expired = await requests.claimExpired(clock.now() + 5_000, 10);
+    expect(expired).toEqual([
+      {
+        id: 'SN1/r1',
+        entry: expect.objectContaining({ method: 'flighttask_resource_get', bid: 'f' }),
+      },
+    ]);
+  });
+
+  it('dead-letters garbage and counts it', async () => {
+    const { writer, metrics, handle } = setup();
+    await handle('thing/product/SN1/events', '{oops');
+    expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
+    expect(metrics.counts.get('dead:not_json')).toBe(1);
+  });
+
+  it('gives up with StoppingError (message stays unacknowledged) when stopping mid-retry', async () => {
+    const { writer, handle, stop } = setup();
+    writer.failuresLeft = 1_000;
+    const handled = handle('thing/product/SN1/osd', { data: {} });
+    stop();
+    await expect(handled).rejects.toBeInstanceOf(StoppingError);
+  });
+});

@@ -1,0 +1,359 @@
+import type { Logger } from 'pino';
+import { CommandReplyRecord } from '@dock/contracts';
+import { describeResultCode } from '@dock/protocol';
+import type { Clock } from '../domain/clock';
+import { checkTiming, newTask } from '../domain/new-task';
+import { validateSpec } from '../domain/prepare-data';
+import { isFinalState, Task, TaskSpec, TASK_TYPE_IMMEDIATE } from '../domain/task';
+import {
+  CommandAnswer,
+  onProgress,
+  onReady,
+  onStepAnswer,
+  onTaskCommandAnswer,
+  ProgressReport,
+  requestCancel,
+  requestPauseOrResume,
+} from '../domain/task-lifecycle';
+import { CommandDraft, isRefusal, TaskMutation } from '../domain/task-mutation';
+import type { TimingSettings } from '../domain/task-timing';
+import { withConflictRetry } from './conflict-retry';
+import { ConflictError, DependencyError, InvalidInputError, NotFoundError } from './errors';
+import {
+  CommandCompletion,
+  MissionStore,
+  StoredCommand,
+  WaylineUnavailableError,
+  WaylineUrlProvider,
+} from './ports';
+import { specFieldName } from './spec-fields';
+
+export interface CreateTaskInput {
+  name: string;
+  creator: string;
+  gatewaySn: string;
+  waylineId: string;
+  spec: TaskSpec;
+}
+
+export interface CancelOutcome {
+  /** Canceled at once: the dock had never been sent them. */
+  canceled: string[];
+  /** Canceled when the dock accepts the undo command. */
+  pending: string[];
+  command: StoredCommand | null;
+}
+
+/** What the service tells its loops: there is work for the scheduler, or records to send. */
+export interface Wakeups {
+  schedule(): void;
+  relay(): void;
+}
+
+/**
+ * The use cases of the mission service: operators' requests and the dock's answers. Every
+ * change is read-decide-write with optimistic concurrency; nothing waits for a dock.
+ */
+export class MissionService {
+  constructor(
+    private readonly store: MissionStore,
+    private readonly clock: Clock,
+    private readonly waylines: WaylineUrlProvider,
+    private readonly timing: TimingSettings,
+    private readonly newId: () => string,
+    private readonly wakeups: Wakeups,
+    private readonly logger: Logger,
+  ) {}
+
+  async createTask(input: CreateTaskInput, resumedFrom: string | null = null): Promise<Task> {
+    const now = this.clock.now();
+    const problem = checkTiming(input.spec, now, this.timing);
+    if (problem) throw new InvalidInputError(problem.field, problem.message);
+    const flightId = this.newId();
+    const checked = validateSpec({ flightId, spec: input.spec });
+    if (!checked.ok) {
+      throw new InvalidInputError(specFieldName(checked.error.path), checked.error.rule);
+    }
+    const file = await this.bindWayline(flightId, input.waylineId, input.gatewaySn);
+    const mutation = newTask({ ...input, flightId, resumedFrom }, now, this.timing);
+    mutation.task.file = file;
+    await this.store.transaction((tx) => tx.insertTask(mutation));
+    this.logger.info(
+      { flightId, dockSn: input.gatewaySn, taskType: input.spec.taskType },
+      'task created',
+    );
+    this.wakeups.schedule();
+    this.wakeups.relay();
+    return mutation.task;
+  }
+
+  /** A new immediate task that starts where an interrupted one stopped. */
+  async resumeFromBreakpoint(flightId: string, creator: string): Promise<Task> {
+    const original = await this.store.findTask(flightId);
+    if (!original) throw new NotFoundError(`no task ${flightId}`);
+    if (!isFinalState(original.state) || original.state === 'ok') {
+      throw new ConflictError(
+        `only an interrupted task can be resumed; task ${flightId} is ${original.state}`,
+      );
+    }
+    const point = original.progress?.breakPoint;
+    if (
+      !point ||
+      point.index === undefined ||
+      point.state === undefined ||
+      point.progress === undefined ||
+      point.wayline_id === undefined
+    ) {
+      throw new ConflictError(`task ${flightId} reported no break point to resume from`);
+    }
+    return this.createTask(
+      {
+        name: `${original.name} (resumed)`,
+        creator,
+        gatewaySn: original.gatewaySn,
+        waylineId: original.waylineId,
+        spec: {
+          ...original.spec,
+          taskType: TASK_TYPE_IMMEDIATE,
+          executeTime: null,
+          readyConditions: null,
+          breakPoint: {
+            index: point.index,
+            state: point.state,
+            progress: point.progress,
+            wayline_id: point.wayline_id,
+          },
+        },
+      },
+      original.flightId,
+    );
+  }
+
+  private async bindWayline(flightId: string, waylineId: string, gatewaySn: string) {
+    try {
+      return await this.waylines.bind({ flightId, waylineId, gatewaySn });
+    } catch (error) {
+      if (error instanceof WaylineUnavailableError) {
+        throw new InvalidInputError('waylineId', error.message);
+      }
+      throw new DependencyError(
+        `the file service did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  /** flighttask_undo for several tasks of one dock: all of them can be canceled, or none is. */
+  cancelTasks(gatewaySn: string, flightIds: string[]): Promise<CancelOutcome> {
+    return withConflictRetry(async () => {
+      const now = this.clock.now();
+      const undoId = this.newId();
+      const outcome = await this.store.transaction(async (tx) => {
+        const tasks = await tx.getTasks(flightIds);
+        const byId = new Map(tasks.map((task) => [task.flightId, task]));
+        const mutations: TaskMutation[] = [];
+        const result: CancelOutcome = { canceled: [], pending: [], command: null };
+        for (const flightId of flightIds) {
+          const task = byId.get(flightId);
+          if (!task || task.gatewaySn !== gatewaySn) {
+            throw new NotFoundError(`no task ${flightId} on dock ${gatewaySn}`);
+          }
+          const decision = requestCancel(task, undoId, now, this.timing);
+          if (isRefusal(decision)) throw new ConflictError(`task ${flightId}: ${decision.reason}`);
+          mutations.push(decision.mutation);
+          (decision.needsUndo ? result.pending : result.canceled).push(flightId);
+        }
+        const remote = mutations.find((m) => m.task.cancelCommandId === undoId);
+        if (remote) {
+          remote.commands.push({
+            id: undoId,
+            gatewaySn,
+            method: 'flighttask_undo',
+            flightIds: result.pending,
+            bid: undoId,
+            data: { flight_ids: result.pending },
+            attempt: 1,
+          });
+        }
+        for (const mutation of mutations) await tx.saveTask(mutation);
+        return result;
+      });
+      if (outcome.pending.length > 0) {
+        outcome.command = await this.store.findCommand(undoId);
+        this.wakeups.relay();
+      }
+      if (outcome.canceled.length > 0) this.wakeups.relay();
+      return outcome;
+    }, 3).catch(rethrowConflict);
+  }
+
+  /** flighttask_pause / flighttask_recovery for a running task. */
+  pauseOrResume(flightId: string, verb: 'pause' | 'resume'): Promise<StoredCommand> {
+    return withConflictRetry(async () => {
+      const now = this.clock.now();
+      const commandId = this.newId();
+      await this.store.transaction(async (tx) => {
+        const task = await tx.getTask(flightId);
+        if (!task) throw new NotFoundError(`no task ${flightId}`);
+        const decision = requestPauseOrResume(task, verb, commandId, now, this.timing);
+        if (isRefusal(decision)) throw new ConflictError(`task ${flightId}: ${decision.reason}`);
+        await tx.saveTask(decision);
+      });
+      this.wakeups.relay();
+      return this.commandOrFail(commandId);
+    }, 3).catch(rethrowConflict);
+  }
+
+  /** return_home / return_home_cancel: commands for a dock, whatever task it runs. */
+  async dockCommand(
+    gatewaySn: string,
+    method: 'return_home' | 'return_home_cancel',
+  ): Promise<StoredCommand> {
+    const now = this.clock.now();
+    const command: CommandDraft = {
+      id: this.newId(),
+      gatewaySn,
+      method,
+      flightIds: [],
+      bid: this.newId(),
+      data: {},
+      attempt: 1,
+    };
+    await this.store.transaction((tx) => tx.insertCommand(command, now));
+    this.wakeups.relay();
+    return this.commandOrFail(command.id);
+  }
+
+  async findCommand(id: string): Promise<StoredCommand> {
+    return this.commandOrFail(id);
+  }
+
+  private async commandOrFail(id: string): Promise<StoredCommand> {
+    const command = await this.store.findCommand(id);
+    if (!command) throw new NotFoundError(`no command ${id}`);
+    return command;
+  }
+
+  /** The gateway's outcome of one of our commands (dock.command-replies). */
+  async handleReply(reply: CommandReplyRecord): Promise<void> {
+    let changed = false;
+    await withConflictRetry(() =>
+      this.store.transaction(async (tx) => {
+        changed = false;
+        const now = this.clock.now();
+        const command = await tx.completeCommand(reply.correlationId, completionOf(reply, now));
+        if (!command) return; // not ours, or a duplicate of an answer already applied
+        const answer: CommandAnswer = {
+          outcome: reply.outcome,
+          result: reply.result,
+          error: reply.error,
+        };
+        for (const task of await tx.getTasks(command.flightIds)) {
+          const mutation = this.answerFor(task, command, answer, now);
+          if (mutation === null) continue;
+          if (isRefusal(mutation)) {
+            this.logger.debug(
+              { flightId: task.flightId, reason: mutation.reason },
+              'answer ignored',
+            );
+            continue;
+          }
+          await tx.saveTask(mutation);
+          changed = true;
+        }
+        this.logger.info(
+          {
+            flightIds: command.flightIds,
+            dockSn: command.gatewaySn,
+            method: command.method,
+            outcome: reply.outcome,
+            result: reply.result,
+          },
+          'command answered',
+        );
+      }),
+    );
+    if (changed) {
+      this.wakeups.schedule();
+      this.wakeups.relay();
+    }
+  }
+
+  private answerFor(task: Task, command: StoredCommand, answer: CommandAnswer, now: number) {
+    switch (command.method) {
+      case 'flighttask_prepare':
+        return onStepAnswer(task, command.id, 'prepare', answer, now, this.timing);
+      case 'flighttask_execute':
+        return onStepAnswer(task, command.id, 'execute', answer, now, this.timing);
+      case 'flighttask_undo':
+      case 'flighttask_pause':
+      case 'flighttask_recovery':
+        return onTaskCommandAnswer(task, command.id, command.method, answer, now, this.timing);
+      default:
+        return null;
+    }
+  }
+
+  /** flighttask_progress from a dock; reports for unknown tasks or other docks are ignored. */
+  async handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
+    let changed = false;
+    await withConflictRetry(() =>
+      this.store.transaction(async (tx) => {
+        changed = false;
+        const task = await tx.getTask(flightId);
+        if (!task || task.gatewaySn !== gatewaySn) return;
+        const mutation = onProgress(task, report, this.clock.now(), this.timing);
+        if (!mutation) return;
+        await tx.saveTask(mutation);
+        changed = mutation.publish;
+      }),
+    );
+    if (changed) {
+      // The dock may be free now: its queue can move on.
+      this.wakeups.schedule();
+      this.wakeups.relay();
+    }
+  }
+
+  /** flighttask_ready: the named conditional tasks may execute. */
+  async handleReady(gatewaySn: string, flightIds: readonly string[]): Promise<void> {
+    for (const flightId of flightIds) {
+      await withConflictRetry(() =>
+        this.store.transaction(async (tx) => {
+          const task = await tx.getTask(flightId);
+          if (!task || task.gatewaySn !== gatewaySn) return;
+          const mutation = onReady(task, this.clock.now(), this.timing);
+          if (mutation) await tx.saveTask(mutation);
+        }),
+      );
+    }
+    this.wakeups.schedule();
+    this.wakeups.relay();
+  }
+}
+
+function completionOf(reply: CommandReplyRecord, at: number): CommandCompletion {
+  if (reply.outcome === 'replied') {
+    const code = reply.result ?? 0;
+    return {
+      state: code === 0 ? 'accepted' : 'refused',
+      resultCode: code,
+      resultMeaning: describeResultCode(code).meaning,
+      error: null,
+      at,
+    };
+  }
+  return {
+    state: reply.outcome,
+    resultCode: null,
+    resultMeaning: null,
+    error: reply.error ?? null,
+    at,
+  };
+}
+
+function rethrowConflict(error: unknown): never {
+  if (error instanceof Error && error.name === 'VersionConflictError') {
+    throw new ConflictError('the task changed concurrently; try again');
+  }
+  throw error;
+}

@@ -1,0 +1,206 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock';
+import { checkTiming } from '../domain/new-task';
+import { generateTasks, GenerationSettings, Plan, PlanTaskTemplate } from '../domain/plan';
+import { validateSpec } from '../domain/prepare-data';
+import { checkRecurrence, Recurrence } from '../domain/recurrence';
+import { requestCancel } from '../domain/task-lifecycle';
+import { isRefusal } from '../domain/task-mutation';
+import type { TimingSettings } from '../domain/task-timing';
+import { withConflictRetry } from './conflict-retry';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import type { Wakeups } from './mission-service';
+import type { MissionStore, MissionTx } from './ports';
+import { specFieldName } from './spec-fields';
+
+export interface CreatePlanInput {
+  name: string;
+  creator: string;
+  gatewaySn: string;
+  waylineId: string;
+  recurrence: Recurrence;
+  startsAt: number | null;
+  endsAt: number;
+  template: PlanTaskTemplate;
+}
+
+/**
+ * Recurring plans: a cron expression in an IANA time zone, expanded into timed tasks ahead of
+ * time by whichever replica locks the plan first. Pausing or deleting a plan cancels its tasks
+ * that have not started (an undo goes to the dock for those it prepared).
+ */
+export class PlanService {
+  constructor(
+    private readonly store: MissionStore,
+    private readonly clock: Clock,
+    private readonly timing: TimingSettings,
+    private readonly generation: GenerationSettings,
+    private readonly newId: () => string,
+    private readonly wakeups: Wakeups,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(input: CreatePlanInput): Promise<Plan> {
+    const now = this.clock.now();
+    const recurrence = checkRecurrence(input.recurrence);
+    if (!recurrence.ok) throw new InvalidInputError(recurrence.field, recurrence.message);
+    const startsAt = input.startsAt ?? now;
+    if (input.endsAt <= Math.max(startsAt, now)) {
+      throw new InvalidInputError('endsAt', 'must be after startsAt and in the future');
+    }
+    const spec = {
+      ...input.template,
+      taskType: 1 as const,
+      executeTime: now + this.timing.minPrepareLeadMs,
+      readyConditions: null,
+      breakPoint: null,
+    };
+    const timing = checkTiming(spec, now, this.timing);
+    if (timing) throw new InvalidInputError(timing.field, timing.message);
+    const checked = validateSpec({ flightId: 'plan', spec });
+    if (!checked.ok)
+      throw new InvalidInputError(specFieldName(checked.error.path), checked.error.rule);
+    const plan: Plan = {
+      id: this.newId(),
+      name: input.name,
+      creator: input.creator,
+      gatewaySn: input.gatewaySn,
+      waylineId: input.waylineId,
+      recurrence: input.recurrence,
+      startsAt,
+      endsAt: input.endsAt,
+      template: input.template,
+      state: 'active',
+      generatedUntil: Math.max(startsAt - 1, now),
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.transaction((tx) => tx.insertPlan(plan));
+    this.logger.info(
+      { planId: plan.id, dockSn: plan.gatewaySn, cron: plan.recurrence.cron },
+      'plan created',
+    );
+    await this.extendPlans();
+    return (await this.store.findPlan(plan.id)) ?? plan;
+  }
+
+  /** Generates the tasks of plans whose horizon moved on; returns how many were created. */
+  async extendPlans(): Promise<number> {
+    const now = this.clock.now();
+    const created = await this.store.transaction(async (tx) => {
+      let count = 0;
+      for (const plan of await tx.lockPlansToExtend(now + this.generation.horizonMs, 10)) {
+        const { tasks, generatedUntil } = generateTasks(
+          plan,
+          now,
+          this.timing,
+          this.generation,
+          this.newId,
+        );
+        for (const task of tasks) if (await tx.insertTask(task)) count += 1;
+        await tx.savePlan({ ...plan, generatedUntil, updatedAt: now });
+      }
+      return count;
+    });
+    if (created > 0) {
+      this.wakeups.schedule();
+      this.wakeups.relay();
+    }
+    return created;
+  }
+
+  async pause(id: string): Promise<Plan> {
+    return this.changeState(id, 'paused');
+  }
+
+  async resume(id: string): Promise<Plan> {
+    const plan = await withConflictRetry(() =>
+      this.store.transaction(async (tx) => {
+        const current = await this.lockedPlan(tx, id);
+        if (current.state === 'deleted') throw new ConflictError(`plan ${id} is deleted`);
+        if (current.state === 'active') return current;
+        const now = this.clock.now();
+        // Occurrences missed while paused are not caught up: tasks resume from now on.
+        return tx.savePlan({
+          ...current,
+          state: 'active',
+          generatedUntil: Math.max(current.generatedUntil, now),
+          updatedAt: now,
+        });
+      }),
+    );
+    await this.extendPlans();
+    return (await this.store.findPlan(id)) ?? plan;
+  }
+
+  async delete(id: string): Promise<Plan> {
+    return this.changeState(id, 'deleted');
+  }
+
+  private async changeState(id: string, state: 'paused' | 'deleted'): Promise<Plan> {
+    const plan = await withConflictRetry(() =>
+      this.store.transaction(async (tx) => {
+        const current = await this.lockedPlan(tx, id);
+        if (current.state === 'deleted') throw new ConflictError(`plan ${id} is deleted`);
+        const now = this.clock.now();
+        const saved = await tx.savePlan({ ...current, state, updatedAt: now });
+        await this.stopFutureTasks(
+          tx,
+          current,
+          now,
+          state === 'paused' ? 'plan_paused' : 'plan_deleted',
+        );
+        return saved;
+      }),
+    );
+    this.wakeups.relay();
+    return plan;
+  }
+
+  private async lockedPlan(tx: MissionTx, id: string): Promise<Plan> {
+    const plan = await tx.getPlan(id, true);
+    if (!plan) throw new NotFoundError(`no plan ${id}`);
+    return plan;
+  }
+
+  /** Cancels the plan's tasks that have not started; one undo for those the dock prepared. */
+  private async stopFutureTasks(
+    tx: MissionTx,
+    plan: Plan,
+    now: number,
+    cause: string,
+  ): Promise<void> {
+    const undoId = this.newId();
+    const undo: string[] = [];
+    let carrier: Parameters<MissionTx['saveTask']>[0] | null = null;
+    for (const task of await tx.openTasksOfPlan(plan.id)) {
+      const decision = requestCancel(task, undoId, now, this.timing);
+      if (isRefusal(decision)) continue; // running, or already being canceled: it finishes
+      const mutation = decision.mutation;
+      if (mutation.transition) {
+        mutation.transition.cause = cause;
+        mutation.task.lastCause = cause;
+      }
+      if (decision.needsUndo) {
+        undo.push(task.flightId);
+        carrier ??= mutation;
+        if (carrier !== mutation) await tx.saveTask(mutation);
+      } else {
+        await tx.saveTask(mutation);
+      }
+    }
+    if (carrier) {
+      carrier.commands.push({
+        id: undoId,
+        gatewaySn: plan.gatewaySn,
+        method: 'flighttask_undo',
+        flightIds: undo,
+        bid: undoId,
+        data: { flight_ids: undo },
+        attempt: 1,
+      });
+      await tx.saveTask(carrier);
+    }
+  }
+}

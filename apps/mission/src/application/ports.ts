@@ -1,0 +1,108 @@
+import type { Plan } from '../domain/plan';
+import type { Task, TaskState, TaskTransition, WaylineFileRef } from '../domain/task';
+import type { CommandDraft, TaskMutation } from '../domain/task-mutation';
+
+export type CommandState = 'pending' | 'accepted' | 'refused' | 'timeout' | 'invalid';
+
+/** A command as stored: what was asked, and how the dock (or the gateway) answered. */
+export interface StoredCommand {
+  id: string;
+  gatewaySn: string;
+  method: string;
+  flightIds: string[];
+  attempt: number;
+  state: CommandState;
+  resultCode: number | null;
+  resultMeaning: string | null;
+  error: string | null;
+  requestedAt: number;
+  completedAt: number | null;
+}
+
+export interface CommandCompletion {
+  state: Exclude<CommandState, 'pending'>;
+  resultCode: number | null;
+  resultMeaning: string | null;
+  error: string | null;
+  at: number;
+}
+
+/** Thrown when a write names a version that is no longer current (optimistic concurrency). */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} was changed concurrently`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** One transaction's view of the store. */
+export interface MissionTx {
+  getTask(flightId: string): Promise<Task | null>;
+  getTasks(flightIds: readonly string[]): Promise<Task[]>;
+  /** Inserts a new task (and its dock); false when a plan occurrence already has its task. */
+  insertTask(mutation: TaskMutation): Promise<boolean>;
+  /** Writes the mutation if the task is still at `mutation.task.version`; else VersionConflictError. */
+  saveTask(mutation: TaskMutation): Promise<Task>;
+  /** A command that changes no task (return_home...). */
+  insertCommand(command: CommandDraft, at: number): Promise<void>;
+  /** Marks a pending command answered; null when unknown or already answered (duplicate). */
+  completeCommand(id: string, completion: CommandCompletion): Promise<StoredCommand | null>;
+  /** Locks docks that have due work and that no other replica is planning right now. */
+  lockDueDocks(now: number, limit: number, exclude: readonly string[]): Promise<string[]>;
+  openTasksOfDock(gatewaySn: string): Promise<Task[]>;
+  /** Locks active plans whose tasks do not reach `until` yet. */
+  lockPlansToExtend(until: number, limit: number): Promise<Plan[]>;
+  getPlan(id: string, lock: boolean): Promise<Plan | null>;
+  insertPlan(plan: Plan): Promise<void>;
+  savePlan(plan: Plan): Promise<Plan>;
+  openTasksOfPlan(planId: string): Promise<Task[]>;
+}
+
+export interface TaskQuery {
+  gatewaySn?: string;
+  states?: TaskState[];
+  planId?: string;
+  /** planned time range, UTC ms, inclusive */
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface MissionStore {
+  transaction<T>(work: (tx: MissionTx) => Promise<T>): Promise<T>;
+  findTask(flightId: string): Promise<Task | null>;
+  listTasks(query: TaskQuery): Promise<{ items: Task[]; total: number }>;
+  history(flightId: string): Promise<TaskTransition[]>;
+  findCommand(id: string): Promise<StoredCommand | null>;
+  findPlan(id: string): Promise<Plan | null>;
+  listPlans(limit: number, offset: number): Promise<{ items: Plan[]; total: number }>;
+}
+
+/** The file service's part: bind a flight to its wayline and get a fresh URL + fingerprint. */
+export interface WaylineUrlProvider {
+  bind(request: {
+    flightId: string;
+    waylineId: string;
+    gatewaySn: string;
+  }): Promise<WaylineFileRef>;
+}
+
+/** The wayline is unknown (or deleted): the task cannot fly it. */
+export class WaylineUnavailableError extends Error {
+  constructor(
+    readonly waylineId: string,
+    detail: string,
+  ) {
+    super(`wayline ${waylineId} is not available: ${detail}`);
+    this.name = 'WaylineUnavailableError';
+  }
+}
+
+/** Sends the outbox to Kafka; the adapter knows the topics. */
+export interface OutboxRelay {
+  relay(): Promise<number>;
+}

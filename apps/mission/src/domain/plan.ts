@@ -1,0 +1,85 @@
+import { occurrences, Recurrence } from './recurrence';
+import type { TaskSpec } from './task';
+import { TASK_TYPE_TIMED } from './task';
+import { newTask } from './new-task';
+import type { TaskMutation } from './task-mutation';
+import type { TimingSettings } from './task-timing';
+
+export type PlanState = 'active' | 'paused' | 'deleted';
+
+/** What every task of a plan flies with (a timed task at each occurrence). */
+export type PlanTaskTemplate = Omit<
+  TaskSpec,
+  'taskType' | 'executeTime' | 'readyConditions' | 'breakPoint'
+>;
+
+export interface Plan {
+  id: string;
+  name: string;
+  creator: string;
+  gatewaySn: string;
+  waylineId: string;
+  recurrence: Recurrence;
+  /** Occurrences from this time on (UTC ms). */
+  startsAt: number;
+  /** No occurrence after this (UTC ms). */
+  endsAt: number;
+  template: PlanTaskTemplate;
+  state: PlanState;
+  /** Occurrences up to here have tasks (UTC ms). */
+  generatedUntil: number;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GenerationSettings {
+  /** How far ahead tasks exist. */
+  horizonMs: number;
+  /** At most this many tasks per plan and round. */
+  batch: number;
+}
+
+/**
+ * The plan's next tasks: one timed task per occurrence in (generatedUntil, now + horizon],
+ * bounded by the plan's start and end. An occurrence too close to prepare for is skipped.
+ */
+export function generateTasks(
+  plan: Plan,
+  now: number,
+  timing: TimingSettings,
+  generation: GenerationSettings,
+  newId: () => string,
+): { tasks: TaskMutation[]; generatedUntil: number } {
+  const after = Math.max(plan.generatedUntil, plan.startsAt - 1);
+  const until = Math.min(plan.endsAt, now + generation.horizonMs);
+  if (plan.state !== 'active' || until <= after)
+    return { tasks: [], generatedUntil: plan.generatedUntil };
+  const times = occurrences(plan.recurrence, after, until, generation.batch);
+  const reachedBatch = times.length === generation.batch;
+  const generatedUntil = reachedBatch ? times[times.length - 1] : until;
+  const tasks = times
+    .filter((time) => time >= now + timing.minPrepareLeadMs)
+    .map((executeTime) =>
+      newTask(
+        {
+          flightId: newId(),
+          gatewaySn: plan.gatewaySn,
+          waylineId: plan.waylineId,
+          name: plan.name,
+          creator: plan.creator,
+          planId: plan.id,
+          spec: {
+            ...plan.template,
+            taskType: TASK_TYPE_TIMED,
+            executeTime,
+            readyConditions: null,
+            breakPoint: null,
+          },
+        },
+        now,
+        timing,
+      ),
+    );
+  return { tasks, generatedUntil };
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { validateGatewaySn } from '@dock/protocol';
+import type { MissionService } from '../application/mission-service';
+import { MISSION_SERVICE } from '../mission.tokens';
+import {
+  CancelOutcomeDto,
+  cancelTasksBodySchema,
+  CancelTasksDto,
+  CommandDto,
+  toCommandDto,
+} from './task.dto';
+import { ErrorDto } from '@dock/platform';
+import { badRequest, parseWith } from './validation';
+
+@ApiTags('docks')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
+@ApiResponse({ status: 400, description: 'Invalid dock SN or body', type: ErrorDto })
+@Controller('docks/:gatewaySn')
+export class DocksController {
+  constructor(@Inject(MISSION_SERVICE) private readonly missions: MissionService) {}
+
+  @Post('tasks/cancel')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Cancel tasks of one dock that have not started (flighttask_undo)',
+    description:
+      'All or none: any task that started (or is unknown) refuses the call. Tasks never sent ' +
+      'to the dock are canceled at once; the others when the dock accepts the undo.',
+  })
+  @ApiBody({ type: CancelTasksDto })
+  @ApiAcceptedResponse({ type: CancelOutcomeDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiResponse({ status: 409, description: 'A task has started or is final', type: ErrorDto })
+  async cancel(
+    @Param('gatewaySn') gatewaySn: string,
+    @Body() body: unknown,
+  ): Promise<CancelOutcomeDto> {
+    checkSn(gatewaySn);
+    const input = parseWith(cancelTasksBodySchema, body);
+    const outcome = await this.missions.cancelTasks(gatewaySn, [...new Set(input.flightIds)]);
+    return { ...outcome, command: outcome.command ? toCommandDto(outcome.command) : null };
+  }
+
+  @Post('return-home')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'One-key return to home (return_home)' })
+  @ApiAcceptedResponse({ type: CommandDto })
+  async returnHome(@Param('gatewaySn') gatewaySn: string): Promise<CommandDto> {
+    checkSn(gatewaySn);
+    return toCommandDto(await this.missions.dockCommand(gatewaySn, 'return_home'));
+  }
+
+  @Post('return-home/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel the return to home (return_home_cancel)' })
+  @ApiAcceptedResponse({ type: CommandDto })
+  async cancelReturnHome(@Param('gatewaySn') gatewaySn: string): Promise<CommandDto> {
+    checkSn(gatewaySn);
+    return toCommandDto(await this.missions.dockCommand(gatewaySn, 'return_home_cancel'));
+  }
+}
+
+function checkSn(gatewaySn: string): void {
+  const checked = validateGatewaySn(gatewaySn);
+  if (!checked.ok) throw badRequest([{ field: 'gatewaySn', problem: checked.error.rule }]);
+}

@@ -1,0 +1,133 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { NotFoundError } from '../application/errors';
+import type { PlanService } from '../application/plan-service';
+import type { MissionStore } from '../application/ports';
+import { MISSION_STORE, PLAN_SERVICE } from '../mission.tokens';
+import {
+  createPlanBodySchema,
+  CreatePlanDto,
+  listPlansQuerySchema,
+  PlanDto,
+  PlanPageDto,
+  planTemplateOf,
+  toPlanDto,
+} from './plan.dto';
+import { ErrorDto } from '@dock/platform';
+import { parseWith } from './validation';
+
+@ApiTags('plans')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
+@Controller('plans')
+export class PlansController {
+  constructor(
+    @Inject(PLAN_SERVICE) private readonly plans: PlanService,
+    @Inject(MISSION_STORE) private readonly store: MissionStore,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a recurring plan: a timed task at each cron occurrence until endsAt',
+    description:
+      'The cron expression is read in timeZone (IANA), so local times hold across daylight-' +
+      'saving changes. Tasks are generated MISSION_PLAN_HORIZON_MS ahead.',
+  })
+  @ApiBody({ type: CreatePlanDto })
+  @ApiCreatedResponse({ type: PlanDto })
+  @ApiResponse({ status: 400, type: ErrorDto })
+  async create(@Body() body: unknown): Promise<PlanDto> {
+    const input = parseWith(createPlanBodySchema, body);
+    const plan = await this.plans.create({
+      name: input.name,
+      creator: input.creator ?? 'api',
+      gatewaySn: input.gatewaySn,
+      waylineId: input.waylineId,
+      recurrence: { cron: input.cron, timeZone: input.timeZone },
+      startsAt: input.startsAt ?? null,
+      endsAt: input.endsAt,
+      template: planTemplateOf(input),
+    });
+    return toPlanDto(plan);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List plans (deleted ones excluded)' })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  @ApiOkResponse({ type: PlanPageDto })
+  async list(@Query() query: unknown): Promise<PlanPageDto> {
+    const q = parseWith(listPlansQuerySchema, query);
+    const page = await this.store.listPlans(q.limit, q.offset);
+    return {
+      items: page.items.map(toPlanDto),
+      total: page.total,
+      limit: q.limit,
+      offset: q.offset,
+    };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: PlanDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  async get(@Param('id') id: string): Promise<PlanDto> {
+    const plan = /^[0-9a-f-]{36}$/i.test(id) ? await this.store.findPlan(id) : null;
+    if (!plan) throw new NotFoundError(`no plan ${id}`);
+    return toPlanDto(plan);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause a plan: no new tasks; its tasks that have not started are canceled',
+  })
+  @ApiOkResponse({ type: PlanDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiResponse({ status: 409, type: ErrorDto })
+  async pause(@Param('id') id: string): Promise<PlanDto> {
+    return toPlanDto(await this.plans.pause(uuidOr404(id)));
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused plan from now on' })
+  @ApiOkResponse({ type: PlanDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiResponse({ status: 409, type: ErrorDto })
+  async resume(@Param('id') id: string): Promise<PlanDto> {
+    return toPlanDto(await this.plans.resume(uuidOr404(id)));
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a plan: its tasks that have not started are canceled' })
+  @ApiOkResponse({ type: PlanDto })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiResponse({ status: 409, type: ErrorDto })
+  async remove(@Param('id') id: string): Promise<PlanDto> {
+    return toPlanDto(await this.plans.delete(uuidOr404(id)));
+  }
+}
+
+function uuidOr404(id: string): string {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError(`no plan ${id}`);
+  return id;
+}

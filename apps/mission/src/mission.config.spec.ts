@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from '@dock/platform';
+import { missionConfigSchema, timingSettings } from './mission.config';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(missionConfigSchema, env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.map((p) => p.variable);
+  }
+}
+
+describe('mission config', () => {
+  it('defaults to local services and protocol-safe timings', () => {
+    const config = loadConfig(missionConfigSchema, {});
+    expect(config.HTTP_PORT).toBe(3002);
+    expect(config.FILE_SERVICE_URL).toBe('http://127.0.0.1:3004');
+    expect(config.MISSION_PREPARE_LEAD_MS).toBe(600_000);
+    expect(timingSettings(config)).toMatchObject({
+      prepareLeadMs: 600_000,
+      minPrepareLeadMs: 120_000,
+      replyDeadlineMs: 60_000,
+    });
+  });
+
+  it('refuses a prepare lead outside the protocol window (2 min .. 24 h)', () => {
+    expect(problems({ MISSION_PREPARE_LEAD_MS: '60000' })).toEqual(['MISSION_PREPARE_LEAD_MS']);
+    expect(problems({ MISSION_PREPARE_LEAD_MS: String(25 * 3_600_000) })).toEqual([
+      'MISSION_PREPARE_LEAD_MS',
+    ]);
+    expect(problems({ MISSION_PREPARE_LEAD_MS: '120000' })).toEqual([]);
+  });
+
+  it('refuses a disabled authentication in production and inverted backoff bounds', () => {
+    expect(problems({ NODE_ENV: 'production', AUTH_DISABLED: 'true' })).toEqual(['AUTH_DISABLED']);
+    expect(problems({ MISSION_RETRY_INITIAL_MS: '10000', MISSION_RETRY_MAX_MS: '1000' })).toEqual([
+      'MISSION_RETRY_MAX_MS',
+    ]);
+  });
+});

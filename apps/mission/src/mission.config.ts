@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import {
+  authEnv,
+  commonEnv,
+  infraEnv,
+  port,
+  positiveInt,
+  refuseAuthDisabledInProduction,
+  url,
+} from '@dock/platform';
+import {
+  PROTOCOL_MAX_PREPARE_LEAD_MS,
+  PROTOCOL_MIN_PREPARE_LEAD_MS,
+  TimingSettings,
+} from './domain/task-timing';
+
+const MINUTE = 60_000;
+
+/** Every setting of the mission service, validated at start. Defaults point at local services. */
+export const missionConfigSchema = z
+  .object({
+    HTTP_PORT: port(3002),
+    ...commonEnv,
+    ...authEnv,
+    DATABASE_URL: infraEnv.DATABASE_URL,
+    /** The service's own PostgreSQL schema (created and migrated at start). */
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and _')
+      .default('mission'),
+    KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
+    KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
+    REDIS_URL: infraEnv.REDIS_URL,
+    /** Consumer groups are <prefix>.command-replies and <prefix>.uplink-events. */
+    MISSION_KAFKA_GROUP_PREFIX: z.string().min(1).default('mission'),
+
+    /** How long before execute_time a timed task is prepared (protocol: 2 min .. 24 h). */
+    MISSION_PREPARE_LEAD_MS: positiveInt(10 * MINUTE).refine(
+      (ms) => ms >= PROTOCOL_MIN_PREPARE_LEAD_MS && ms <= PROTOCOL_MAX_PREPARE_LEAD_MS,
+      `must be between ${PROTOCOL_MIN_PREPARE_LEAD_MS} (2 min) and ${PROTOCOL_MAX_PREPARE_LEAD_MS} (24 h)`,
+    ),
+    /** How often the scheduler looks for due work (it is also woken by every change). */
+    MISSION_SCHEDULER_INTERVAL_MS: positiveInt(250),
+    /** How often the outbox is sent to Kafka (also woken by every change). */
+    MISSION_RELAY_INTERVAL_MS: positiveInt(200),
+    /** Docks planned per scheduler round at most. */
+    MISSION_DOCKS_PER_ROUND: positiveInt(100),
+    /** Dock transactions a scheduler round runs at once (capped below the database pool size). */
+    MISSION_SCHEDULER_CONCURRENCY: positiveInt(2),
+    /** How long an immediate task may wait for its dock before it fails. */
+    MISSION_IMMEDIATE_WINDOW_MS: positiveInt(10 * MINUTE),
+    /** How late after execute_time a timed task may still be executed. */
+    MISSION_EXECUTE_GRACE_MS: positiveInt(5 * MINUTE),
+    /** CommandRecord.timeoutMs: how long the gateway waits for services_reply. */
+    MISSION_COMMAND_TIMEOUT_MS: positiveInt(30_000).refine(
+      (ms) => ms <= 600_000,
+      'must be at most 600000',
+    ),
+    /** Beyond the gateway's timeout, how long before a command without any reply is timed out here. */
+    MISSION_REPLY_GRACE_MS: positiveInt(30_000),
+    MISSION_RETRY_INITIAL_MS: positiveInt(5_000),
+    MISSION_RETRY_MAX_MS: positiveInt(60_000),
+    /** Sends of one step (prepare or execute), the first included. */
+    MISSION_RETRY_MAX_ATTEMPTS: positiveInt(5),
+    /** How far ahead recurring plans have their tasks. */
+    MISSION_PLAN_HORIZON_MS: positiveInt(24 * 60 * MINUTE),
+    MISSION_PLAN_BATCH: positiveInt(200),
+
+    FILE_SERVICE_URL: url('http://127.0.0.1:3004', ['http', 'https']),
+    /** A token the file service accepts (one of its API_TOKENS). */
+    FILE_SERVICE_TOKEN: z.string().min(1).optional(),
+    FILE_SERVICE_TIMEOUT_MS: positiveInt(5_000),
+  })
+  .superRefine((config, ctx) => {
+    refuseAuthDisabledInProduction(config, ctx);
+    if (config.MISSION_RETRY_MAX_MS < config.MISSION_RETRY_INITIAL_MS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MISSION_RETRY_MAX_MS'],
+        message: 'must not be less than MISSION_RETRY_INITIAL_MS',
+      });
+    }
+  });
+
+export type MissionConfig = z.infer<typeof missionConfigSchema>;
+
+export function timingSettings(config: MissionConfig): TimingSettings {
+  return {
+    prepareLeadMs: config.MISSION_PREPARE_LEAD_MS,
+    minPrepareLeadMs: PROTOCOL_MIN_PREPARE_LEAD_MS,
+    immediateWindowMs: config.MISSION_IMMEDIATE_WINDOW_MS,
+    executeGraceMs: config.MISSION_EXECUTE_GRACE_MS,
+    replyDeadlineMs: config.MISSION_COMMAND_TIMEOUT_MS + config.MISSION_REPLY_GRACE_MS,
+    retry: {
+      initialMs: config.MISSION_RETRY_INITIAL_MS,
+      maxMs: config.MISSION_RETRY_MAX_MS,
+      maxAttempts: config.MISSION_RETRY_MAX_ATTEMPTS,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { logLevel, nonNegativeInt, optionalUrl, port, positiveInt } from '@dock/platform';
+
+/**
+ * The embedded mode's own settings. Every other variable goes to the services as usual
+ * (each validates its own); the infrastructure variables below choose the real adapters.
+ */
+export const standaloneConfigSchema = z.object({
+  /** The HTTP API of all four services, their OpenAPI page and the health checks. */
+  HTTP_PORT: port(3000).optional(),
+  /** Where docks connect (the embedded MQTT broker). */
+  MQTT_PORT: port(1883).optional(),
+  /** Where the embedded parts keep their data (PostgreSQL, the bus log, the KMZ files). */
+  DATA_DIR: z.string().min(1).default('./.data/embedded'),
+  /** How long the in-process bus keeps records nobody needs any more (hours). */
+  BUS_RETENTION_HOURS: positiveInt(24),
+  /** At most this many records are kept per partition of the in-process bus. */
+  BUS_MAX_RECORDS_PER_PARTITION: positiveInt(100_000),
+  /** Quieter than the services' default: the banner says what matters. */
+  LOG_LEVEL: logLevel().default('warn'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
+  /** Set: the real adapter for that part. Unset: the embedded stand-in. */
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  MQTT_URL: optionalUrl(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
+  /** Bearer tokens: set, the API asks for one; unset, the embedded mode lets every request in. */
+  API_TOKENS: z.string().optional(),
+  /** How long a stop waits for the embedded parts after the services stopped. */
+  EMBEDDED_CLOSE_TIMEOUT_MS: nonNegativeInt(10_000),
+});
+
+export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
+
+/** Which parts run embedded (true) and which use the real infrastructure at their URL. */
+export interface EmbeddedParts {
+  readonly bus: boolean;
+  readonly pendingStore: boolean;
+  readonly database: boolean;
+  readonly mqtt: boolean;
+}
+
+export function embeddedParts(config: StandaloneConfig): EmbeddedParts {
+  return {
+    bus: config.KAFKA_BROKERS === undefined,
+    pendingStore: config.REDIS_URL === undefined,
+    database: config.DATABASE_URL === undefined,
+    mqtt: config.MQTT_URL === undefined,
+  };
+}
+
+export function dataPaths(config: StandaloneConfig): {
+  root: string;
+  postgres: string;
+  bus: string;
+  files: string;
+} {
+  const root = path.resolve(config.DATA_DIR);
+  return {
+    root,
+    postgres: path.join(root, 'postgres'),
+    bus: path.join(root, 'bus'),
+    files: path.join(root, 'files'),
+  };
+}

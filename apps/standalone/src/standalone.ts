@@ -1,0 +1,398 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import type { z } from 'zod';
+import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
+import {
+  createLogger,
+  DependencyCheck,
+  loadConfig,
+  Logger,
+  PlatformModule,
+  postgresCheck,
+  setupOpenApi,
+  startService,
+} from '@dock/platform';
+import { createBlobStorage } from '../../file/src/adapters/storage/create-blob-storage';
+import { fileConfigSchema } from '../../file/src/file.config';
+import { FileModule } from '../../file/src/file.module';
+import { LateBoundCheck } from '../../gateway/src/adapters/health/late-bound-check';
+import { MemoryPendingStore } from '../../gateway/src/domain/pending/memory-pending-store';
+import type {
+  PendingCommand,
+  PendingRequest,
+} from '../../gateway/src/domain/pending/pending-entries';
+import { gatewayConfigSchema } from '../../gateway/src/gateway.config';
+import { GatewayModule } from '../../gateway/src/gateway.module';
+import { missionConfigSchema } from '../../mission/src/mission.config';
+import { MissionModule } from '../../mission/src/mission.module';
+import { telemetryConfigSchema } from '../../telemetry/src/telemetry.config';
+import { TelemetryModule } from '../../telemetry/src/telemetry.module';
+import { EmbeddedPostgres } from './infra/embedded-postgres';
+import { EmbeddedMqttBroker } from './infra/mqtt-broker';
+import { ChosenPort, choosePort } from './infra/ports';
+import {
+  dataPaths,
+  EmbeddedParts,
+  embeddedParts,
+  StandaloneConfig,
+  standaloneConfigSchema,
+} from './standalone.config';
+
+/** Connections per service to the embedded PostgreSQL (serialised anyway; migrations need 2). */
+const EMBEDDED_POOL_SIZE = 3;
+/** The services with a database (each gets its own embedded one). */
+const DATABASES = ['mission', 'telemetry', 'file'] as const;
+
+export const STANDALONE_OPENAPI_INFO = {
+  title: 'Dock fleet cloud (all services)',
+  description:
+    'The HTTP API of the four services in one place, as the embedded mode (`npm start`) serves ' +
+    'it: missions (/tasks, /plans, /commands, /docks/{sn}/...), telemetry (/flights/{id}, ' +
+    '/docks, /stream), waylines and downloads (/waylines, /flights/{id}/wayline, /downloads). ' +
+    'The paths are the same as each service serves on its own, so the same clients work.',
+  version: '1',
+};
+
+export interface StandaloneOptions {
+  readonly env?: Record<string, string | undefined>;
+  /** Where the banner goes (default stdout). */
+  readonly print?: (text: string) => void;
+}
+
+export interface RunningStandalone {
+  readonly app: INestApplication;
+  readonly httpPort: number;
+  readonly httpUrl: string;
+  /** The broker docks connect to (the embedded one, or MQTT_URL). */
+  readonly mqttUrl: string;
+  readonly mqttPort: number | undefined;
+  readonly dataDir: string;
+  readonly parts: EmbeddedParts;
+  readonly authDisabled: boolean;
+  readonly apiToken: string | undefined;
+  /** Stops the services (draining), then the embedded parts. Safe to call twice. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/** Start refused for a reason the user can fix (exit code 78 from main). */
+export class StandaloneConfigError extends Error {}
+
+@Module({})
+class StandaloneModule {
+  static register(logger: Logger, checks: DependencyCheck[], services: DynamicModule[]) {
+    return {
+      module: StandaloneModule,
+      imports: [PlatformModule.forRoot({ service: 'dock-fleet', logger, checks }), ...services],
+    };
+  }
+}
+
+/**
+ * The whole system in one process: the four services' Nest modules in one app on one HTTP
+ * port, with embedded stand-ins for whatever infrastructure has no URL set (an MQTT broker,
+ * PostgreSQL, the message bus, the gateway's pending-call store).
+ */
+export async function startStandalone(options: StandaloneOptions = {}): Promise<RunningStandalone> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((text: string) => process.stdout.write(text));
+  const config = load('embedded mode', standaloneConfigSchema, env);
+  const logger = createLogger({ service: 'dock-fleet', level: config.LOG_LEVEL });
+  const parts = embeddedParts(config);
+  const paths = dataPaths(config);
+  const closers: { name: string; close: () => Promise<void> }[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const closer of closers.splice(0).reverse()) {
+      await withTimeout(closer.close(), config.EMBEDDED_CLOSE_TIMEOUT_MS).catch((error: unknown) =>
+        logger.warn({ err: error, part: closer.name }, 'did not close cleanly'),
+      );
+    }
+  };
+
+  try {
+    await mkdir(paths.root, { recursive: true });
+    const unlock = await lockDataDir(paths.root);
+    closers.push({ name: 'data directory lock', close: unlock });
+
+    const http = await choosePort({
+      what: 'HTTP',
+      variable: 'HTTP_PORT',
+      explicit: isSet(env.HTTP_PORT) ? config.HTTP_PORT : undefined,
+      fallback: 3000,
+      host: '0.0.0.0',
+    });
+
+    let broker: EmbeddedMqttBroker | undefined;
+    if (parts.mqtt) {
+      broker = await EmbeddedMqttBroker.start(
+        {
+          what: 'MQTT',
+          variable: 'MQTT_PORT',
+          explicit: isSet(env.MQTT_PORT) ? config.MQTT_PORT : undefined,
+          fallback: 1883,
+          host: '0.0.0.0',
+        },
+        logger,
+      );
+      const started = broker;
+      closers.push({ name: 'MQTT broker', close: () => started.close() });
+    }
+
+    let postgres: EmbeddedPostgres | undefined;
+    if (parts.database) {
+      postgres = await EmbeddedPostgres.start(paths.postgres, DATABASES, logger);
+      const started = postgres;
+      closers.push({ name: 'PostgreSQL', close: () => started.close() });
+    }
+
+    const bus: MessageBus = parts.bus
+      ? await InProcessBus.open({
+          dataDir: paths.bus,
+          logger: logger.child({ component: 'bus' }),
+          retentionMs: config.BUS_RETENTION_HOURS * 60 * 60 * 1000,
+          maxRecordsPerPartition: config.BUS_MAX_RECORDS_PER_PARTITION,
+        })
+      : KafkaBus.fromSettings({
+          brokers: (config.KAFKA_BROKERS ?? '').split(',').map((broker) => broker.trim()),
+          clientId: 'dock-fleet',
+          logger,
+        });
+    closers.push({ name: 'message bus', close: () => bus.close() });
+
+    const tokens = (config.API_TOKENS ?? '')
+      .split(',')
+      .map((token) => token.trim())
+      .filter(Boolean);
+    const authDisabled = tokens.length === 0;
+    const httpUrl = `http://127.0.0.1:${http.port}`;
+    const mqttUrl = config.MQTT_URL ?? `mqtt://127.0.0.1:${broker?.port.port ?? 1883}`;
+    const databaseUrl = (service: string): string | undefined =>
+      config.DATABASE_URL ?? postgres?.url(service);
+    const serviceEnv: Record<string, string | undefined> = {
+      ...env,
+      HTTP_PORT: String(http.port),
+      LOG_LEVEL: config.LOG_LEVEL,
+      MQTT_URL: mqttUrl,
+      ...(parts.mqtt
+        ? {
+            // aedes: MQTT 3.1.1, no $share, acknowledgement on receipt, one connection.
+            MQTT_PROTOCOL_VERSION: '4',
+            MQTT_SHARED_SUBSCRIPTIONS: 'false',
+            GATEWAY_ACK_MODE: 'on-receipt',
+            GATEWAY_MQTT_CONNECTIONS: '1',
+          }
+        : {}),
+      AUTH_DISABLED: authDisabled ? 'true' : env.AUTH_DISABLED,
+      FILE_STORAGE_DIR: env.FILE_STORAGE_DIR ?? paths.files,
+      FILE_SERVICE_URL: env.FILE_SERVICE_URL ?? httpUrl,
+      FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens[0],
+    };
+    const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
+    const gatewayConfig = load('gateway', gatewayConfigSchema, serviceEnv);
+    const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
+    const telemetryConfig = load('telemetry', telemetryConfigSchema, envOf('telemetry'));
+    const fileConfig = load('file', fileConfigSchema, envOf('file'));
+
+    // Readiness: every embedded part and every service's own connections.
+    const gatewayChecks = [
+      new LateBoundCheck('mqtt'),
+      new LateBoundCheck(bus.kind === 'kafka' ? 'kafka' : 'bus'),
+      ...(parts.pendingStore ? [] : [new LateBoundCheck('redis')]),
+    ];
+    const databases = (config.DATABASE_URL ? ['shared'] : DATABASES).map((service) => {
+      const probe = postgresCheck(
+        config.DATABASE_URL ?? (postgres as EmbeddedPostgres).url(service),
+      );
+      closers.push({ name: 'readiness probe', close: () => probe.close() });
+      return { name: `postgres-${service}`, check: () => probe.check() };
+    });
+    const storage = createBlobStorage(fileConfig);
+    const checks: DependencyCheck[] = [
+      ...gatewayChecks,
+      ...databases,
+      { name: 'storage', check: () => storage.check() },
+      ...(broker ? [brokerCheck(broker)] : []),
+      ...(bus.kind === 'in-process' ? [{ name: 'bus-log', check: () => bus.check() }] : []),
+    ];
+
+    const poolSize = parts.database ? EMBEDDED_POOL_SIZE : undefined;
+    const shared = { bus, platform: false, databasePoolSize: poolSize };
+    const serviceLogger = (service: string): Logger =>
+      createLogger({ service, level: config.LOG_LEVEL });
+    const services = [
+      GatewayModule.register(gatewayConfig, serviceLogger('gateway'), gatewayChecks, {
+        bus,
+        platform: false,
+        pendingStores: parts.pendingStore ? memoryPendingStores(gatewayConfig) : undefined,
+      }),
+      FileModule.register(fileConfig, serviceLogger('file'), [], shared),
+      TelemetryModule.register(telemetryConfig, serviceLogger('telemetry'), [], shared),
+      MissionModule.register(missionConfig, serviceLogger('mission'), [], shared),
+    ];
+
+    const running = await startService({
+      module: StandaloneModule.register(logger, checks, services),
+      logger,
+      httpPort: http.port,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      handleSignals: false,
+      configure: (app) => {
+        setupOpenApi(app, STANDALONE_OPENAPI_INFO);
+      },
+    });
+
+    let stopping: Promise<void> | undefined;
+    const standalone: RunningStandalone = {
+      app: running.app,
+      httpPort: running.port,
+      httpUrl: `http://127.0.0.1:${running.port}`,
+      mqttUrl,
+      mqttPort: broker?.port.port,
+      dataDir: paths.root,
+      parts,
+      authDisabled,
+      apiToken: tokens[0],
+      shutdown: (reason) => {
+        stopping ??= running.shutdown(reason).finally(closeAll);
+        return stopping;
+      },
+    };
+    print(banner(standalone, config, http, broker?.port, postgres));
+    return standalone;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function memoryPendingStores(config: z.infer<typeof gatewayConfigSchema>) {
+  const settings = {
+    leaseMs: config.GATEWAY_CLAIM_LEASE_MS,
+    instanceId: config.GATEWAY_INSTANCE_ID,
+  };
+  return {
+    commands: new MemoryPendingStore<PendingCommand>(settings),
+    requests: new MemoryPendingStore<PendingRequest>(settings),
+  };
+}
+
+function brokerCheck(broker: EmbeddedMqttBroker): DependencyCheck {
+  return {
+    name: 'mqtt-broker',
+    check: async () => {
+      if (!broker.listening) throw new Error('the embedded MQTT broker is not listening');
+    },
+  };
+}
+
+function load<S extends z.ZodTypeAny>(
+  what: string,
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  try {
+    return loadConfig(schema, env);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConfigError') {
+      throw new StandaloneConfigError(`${what}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value.trim() !== '';
+}
+
+/** One process per data directory: PGlite and the bus log must not have two writers. */
+async function lockDataDir(root: string): Promise<() => Promise<void>> {
+  const file = path.join(root, 'LOCK');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new StandaloneConfigError(
+          `the data directory ${root} is in use by process ${pid}; stop it, or give this one ` +
+            'another DATA_DIR',
+        );
+      }
+      await rm(file, { force: true }); // left by a process that is gone
+    }
+  }
+  throw new StandaloneConfigError(`could not lock the data directory ${root}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function banner(
+  running: RunningStandalone,
+  config: StandaloneConfig,
+  http: ChosenPort,
+  mqtt: ChosenPort | undefined,
+  postgres: EmbeddedPostgres | undefined,
+): string {
+  const moved = (port: ChosenPort, variable: string): string =>
+    port.movedFrom === undefined
+      ? ''
+      : `   <- ${port.movedFrom} was taken, so ${port.port} (set ${variable} to choose)`;
+  const { parts } = running;
+  const lines = [
+    '',
+    'dock-fleet-cloud is up: gateway, mission, telemetry and file in one process.',
+    '',
+    `  HTTP API       ${running.httpUrl}${moved(http, 'HTTP_PORT')}`,
+    `  API docs       ${running.httpUrl}/docs`,
+    `  readiness      ${running.httpUrl}/health/ready`,
+    parts.mqtt && mqtt
+      ? `  MQTT (docks)   mqtt://<this machine>:${mqtt.port}  (MQTT 3.1.1, embedded broker)${moved(mqtt, 'MQTT_PORT')}`
+      : `  MQTT (docks)   ${running.mqttUrl}  (external broker, MQTT_URL)`,
+    postgres
+      ? `  PostgreSQL     embedded (PGlite), one per service: ${postgres.names
+          .map((name) => `${name} ${postgres.url(name)}`)
+          .join(', ')}`
+      : '  PostgreSQL     DATABASE_URL (a schema per service)',
+    parts.bus
+      ? `  message bus    in-process, log in ${path.join(running.dataDir, 'bus')}`
+      : `  message bus    Kafka at ${config.KAFKA_BROKERS}`,
+    parts.pendingStore ? '  pending calls  in memory' : '  pending calls  Redis (REDIS_URL)',
+    `  data           ${running.dataDir}`,
+    running.authDisabled
+      ? '  auth           OFF: the API accepts every request (set API_TOKENS to require a token)'
+      : '  auth           on: send Authorization: Bearer <one of API_TOKENS>',
+    '',
+    'Point a dock or the simulator at it:',
+    `  npm run simulate -- --mqtt-url ${running.mqttUrl}${parts.mqtt ? ' --mqtt-version 3.1.1' : ''} --docks 2 --speed 10`,
+    parts.mqtt
+      ? `  a real dock: MQTT host = this machine's address, port ${mqtt?.port ?? 1883}, MQTT 3.1.1; set` +
+        ` FILE_PUBLIC_BASE_URL=http://<this machine>:${running.httpPort} so it can download waylines`
+      : '',
+    '  a flight of each kind with simulated docks: npm run demo',
+    '',
+    `Logs at ${config.LOG_LEVEL} (LOG_LEVEL=info for more). Ctrl-C stops.`,
+    '',
+  ];
+  return `${lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n')}\n`;
+}

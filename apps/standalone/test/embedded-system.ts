@@ -1,0 +1,150 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ApiEndpoint, SystemUnderTest } from '../../../test/e2e/support/system-under-test';
+
+/**
+ * The embedded mode as a SystemUnderTest for the end-to-end scenarios: the built
+ * `dist/apps/standalone/main.js` (what `npm start` runs) in a child process, on free ports,
+ * with a data directory of its own. Ports and URLs are read from the banner it prints.
+ */
+export interface EmbeddedSystem extends SystemUnderTest {
+  readonly httpUrl: string;
+  readonly dataDir: string;
+  /** The MQTT version docks must speak: 4 (3.1.1) on the embedded broker. */
+  readonly mqttProtocolVersion: 4 | 5;
+  readonly output: () => string;
+}
+
+export interface EmbeddedSystemOptions {
+  /** Environment for the process (on top of this one's, less infrastructure URLs). */
+  readonly env?: Record<string, string>;
+  /** Reuse a data directory (a restart); default: a new temporary one. */
+  readonly dataDir?: string;
+  /** The dock SN prefix of the run; default: a new one. */
+  readonly snPrefix?: string;
+}
+
+const ROOT = path.resolve(__dirname, '../../..');
+const BUNDLE = path.join(ROOT, 'dist/apps/standalone/main.js');
+const INFRA = ['KAFKA_BROKERS', 'REDIS_URL', 'DATABASE_URL', 'MQTT_URL', 'HTTP_PORT', 'MQTT_PORT'];
+
+/** Starts the process and resolves once it printed its banner and /health/ready is 200. */
+export async function startEmbeddedSystem(
+  options: EmbeddedSystemOptions = {},
+): Promise<EmbeddedSystem> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'embedded-e2e-'));
+  const token = `e2e-${randomBytes(8).toString('hex')}`;
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of INFRA) delete env[name];
+  const child = spawnProcess({
+    ...env,
+    HTTP_PORT: '0',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'info',
+    API_TOKENS: token,
+    DATA_DIR: dataDir,
+    ...options.env,
+  });
+  const http = await child.waitFor(/HTTP API\s+(http:\/\/\S+)/, 120_000);
+  const mqtt = await child.waitFor(/--mqtt-url (\S+)/, 5_000);
+  const external = child.output().includes('(external broker, MQTT_URL)');
+  await waitForReady(http, child);
+  const api: ApiEndpoint = { baseUrl: http, token };
+  return {
+    name: external ? 'embedded (external MQTT broker)' : 'embedded',
+    httpUrl: http,
+    dataDir,
+    mqttUrl: mqtt,
+    mqttProtocolVersion: external ? 5 : 4,
+    missionApi: api,
+    telemetryApi: api,
+    fileApi: api,
+    snPrefix: options.snPrefix ?? `EMB${randomBytes(3).toString('hex').toUpperCase()}`,
+    output: child.output,
+    diagnostics: (needles, limit) =>
+      child
+        .output()
+        .split('\n')
+        .filter((line) => needles.some((needle) => line.includes(needle)))
+        .slice(-limit)
+        .join('\n'),
+    stop: child.stop,
+  };
+}
+
+/** Runs the bundle to its end (a start that must fail): exit code and output. */
+export async function runEmbeddedToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const base: Record<string, string | undefined> = { ...process.env };
+  for (const name of INFRA) delete base[name];
+  const child = spawnProcess({ ...base, ...env });
+  const code = await child.exited;
+  return { code, output: child.output() };
+}
+
+interface Spawned {
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
+  stop(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function spawnProcess(env: Record<string, string | undefined>): Spawned {
+  const child: ChildProcess = spawn(process.execPath, [BUNDLE], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+    if (output.length > 4_000_000) output = output.slice(-2_000_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    output: () => output,
+    exited,
+    waitFor: async (pattern, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(output);
+        if (match) return match[1];
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`the embedded system did not print ${pattern}:\n${output.slice(-5_000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        if (child.exitCode === null) child.kill('SIGTERM');
+        await exited;
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function waitForReady(baseUrl: string, child: Spawned): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = await fetch(`${baseUrl}/health/ready`)
+      .then((response) => response.status)
+      .catch(() => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`/health/ready never answered 200:\n${child.output().slice(-5_000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

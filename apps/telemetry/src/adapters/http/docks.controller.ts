@@ -1,0 +1,112 @@
+import { Controller, Get, Header, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { decodeTimeCursor, parseInstant, parseLimit } from '../../domain/query-params';
+import type { TelemetryQueries } from '../../domain/read-model';
+import { trajectoryFeature, TrajectoryFeature } from '../../domain/rth-geojson';
+import { dockView, DockView, exitHomingView, ExitHomingView } from '../../domain/views';
+import { TELEMETRY_QUERIES } from '../../telemetry.tokens';
+import {
+  DOCK_SCHEMA,
+  ERROR_SCHEMA,
+  EXIT_HOMING_PAGE_SCHEMA,
+  FLEET_SCHEMA,
+  TRAJECTORY_SCHEMA,
+} from './openapi-schemas';
+import { dockSn, required } from './request-params';
+
+@ApiTags('docks')
+@ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
+@Controller('docks')
+export class DocksController {
+  constructor(@Inject(TELEMETRY_QUERIES) private readonly queries: TelemetryQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Latest state of every dock in the fleet, ordered by SN, paged',
+    description: 'Newest progress of any flight, dock and aircraft online state (update_topo).',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100' })
+  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiQuery({ name: 'snPrefix', required: false, description: 'only docks whose SN starts so' })
+  @ApiOkResponse({ schema: FLEET_SCHEMA })
+  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
+  async fleet(
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+    @Query('snPrefix') snPrefix?: string,
+  ): Promise<{ items: DockView[]; next: string | null }> {
+    const page = await this.queries.fleetState(
+      required(parseLimit(limit, 100, 500)),
+      after ? dockSn(after, 'after') : null,
+      snPrefix ? snPrefix.slice(0, 64) : null,
+    );
+    return { items: page.items.map(dockView), next: page.next };
+  }
+
+  @Get(':sn')
+  @ApiParam({ name: 'sn', description: "the dock's (gateway) serial number" })
+  @ApiOperation({ summary: 'Latest state of one dock' })
+  @ApiOkResponse({ schema: DOCK_SCHEMA })
+  @ApiNotFoundResponse({ description: 'nothing stored for this dock', schema: ERROR_SCHEMA })
+  async dock(@Param('sn') sn: string): Promise<DockView> {
+    const state = await this.queries.dockState(dockSn(sn));
+    if (!state) throw new NotFoundException(`nothing stored for dock ${sn}`);
+    return dockView(state);
+  }
+
+  @Get(':sn/rth-trajectory')
+  @Header('Content-Type', 'application/geo+json')
+  @ApiProduces('application/geo+json')
+  @ApiParam({ name: 'sn', description: "the dock's (gateway) serial number" })
+  @ApiOperation({ summary: "The dock's latest planned return-to-home path, whatever the flight" })
+  @ApiOkResponse({ schema: TRAJECTORY_SCHEMA })
+  @ApiNotFoundResponse({
+    description: 'no planned path stored for this dock',
+    schema: ERROR_SCHEMA,
+  })
+  async trajectory(@Param('sn') sn: string): Promise<TrajectoryFeature> {
+    const row = await this.queries.latestDockTrajectory(dockSn(sn));
+    const feature = row ? trajectoryFeature(row) : null;
+    if (!feature) throw new NotFoundException(`no return-to-home path stored for dock ${sn}`);
+    return feature;
+  }
+
+  @Get(':sn/exit-homing-notices')
+  @ApiParam({ name: 'sn', description: "the dock's (gateway) serial number" })
+  @ApiOperation({
+    summary: 'Exit-RTH notices (device_exit_homing_notify) of a dock in a time range',
+    description: "Oldest first by the dock's timestamp, with action and reason labels.",
+  })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 or epoch ms, inclusive' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 or epoch ms, exclusive' })
+  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
+  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiOkResponse({ schema: EXIT_HOMING_PAGE_SCHEMA })
+  @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
+  async exitHoming(
+    @Param('sn') sn: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ): Promise<{ gatewaySn: string; items: ExitHomingView[]; next: string | null }> {
+    const gatewaySn = dockSn(sn);
+    const page = await this.queries.exitHomingNotices(
+      gatewaySn,
+      { from: required(parseInstant('from', from)), to: required(parseInstant('to', to)) },
+      required(parseLimit(limit, 200, 1000)),
+      required(decodeTimeCursor(after)),
+    );
+    return { gatewaySn, items: page.items.map(exitHomingView), next: page.next };
+  }
+}

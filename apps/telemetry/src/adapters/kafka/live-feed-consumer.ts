@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { ConsumedRecord, MessageBus, RunningConsumer } from '@dock/kafka';
+import { liveUpdateFor } from '../../domain/live-update';
+import { RecentKeys } from '../../domain/recent-keys';
+import type { TelemetryMetrics } from '../../telemetry-metrics';
+import type { LiveBroadcaster } from '../live/live-broadcaster';
+import { decodeUplink } from './uplink-decoding';
+
+export interface LiveFeedSettings {
+  /** Unique per replica (and per process start): each replica must see every partition. */
+  groupId: string;
+  topics: string[];
+}
+
+/**
+ * Feeds this replica's live stream. The storing consumer group splits the partitions between
+ * replicas, so a replica sees only some docks there; a client connected to it wants any dock.
+ * So every replica also runs this consumer in a group of its own: it gets every partition,
+ * starts at the latest offset (a live view has no past) and never commits, so Kafka keeps no
+ * offsets for these throw-away groups and forgets them once they are empty.
+ *
+ * An update may reach the stream a moment before the storing consumer has committed it to
+ * PostgreSQL; a client that re-reads the API after an update may briefly see the older state.
+ */
+export class LiveFeedConsumer {
+  private consumer: RunningConsumer | undefined;
+  private readonly recent = new RecentKeys(20_000);
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly settings: LiveFeedSettings,
+    private readonly broadcaster: LiveBroadcaster,
+    private readonly metrics: TelemetryMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer = await this.bus.subscribe({
+      groupId: this.settings.groupId,
+      topics: this.settings.topics,
+      fromBeginning: false,
+      commit: false,
+      sessionTimeoutMs: 10_000,
+      maxWaitTimeMs: 100,
+      logger: this.logger,
+      handleBatch: async (records) => this.show(records),
+    });
+    this.logger.info({ groupId: this.settings.groupId }, 'live feed consuming every partition');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  private show(records: readonly ConsumedRecord[]): void {
+    // Nobody watching: skip the decoding; the offsets still move on in memory.
+    if (this.broadcaster.subscriberCount === 0) return;
+    for (const record of records) {
+      const outcome = decodeUplink(record);
+      if (!outcome.ok) continue;
+      const { kind, row } = outcome.item;
+      // A duplicate MQTT delivery or a redelivered record is shown once.
+      if (!this.recent.firstSighting(`${kind}|${row.gatewaySn}|${row.dedupeKey}`)) continue;
+      const update = liveUpdateFor(outcome.item);
+      this.metrics.liveUpdates.inc({ event: update.event });
+      this.broadcaster.publish(update);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { CreateTelemetrySchema1732100000000 } from './migrations/1732100000000-create-telemetry-schema';
+
+/** Migrations of the telemetry schema, in order. Plain SQL: there are no TypeORM entities. */
+export const TELEMETRY_MIGRATIONS = [CreateTelemetrySchema1732100000000];
+
+/** Raw history tables and the latest-state tables retention also trims (by received_at). */
+export const RETAINED_TABLES = [
+  'progress_reports',
+  'rth_paths',
+  'exit_homing_notices',
+  'ready_notices',
+  'flight_latest',
+  'rth_latest',
+] as const;

@@ -1,0 +1,64 @@
+import type { TimeCursor } from './query-params';
+import type { ExitHomingRow, ProgressRow, ReadyRow, RthRow } from './telemetry-rows';
+
+/** A stored row with its database id (orders rows with equal timestamps, pages timelines). */
+export type Stored<R> = R & { readonly id: string };
+
+/** The latest state of one flight: its newest progress report and when it was first seen. */
+export interface FlightState {
+  readonly latest: ProgressRow;
+  readonly firstEventAt: number;
+  /** When the dock last said this (conditional) flight's ready conditions hold; null if never. */
+  readonly readyAt: number | null;
+}
+
+/** The latest state of one dock: newest progress of any flight and its online status. */
+export interface DockState {
+  readonly gatewaySn: string;
+  readonly progress: ProgressRow | null;
+  readonly dockOnline: boolean | null;
+  readonly aircraftOnline: boolean | null;
+  readonly aircraftSn: string | null;
+  readonly topoAt: number | null;
+  readonly lastRthAt: number | null;
+  readonly lastRthFlightId: string | null;
+  readonly updatedAt: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  readonly next: string | null;
+}
+
+/** The read side the HTTP API uses (implemented by the postgres adapter). */
+export interface TelemetryQueries {
+  flightState(flightId: string): Promise<FlightState | null>;
+  progressTimeline(
+    flightId: string,
+    limit: number,
+    after: TimeCursor | null,
+  ): Promise<Page<Stored<ProgressRow>>>;
+  dockState(gatewaySn: string): Promise<DockState | null>;
+  fleetState(
+    limit: number,
+    after: string | null,
+    snPrefix: string | null,
+  ): Promise<Page<DockState>>;
+  latestTrajectory(flightId: string): Promise<RthRow | null>;
+  trajectoryHistory(flightId: string, limit: number): Promise<RthRow[]>;
+  latestDockTrajectory(gatewaySn: string): Promise<RthRow | null>;
+  exitHomingNotices(
+    gatewaySn: string,
+    range: TimeRange,
+    limit: number,
+    after: TimeCursor | null,
+  ): Promise<Page<Stored<ExitHomingRow>>>;
+  readyNotices(flightId: string): Promise<ReadyRow[]>;
+}
+
+/** [from, to) in ms; either end may be open. */
+export interface TimeRange {
+  readonly from: number | null;
+  readonly to: number | null;
+}

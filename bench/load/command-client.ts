@@ -1,0 +1,114 @@
+/**
+ * Command round trip load: `docks` simulated docks (the dock simulator library, one MQTT
+ * connection per dock) and a REST client. For `tasks` docks in turn, at `rate` per second, it
+ * creates an immediate task (POST /tasks) and reads the task (GET /tasks/{id}, every
+ * `pollMs`) until its state has left scheduled/preparing: REST → outbox → dock.commands →
+ * gateway → MQTT services → dock → services_reply → gateway → dock.command-replies → mission →
+ * PostgreSQL → readable. flighttask_execute is never answered, so the docks stay on the ground.
+ */
+import { startFleet } from '../../apps/dock-simulator/src';
+import { childArgs, report, waitForParent } from '../lib/child';
+
+interface Args {
+  mqttUrl: string;
+  missionUrl: string;
+  docks: number;
+  tasks: number;
+  rate: number;
+  pollMs: number;
+  snPrefix: string;
+}
+
+interface TaskAnswer {
+  flightId: string;
+  state: string;
+}
+
+const WAYLINE = '6f1c2a44-3b7e-4c1a-9d7e-2b5a8c9d0e1f';
+
+async function main(): Promise<void> {
+  const args = childArgs<Args>();
+  const fleet = await startFleet({
+    docks: args.docks,
+    snPrefix: args.snPrefix,
+    mqtt: { url: args.mqttUrl },
+    connectConcurrency: 100,
+    behaviour: { neverReply: ['flighttask_execute'] },
+  });
+  await report({ type: 'ready' });
+  await waitForParent('go');
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  const states: Record<string, number> = {};
+  const inFlight: Promise<void>[] = [];
+  const started = Date.now();
+  for (let i = 0; i < args.tasks; i++) {
+    const due = started + (i * 1000) / args.rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sn = `${args.snPrefix}${String((i % args.docks) + 1).padStart(4, '0')}`;
+    inFlight.push(
+      roundTrip(args, sn, i).then(
+        (outcome) => {
+          latencies.push(outcome.ms);
+          states[outcome.state] = (states[outcome.state] ?? 0) + 1;
+        },
+        (error: unknown) => {
+          if (failures.length < 20) failures.push(String(error));
+          else failures.length++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const fleetReport = await fleet.stop();
+  await report({
+    type: 'done',
+    latencies,
+    failures: failures.length,
+    failureSamples: failures.slice(0, 5),
+    states,
+    repliesMissing: fleetReport.replies.missingTotal,
+  });
+  process.exit(0);
+}
+
+async function roundTrip(
+  args: Args,
+  sn: string,
+  i: number,
+): Promise<{ ms: number; state: string }> {
+  const t0 = performance.now();
+  const created = await fetch(`${args.missionUrl}/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: `bench ${i}`,
+      gatewaySn: sn,
+      waylineId: WAYLINE,
+      taskType: 'immediate',
+      rthAltitude: 100,
+      exitWaylineWhenRcLost: 0,
+    }),
+  });
+  if (created.status !== 201 && created.status !== 200) {
+    throw new Error(`POST /tasks ${created.status}: ${await created.text()}`);
+  }
+  const task = (await created.json()) as TaskAnswer;
+  const deadline = t0 + 30_000;
+  while (performance.now() < deadline) {
+    const read = await fetch(`${args.missionUrl}/tasks/${task.flightId}`);
+    const now = performance.now();
+    const current = (await read.json()) as TaskAnswer;
+    if (current.state !== 'scheduled' && current.state !== 'preparing') {
+      return { ms: now - t0, state: current.state };
+    }
+    await new Promise((r) => setTimeout(r, args.pollMs));
+  }
+  throw new Error(`task ${task.flightId} still preparing after 30 s`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`command client failed: ${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export * from './topics';
+export * from './records';
+export * from './decode-record-value';

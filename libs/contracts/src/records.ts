@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * Record schemas of every topic. Producers build these types; consumers validate with the
+ * schemas, because a Kafka topic is an input like any other and may hold anything.
+ */
+
+const gatewaySn = z.string().min(1).max(64);
+const ms = z.number().int().nonnegative();
+
+/** A normalised uplink message (value of every dock.uplink.* topic). */
+export const uplinkRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  gatewaySn,
+  family: z.enum(['events', 'services_reply', 'requests', 'osd', 'state', 'status']),
+  /** null for osd and state pushes, which carry no method. */
+  method: z.string().nullable(),
+  tid: z.string().nullable(),
+  bid: z.string().nullable(),
+  /** The dock's timestamp (ms), null when it sent none. */
+  timestamp: ms.nullable(),
+  needReply: z.boolean(),
+  /** false for methods this version does not model: data is then exactly as the dock sent it. */
+  known: z.boolean(),
+  /** When the gateway received it (ms). */
+  receivedAt: ms,
+  gateway: z.string().optional(),
+  /** Protocol traps accepted while normalising (e.g. timestamp_colon_key); absent when none. */
+  flags: z.array(z.string()).optional(),
+  data: z.unknown(),
+});
+export type UplinkRecord = z.infer<typeof uplinkRecordSchema>;
+
+export const deadLetterRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  receivedAt: ms,
+  /** The MQTT topic it came on. */
+  topic: z.string(),
+  reason: z.object({
+    path: z.string(),
+    rule: z.string(),
+    message: z.string(),
+    received: z.unknown().optional(),
+  }),
+  /** The raw payload, base64, exactly as received (cut at the gateway's limit, see truncated). */
+  payloadBase64: z.string(),
+  /** Size of the received payload in bytes (before any cut). */
+  size: z.number().int().nonnegative(),
+  /** true when payloadBase64 holds only the first bytes of an oversized payload. */
+  truncated: z.boolean().optional(),
+  /** The dock SN from the topic, when the topic had a readable one (also the record key). */
+  gatewaySn: z.string().optional(),
+});
+export type DeadLetterRecord = z.infer<typeof deadLetterRecordSchema>;
+
+/** A service call for one dock (value of dock.commands). */
+export const commandRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** The requester's id for this call; comes back on the reply record. */
+  correlationId: z.string().min(1).max(200),
+  gatewaySn,
+  method: z.string().min(1).max(100),
+  /** The business flow id sent as the MQTT bid (e.g. the flight id). */
+  bid: z.string().min(1).max(200),
+  data: z.unknown(),
+  requestedAt: ms,
+  /** How long to wait for services_reply; the gateway's default when absent. */
+  timeoutMs: z.number().int().positive().max(600_000).optional(),
+  requester: z.string().max(100).optional(),
+});
+export type CommandRecord = z.infer<typeof commandRecordSchema>;
+
+/** The outcome of one command (value of dock.command-replies). */
+export const commandReplyRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  correlationId: z.string(),
+  gatewaySn,
+  method: z.string(),
+  /** The tid the gateway gave the MQTT service call; null when it was never sent. */
+  tid: z.string().nullable(),
+  bid: z.string(),
+  /** replied: the dock answered (result 0 = accepted); timeout: no answer by the deadline;
+   *  invalid: the gateway refused to send it (see error). */
+  outcome: z.enum(['replied', 'timeout', 'invalid']),
+  result: z.number().int().nullable(),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+  sentAt: ms.nullable(),
+  completedAt: ms,
+  roundTripMs: z.number().int().nonnegative().nullable(),
+  /** Gateway instance that published the command, and the one that wrote this record. */
+  sentBy: z.string().optional(),
+  completedBy: z.string().optional(),
+});
+export type CommandReplyRecord = z.infer<typeof commandReplyRecordSchema>;
+
+/** An answer to a dock request (value of dock.request-replies); the gateway publishes it. */
+export const requestReplyRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  gatewaySn,
+  /** tid and bid of the dock's request, echoed on requests_reply. */
+  tid: z.string().min(1),
+  bid: z.string(),
+  method: z.string().min(1),
+  data: z.object({ result: z.number().int() }).passthrough(),
+  answeredAt: ms,
+  answeredBy: z.string().optional(),
+});
+export type RequestReplyRecord = z.infer<typeof requestReplyRecordSchema>;
+
+export const taskStates = [
+  'scheduled',
+  'preparing',
+  'prepared',
+  'ready',
+  'executing',
+  'in_progress',
+  'paused',
+  'ok',
+  'partially_done',
+  'failed',
+  'rejected',
+  'canceled',
+  'timeout',
+] as const;
+export type TaskState = (typeof taskStates)[number];
+
+/** A task state change (value of mission.task-events). */
+export const taskEventRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  flightId: z.string(),
+  gatewaySn,
+  /** The wayline file the task flies; the file service learns flight -> file from this. */
+  waylineId: z.string(),
+  taskType: z.number().int(),
+  state: z.enum(taskStates),
+  previousState: z.enum(taskStates).nullable(),
+  cause: z.string(),
+  resultCode: z.number().int().nullable(),
+  resultMeaning: z.string().nullable().optional(),
+  version: z.number().int().nonnegative(),
+  at: ms,
+});
+export type TaskEventRecord = z.infer<typeof taskEventRecordSchema>;

@@ -1,0 +1,124 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { BusMessage } from './message-bus';
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  message: BusMessage;
+}
+
+export interface ConsumerSettings {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  logger: Logger;
+  /**
+   * Handles the records of one fetched batch (one partition, in order). Offsets are committed
+   * only after it resolves, so a crash redelivers them: handlers must be idempotent. It must
+   * not throw for bad records (route them to a dead letter instead); a throw means a
+   * dependency failed, and the batch is retried.
+   */
+  handleBatch(records: ConsumedRecord[]): Promise<void>;
+  sessionTimeoutMs?: number;
+  /**
+   * How many partitions are handled at once (default 1). Records of one partition are always
+   * handled in order, one batch after the other, whatever this is.
+   */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * false: a live view. Offsets are never committed (a group of its own per process, which
+   * the broker forgets once empty); a group without offsets starts at the end unless
+   * `fromBeginning` says otherwise. Default true.
+   */
+  commit?: boolean;
+  /** Longest wait of a fetch for new records (Kafka only; lower means lower latency). */
+  maxWaitTimeMs?: number;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+  /** Resolves once this member has joined its group (and so has its partitions assigned). */
+  joined: Promise<void>;
+}
+
+export interface KafkaRunningConsumer extends RunningConsumer {
+  consumer: Consumer;
+}
+
+export async function startConsumer(
+  kafka: Kafka,
+  settings: ConsumerSettings,
+): Promise<KafkaRunningConsumer> {
+  const commit = settings.commit ?? true;
+  const sessionTimeout = settings.sessionTimeoutMs ?? 10_000;
+  const consumer = kafka.consumer({
+    groupId: settings.groupId,
+    sessionTimeout,
+    rebalanceTimeout: sessionTimeout * 2,
+    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+    allowAutoTopicCreation: false,
+    ...(settings.maxWaitTimeMs === undefined ? {} : { maxWaitTimeInMs: settings.maxWaitTimeMs }),
+  });
+  // Listen before run(): the join may happen before run() resolves.
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+  });
+  // A crash is otherwise silent: say whether kafkajs restarts the consumer or gives up, because
+  // a consumer that gave up leaves its partitions unhandled while the process looks healthy.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    settings.logger.error(
+      { err: payload.error, groupId: payload.groupId, restart: payload.restart },
+      payload.restart
+        ? 'consumer crashed; kafkajs restarts it'
+        : 'consumer crashed and will not restart: this group no longer handles its records',
+    );
+  });
+  await consumer.connect();
+  for (const topic of settings.topics) {
+    await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning ?? commit });
+  }
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 1,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const records = batch.messages.map((message) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        message,
+      }));
+      try {
+        await settings.handleBatch(records);
+      } catch (error) {
+        settings.logger.error(
+          {
+            err: error,
+            topic: batch.topic,
+            partition: batch.partition,
+            firstOffset: batch.firstOffset(),
+          },
+          'batch handling failed; it will be redelivered',
+        );
+        throw error;
+      }
+      const last = batch.messages[batch.messages.length - 1].offset;
+      resolveOffset(last);
+      if (!commit) return;
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      await heartbeat();
+    },
+  });
+  return {
+    consumer,
+    joined,
+    stop: async () => {
+      await consumer.disconnect();
+    },
+  };
+}

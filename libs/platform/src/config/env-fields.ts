@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * Reusable environment fields. Each app composes its own schema from these, so names and
+ * defaults stay identical across apps and default to the local services.
+ */
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ invalid_type_error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0..65535')
+    .max(65535, 'must be 0..65535')
+    .default(fallback);
+
+export const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be greater than 0')
+    .default(fallback);
+
+export const url = (fallback: string, protocols: readonly string[]) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    );
+
+/** Comma-separated host:port list, e.g. "kafka-0:9092,kafka-1:9092". */
+export const brokerList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (brokers) => brokers.length > 0 && brokers.every((b) => /^[^\s:/]+:\d{1,5}$/.test(b)),
+      'must be a comma-separated list of host:port',
+    );
+
+export const logLevel = () =>
+  z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const commonEnv = {
+  SERVICE_NAME: z.string().min(1).optional(),
+  LOG_LEVEL: logLevel(),
+  /** How long SIGTERM waits for in-flight work before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
+};
+
+export const infraEnv = {
+  KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
+  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/postgres', ['postgres', 'postgresql']),
+  MQTT_URL: url('mqtt://127.0.0.1:1883', ['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
+};
+
+/** A whole number that may be 0 (e.g. a count or a grace period that can be switched off). */
+export const nonNegativeInt = (fallback: number) =>
+  z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .default(fallback);
+
+/** "true"/"false" (also "1"/"0", "yes"/"no"); anything else is refused rather than guessed. */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      errorMap: () => ({ message: 'must be true or false' }),
+    })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
+
+/** Comma-separated list of non-empty strings (blanks around items ignored); empty by default. */
+export const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+/** An optional URL with one of the given protocols; unset means "not configured". */
+export const optionalUrl = (protocols: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .refine(
+      (value) => {
+        if (value === undefined) return true;
+        try {
+          return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    );
+
+/** The deployment kind: production refuses development conveniences (see authEnv). */
+export const nodeEnv = () => z.enum(['development', 'test', 'production']).default('development');
+
+/**
+ * Bearer-token authentication of the REST APIs (see libs/platform/src/http). API_TOKENS is a
+ * comma-separated list of accepted tokens; with none, every protected route answers 401.
+ * AUTH_DISABLED=true lets every request through: for a developer's embedded run only, and
+ * refused when NODE_ENV=production (see refuseAuthDisabledInProduction).
+ */
+export const authEnv = {
+  NODE_ENV: nodeEnv(),
+  API_TOKENS: commaList(),
+  AUTH_DISABLED: booleanFlag(false),
+};
+
+/** A schema refinement: AUTH_DISABLED=true with NODE_ENV=production is a configuration error. */
+export function refuseAuthDisabledInProduction(
+  config: { NODE_ENV: string; AUTH_DISABLED: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.NODE_ENV === 'production' && config.AUTH_DISABLED) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['AUTH_DISABLED'],
+      message: 'must not be true when NODE_ENV=production',
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { Client } from 'pg';
+import pino from 'pino';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { infraSettings, uniqueName } from '../../../../test/support/infra-settings';
+import { createPostgresDataSource } from './create-postgres-data-source';
+
+class CreateThings1700000000000 implements MigrationInterface {
+  name = 'CreateThings1700000000000';
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('CREATE TABLE things (id serial PRIMARY KEY, name text NOT NULL)');
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE things');
+  }
+}
+
+/** The shared DataSource factory against a real PostgreSQL: own schema, migrations, no sync. */
+describe('createPostgresDataSource', () => {
+  const schema = uniqueName('platform_db', '_');
+  const logger = pino({ level: 'silent' });
+  const admin = new Client({ connectionString: infraSettings.databaseUrl });
+
+  beforeAll(() => admin.connect());
+  afterAll(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  const create = () =>
+    createPostgresDataSource({
+      url: infraSettings.databaseUrl,
+      schema,
+      entities: [],
+      migrations: [CreateThings1700000000000],
+      logger,
+    });
+
+  it('creates the schema, runs migrations inside it and records them there', async () => {
+    const dataSource = await create();
+    try {
+      const tables = await admin.query(
+        'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+        [schema],
+      );
+      expect(tables.rows.map((r: { table_name: string }) => r.table_name)).toEqual([
+        'migrations',
+        'things',
+      ]);
+      expect(dataSource.options.synchronize).toBe(false);
+      // Unqualified names resolve in the service's schema.
+      await dataSource.query(`INSERT INTO things (name) VALUES ('a')`);
+      const rows = await admin.query(`SELECT name FROM "${schema}".things`);
+      expect(rows.rows).toEqual([{ name: 'a' }]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('starts again (and in parallel) without running a migration twice', async () => {
+    const [a, b] = await Promise.all([create(), create()]);
+    await Promise.all([a.destroy(), b.destroy()]);
+    const applied = await admin.query(`SELECT name FROM "${schema}".migrations`);
+    expect(applied.rows).toEqual([{ name: 'CreateThings1700000000000' }]);
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await expect(
+      createPostgresDataSource({
+        url: infraSettings.databaseUrl,
+        schema: 'x"; DROP TABLE y; --',
+        entities: [],
+        migrations: [],
+        logger,
+      }),
+    ).rejects.toThrow(/invalid schema name/);
+  });
+});

@@ -1,0 +1,57 @@
+import { Writable } from 'node:stream';
+import { createLogger, messageLogger } from './create-logger';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with the service, level label and ISO time', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 'gateway', destination }).info('started');
+    expect(lines[0]).toMatchObject({ service: 'gateway', level: 'info', msg: 'started' });
+    expect(String(lines[0].time)).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('redacts secrets wherever a dock or an operator puts them', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 'gateway', destination }).info(
+      {
+        password: 'p',
+        headers: { authorization: 'Bearer abc' },
+        payload: { data: { device_secret: 's', sub_devices: [{ sn: 'x', device_secret: 's2' }] } },
+      },
+      'topo',
+    );
+    const line = JSON.stringify(lines[0]);
+    expect(line).not.toContain('Bearer abc');
+    expect(line).not.toContain('"s"');
+    expect(line).not.toContain('s2');
+    expect(line).toContain('[redacted]');
+    expect(line).toContain('"sn":"x"');
+  });
+
+  it('binds the dock SN, tid and bid of one message to every line about it', () => {
+    const { lines, destination } = capture();
+    const log = messageLogger(createLogger({ service: 'gateway', destination }), {
+      dockSn: 'DOCK1',
+      tid: 't-1',
+      bid: 'b-1',
+      method: 'flighttask_progress',
+    });
+    log.warn('late reply');
+    expect(lines[0]).toMatchObject({
+      dockSn: 'DOCK1',
+      tid: 't-1',
+      bid: 'b-1',
+      method: 'flighttask_progress',
+    });
+  });
+});

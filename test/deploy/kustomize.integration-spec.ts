@@ -1,0 +1,334 @@
+/**
+ * The Kubernetes manifests, rendered offline with `kubectl kustomize` for the base and each
+ * overlay, checked against the Kubernetes API schemas, for unknown fields, and against the
+ * services themselves: probes on the health endpoints, the settings each service's config schema
+ * accepts, Jobs that run real programs, autoscaling bounds that the Kafka partitions can use.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  byKind,
+  DEPLOY,
+  K8sObject,
+  kustomize,
+  parseYamlDocuments,
+  unknownFields,
+  validateAgainstSchemas,
+} from './support/k8s';
+import {
+  configProblems,
+  SECRET_SAMPLES,
+  ServiceName,
+  SERVICES,
+  variables,
+} from './support/config-schemas';
+import { migrationTargets } from '../../scripts/migrate';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provisionTopics = require('../../scripts/provision-topics.js') as {
+  loadSettings(env: Record<string, string>): { topics: { topic: string; partitions: number }[] };
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Container = any;
+type PodSpec = any;
+
+const OVERLAYS = {
+  development: { namespace: 'dock-fleet-dev', tag: 'dev' },
+  production: { namespace: 'dock-fleet', tag: '0.1.0' },
+} as const;
+type Overlay = keyof typeof OVERLAYS;
+
+const WORKLOAD_KIND: Record<ServiceName, string> = {
+  gateway: 'StatefulSet',
+  mission: 'Deployment',
+  telemetry: 'Deployment',
+  file: 'Deployment',
+};
+
+/** The Kafka topics each service's consumer groups read (see each app's kafka adapters). */
+const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
+  gateway: ['dock.commands', 'dock.request-replies'],
+  mission: ['dock.command-replies', 'dock.uplink.events'],
+  telemetry: ['dock.uplink.events', 'dock.uplink.status'],
+  file: ['dock.uplink.requests', 'mission.task-events'],
+};
+
+const PRE_STOP_MS = 5_000;
+
+const rendered = new Map<string, K8sObject[]>();
+function render(dir: string): K8sObject[] {
+  if (!rendered.has(dir)) rendered.set(dir, kustomize(dir));
+  return rendered.get(dir)!;
+}
+
+function workload(objects: K8sObject[], service: ServiceName): K8sObject {
+  const found = byKind(objects, WORKLOAD_KIND[service]).get(service);
+  if (!found) throw new Error(`no ${WORKLOAD_KIND[service]} ${service}`);
+  return found;
+}
+
+function podSpec(object: K8sObject): PodSpec {
+  return object.spec.template.spec;
+}
+
+/** ConfigMap/Secret data by name; production Secrets come from the External Secrets example. */
+function secretKeys(overlay: Overlay, objects: K8sObject[]): Map<string, Record<string, string>> {
+  if (overlay === 'development') {
+    return new Map(
+      [...byKind(objects, 'Secret')].map(([name, s]) => [
+        name,
+        Object.fromEntries(
+          Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
+        ),
+      ]),
+    );
+  }
+  const examples = parseYamlDocuments(
+    readFileSync(path.join(DEPLOY, 'overlays/production/external-secrets.example.yaml'), 'utf8'),
+  );
+  return new Map(
+    examples.map((e) => [
+      e.spec.target.name as string,
+      Object.fromEntries(
+        (e.spec.data as { secretKey: string }[]).map(({ secretKey }) => {
+          if (!(secretKey in SECRET_SAMPLES)) throw new Error(`no sample for ${secretKey}`);
+          return [secretKey, SECRET_SAMPLES[secretKey]];
+        }),
+      ),
+    ]),
+  );
+}
+
+/** The environment a container gets: envFrom sources in order, then env (fieldRefs sampled). */
+function containerEnv(
+  overlay: Overlay,
+  objects: K8sObject[],
+  container: Container,
+): Record<string, string> {
+  const configMaps = byKind(objects, 'ConfigMap');
+  const secrets = secretKeys(overlay, objects);
+  const env: Record<string, string> = {};
+  for (const from of container.envFrom ?? []) {
+    if (from.configMapRef) {
+      const cm = configMaps.get(from.configMapRef.name);
+      if (!cm) throw new Error(`ConfigMap ${from.configMapRef.name} is not rendered`);
+      Object.assign(env, cm.data);
+    } else if (from.secretRef) {
+      const data = secrets.get(from.secretRef.name);
+      if (!data) throw new Error(`Secret ${from.secretRef.name} is neither rendered nor listed`);
+      Object.assign(env, data);
+    }
+  }
+  for (const e of container.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = 'pod-name-0';
+    else throw new Error(`unsupported env source for ${e.name}`);
+  }
+  // Empty values in an env file mean "unset" for these settings.
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+}
+
+describe('kustomize output', () => {
+  it.each(['base', 'overlays/development', 'overlays/production'])('renders %s offline', (dir) => {
+    expect(render(dir).length).toBeGreaterThan(10);
+  });
+
+  describe('the schema checks themselves', () => {
+    it('report a wrong type and an unknown field', () => {
+      const copy = () => JSON.parse(JSON.stringify(workload(render('base'), 'mission')));
+      const broken = copy();
+      broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+      const misspelt = copy();
+      misspelt.spec.template.spec.containers[0].readinesProbe = {};
+      expect(validateAgainstSchemas([broken, misspelt])).toEqual([
+        expect.objectContaining({
+          kind: 'Deployment',
+          errors: [expect.stringContaining('must be integer')],
+        }),
+      ]);
+      expect(unknownFields([misspelt]).join('\n')).toContain('\'"readinesProbe"\' does not exist');
+    });
+  });
+
+  describe.each(['base', 'overlays/development', 'overlays/production'])('%s', (dir) => {
+    it('is valid against the Kubernetes API schemas', () => {
+      expect(validateAgainstSchemas(render(dir))).toEqual([]);
+    });
+
+    it('has no field the Kubernetes API does not know', () => {
+      expect(unknownFields(render(dir))).toEqual([]);
+    });
+
+    it.each(SERVICES)('runs %s with probes, resources and a safe security context', (service) => {
+      const objects = render(dir);
+      const object = workload(objects, service);
+      const pod = podSpec(object);
+      const [container] = pod.containers;
+      expect(container.args).toEqual([service]);
+      const port = container.ports.find((p: { name: string }) => p.name === 'http');
+      expect(port).toBeDefined();
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      expect(container.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      for (const kind of ['requests', 'limits']) {
+        expect(Object.keys(container.resources[kind]).sort()).toEqual(['cpu', 'memory']);
+      }
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(object.spec.replicas).toBeUndefined(); // the HPA owns the number of replicas
+    });
+
+    it.each(SERVICES)('has a Service, an HPA and a PDB that find %s', (service) => {
+      const objects = render(dir);
+      const object = workload(objects, service);
+      const podLabels = object.spec.template.metadata.labels as Record<string, string>;
+      const matches = (selector: Record<string, string>) =>
+        Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+      expect(matches(object.spec.selector.matchLabels)).toBe(true);
+      const svc = byKind(objects, 'Service').get(service)!;
+      expect(matches(svc.spec.selector)).toBe(true);
+      expect(svc.spec.ports).toEqual([expect.objectContaining({ targetPort: 'http' })]);
+      const hpa = byKind(objects, 'HorizontalPodAutoscaler').get(service)!;
+      expect(hpa.spec.scaleTargetRef).toEqual({
+        apiVersion: 'apps/v1',
+        kind: WORKLOAD_KIND[service],
+        name: service,
+      });
+      expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+      const pdb = byKind(objects, 'PodDisruptionBudget').get(service)!;
+      expect(matches(pdb.spec.selector.matchLabels)).toBe(true);
+      if (WORKLOAD_KIND[service] === 'StatefulSet') {
+        const headless = byKind(objects, 'Service').get(object.spec.serviceName)!;
+        expect(headless.spec.clusterIP).toBe('None');
+      }
+    });
+  });
+
+  describe.each(Object.keys(OVERLAYS) as Overlay[])('overlay %s', (overlay) => {
+    const dir = `overlays/${overlay}`;
+
+    it('puts every object in its namespace and runs one pinned image', () => {
+      const objects = render(dir);
+      const { namespace, tag } = OVERLAYS[overlay];
+      for (const o of objects.filter((o) => o.kind !== 'Namespace')) {
+        expect(`${o.kind}/${o.metadata.name} ${o.metadata.namespace}`).toBe(
+          `${o.kind}/${o.metadata.name} ${namespace}`,
+        );
+      }
+      const images = new Set(
+        objects
+          .filter((o) => o.spec?.template?.spec?.containers)
+          .flatMap((o) => podSpec(o).containers.map((c: Container) => c.image)),
+      );
+      expect(images.size).toBe(1);
+      expect([...images][0]).toMatch(new RegExp(`dock-fleet-cloud:${tag.replace('.', '\\.')}$`));
+    });
+
+    it.each(SERVICES)('gives %s a configuration its config schema accepts', (service) => {
+      const objects = render(dir);
+      const [container] = podSpec(workload(objects, service)).containers;
+      const env = containerEnv(overlay, objects, container);
+      const known = variables(service);
+      expect(Object.keys(env).filter((k) => !known.includes(k))).toEqual([]);
+      expect(configProblems(service, env)).toEqual([]);
+      // The port the probes use is the one the service listens on.
+      const port = container.ports.find((p: { name: string }) => p.name === 'http');
+      expect(String(port.containerPort)).toBe(env.HTTP_PORT);
+      const svc = byKind(objects, 'Service').get(service)!;
+      expect(svc.spec.ports[0].port).toBe(Number(env.HTTP_PORT));
+    });
+
+    it.each(SERVICES)('lets %s finish its drain before the kill', (service) => {
+      const objects = render(dir);
+      const pod = podSpec(workload(objects, service));
+      const env = containerEnv(overlay, objects, pod.containers[0]);
+      const drainMs = Number(env.SHUTDOWN_TIMEOUT_MS ?? 15_000) + PRE_STOP_MS;
+      expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(drainMs);
+    });
+
+    it('names each gateway replica by its pod name (stable MQTT sessions)', () => {
+      const [container] = podSpec(workload(render(dir), 'gateway')).containers;
+      expect(container.env).toContainEqual({
+        name: 'GATEWAY_INSTANCE_ID',
+        valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+      });
+    });
+
+    it('migrates each service schema with that service’s own settings', () => {
+      const objects = render(dir);
+      const job = byKind(objects, 'Job').get('db-migrate')!;
+      const containers = podSpec(job).containers as Container[];
+      expect(containers.map((c) => c.args)).toEqual([
+        ['migrate', 'mission'],
+        ['migrate', 'telemetry'],
+        ['migrate', 'file'],
+      ]);
+      for (const c of containers) {
+        const service = c.args[1] as ServiceName;
+        const serviceEnv = containerEnv(
+          overlay,
+          objects,
+          podSpec(workload(objects, service)).containers[0],
+        );
+        const jobEnv = containerEnv(overlay, objects, c);
+        expect(jobEnv.DATABASE_URL).toBe(serviceEnv.DATABASE_URL);
+        expect(migrationTargets([service], jobEnv)).toEqual([
+          { service, url: serviceEnv.DATABASE_URL, schema: serviceEnv.DATABASE_SCHEMA ?? service },
+        ]);
+      }
+    });
+
+    it('provisions topics with partitions every consumer group can use', () => {
+      const objects = render(dir);
+      const job = byKind(objects, 'Job').get('kafka-topics')!;
+      const [container] = podSpec(job).containers;
+      expect(container.args).toEqual(['provision-topics']);
+      const env = containerEnv(overlay, objects, container);
+      const { topics } = provisionTopics.loadSettings(env);
+      const partitions = new Map(topics.map((t) => [t.topic, t.partitions]));
+      for (const service of SERVICES) {
+        const hpa = byKind(objects, 'HorizontalPodAutoscaler').get(service)!;
+        const usable = Math.max(...CONSUMED_TOPICS[service].map((t) => partitions.get(t)!));
+        expect(`${service} max ${hpa.spec.maxReplicas}`).toBe(
+          `${service} max ${Math.min(hpa.spec.maxReplicas, usable)}`,
+        );
+      }
+      // Every service points at the same Kafka as the topic Job.
+      for (const service of SERVICES) {
+        const serviceEnv = containerEnv(
+          overlay,
+          objects,
+          podSpec(workload(objects, service)).containers[0],
+        );
+        expect(serviceEnv.KAFKA_BROKERS).toBe(env.KAFKA_BROKERS);
+      }
+    });
+  });
+
+  it('commits no Secret for production and only placeholders for development', () => {
+    expect(byKind(render('overlays/production'), 'Secret').size).toBe(0);
+    for (const [name, data] of secretKeys('development', render('overlays/development'))) {
+      for (const [key, value] of Object.entries(data)) {
+        const credentialFree = /^redis:\/\/[^:@]+:\d+$/.test(value);
+        expect(`${name}.${key}: ${credentialFree || value.includes('placeholder')}`).toBe(
+          `${name}.${key}: true`,
+        );
+      }
+    }
+  });
+
+  it('lists in the production example every secret a service reads from a Secret', () => {
+    const objects = render('overlays/production');
+    const listed = secretKeys('production', objects);
+    for (const service of SERVICES) {
+      const [container] = podSpec(workload(objects, service)).containers;
+      const ref = container.envFrom.find((f: Container) => f.secretRef).secretRef.name;
+      expect(listed.has(ref)).toBe(true);
+      for (const key of Object.keys(listed.get(ref)!)) expect(variables(service)).toContain(key);
+    }
+  });
+});

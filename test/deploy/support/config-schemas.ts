@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { fileConfigSchema } from '../../../apps/file/src/file.config';
+import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';
+import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
+import { telemetryConfigSchema } from '../../../apps/telemetry/src/telemetry.config';
+
+/** Each service's own configuration schema: what its environment must satisfy at start. */
+export const CONFIG_SCHEMAS = {
+  gateway: gatewayConfigSchema,
+  mission: missionConfigSchema,
+  telemetry: telemetryConfigSchema,
+  file: fileConfigSchema,
+} as const satisfies Record<string, z.ZodTypeAny>;
+
+export type ServiceName = keyof typeof CONFIG_SCHEMAS;
+export const SERVICES = Object.keys(CONFIG_SCHEMAS) as ServiceName[];
+
+/** The z.object under refinements, transforms and pipes. */
+export function objectOf(schema: z.ZodTypeAny): z.AnyZodObject {
+  let current: z.ZodTypeAny = schema;
+  for (;;) {
+    if (current instanceof z.ZodObject) return current;
+    if (current instanceof z.ZodEffects) current = current.innerType();
+    else if (current instanceof z.ZodPipeline) current = current._def.in;
+    else if (current instanceof z.ZodBranded) current = current.unwrap();
+    else if (current instanceof z.ZodReadonly) current = current._def.innerType;
+    else throw new Error(`no z.object inside ${current.constructor.name}`);
+  }
+}
+
+/** Every variable a service reads. */
+export function variables(service: ServiceName): string[] {
+  return Object.keys(objectOf(CONFIG_SCHEMAS[service]).shape);
+}
+
+/** Variables without a default that the service cannot start without. */
+export function requiredVariables(service: ServiceName): string[] {
+  const shape = objectOf(CONFIG_SCHEMAS[service]).shape as Record<string, z.ZodTypeAny>;
+  return Object.entries(shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([name]) => name);
+}
+
+/** Parses an environment with the service's schema; the problems as "VAR: message". */
+export function configProblems(service: ServiceName, env: Record<string, string>): string[] {
+  const result = CONFIG_SCHEMAS[service].safeParse(env);
+  return result.success
+    ? []
+    : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+}
+
+/** Realistic stand-ins for secret values an overlay does not carry (production). */
+export const SECRET_SAMPLES: Record<string, string> = {
+  DATABASE_URL: 'postgres://svc:secret@postgres.example.internal:5432/dock',
+  REDIS_URL: 'rediss://:secret@redis.example.internal:6380',
+  API_TOKENS: 'token-a,token-b',
+  FILE_SERVICE_TOKEN: 'token-a',
+  FILE_URL_SIGNING_KEY: 'k'.repeat(48),
+  MQTT_PASSWORD: 'secret',
+  S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+  S3_SECRET_ACCESS_KEY: 'secret',
+};

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { KAFKA_TOPICS } from '@dock/contracts';
+import { infraSettings, uniqueName } from '../../support/infra-settings';
+import { startGroupsAtTopicEnds } from './kafka-groups';
+import { freePort, ServiceProcess, startServiceProcess } from './service-process';
+import { SCENARIO_SETTINGS, SystemUnderTest } from './system-under-test';
+
+/**
+ * The production shape: gateway, mission, telemetry and file, each its own process
+ * (`node dist/apps/<app>/main.js`), against the real Mosquitto, Kafka, Redis and PostgreSQL
+ * of `npm run infra:up`. Everything that could collide with another run on the same
+ * infrastructure is unique to this run: consumer groups (pinned to the topics' current ends),
+ * database schemas, the MQTT share group and gateway instance id, the Redis prefix, the
+ * storage directory, ports, tokens and the dock SN prefix.
+ */
+
+export interface DistributedSystem extends SystemUnderTest {
+  readonly processes: readonly ServiceProcess[];
+  /** Where each service's full log is (`<app>.log`); removed by stop() unless kept. */
+  readonly logDir: string;
+  /** stop() leaves the log directory in place (also with KEEP_E2E_LOGS=1). */
+  keepLogs(): void;
+}
+
+export interface DistributedSystemOptions {
+  /** Extra environment for every service (after the harness's own settings). */
+  readonly env?: Record<string, string>;
+  /** Service log level (default `info`; E2E_LOG_LEVEL overrides). */
+  readonly logLevel?: string;
+}
+
+type App = 'gateway' | 'mission' | 'telemetry' | 'file';
+
+export async function startDistributedSystem(
+  options: DistributedSystemOptions = {},
+): Promise<DistributedSystem> {
+  const run = uniqueName('e2e');
+  const runSql = run.replace(/-/g, '_');
+  const logDir = mkdtempSync(path.join(tmpdir(), `${run}-logs-`));
+  const storageDir = mkdtempSync(path.join(tmpdir(), `${run}-files-`));
+  const token = `e2e-${randomBytes(12).toString('hex')}`;
+  const ports: Record<App, number> = {
+    gateway: await freePort(),
+    mission: await freePort(),
+    telemetry: await freePort(),
+    file: await freePort(),
+  };
+  const schemas: Record<Exclude<App, 'gateway'>, string> = {
+    mission: `${runSql}_mission`,
+    telemetry: `${runSql}_telemetry`,
+    file: `${runSql}_file`,
+  };
+  const groups = {
+    gatewayCommands: `${run}.gateway-commands`,
+    gatewayRequestReplies: `${run}.gateway-request-replies`,
+    mission: `${run}.mission`,
+    telemetry: `${run}.telemetry`,
+    file: `${run}.file`,
+  };
+  const pinned = startGroupsAtTopicEnds(infraSettings.kafkaBrokers, [
+    { groupId: groups.gatewayCommands, topics: [KAFKA_TOPICS.commands] },
+    { groupId: groups.gatewayRequestReplies, topics: [KAFKA_TOPICS.requestReplies] },
+    { groupId: `${groups.mission}.command-replies`, topics: [KAFKA_TOPICS.commandReplies] },
+    { groupId: `${groups.mission}.uplink-events`, topics: [KAFKA_TOPICS.uplink.events] },
+    {
+      groupId: groups.telemetry,
+      topics: [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status],
+    },
+    { groupId: `${groups.file}.resource-requests`, topics: [KAFKA_TOPICS.uplink.requests] },
+    { groupId: `${groups.file}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
+  ]);
+  await pinned.catch((error: unknown) => {
+    rmSync(logDir, { recursive: true, force: true });
+    rmSync(storageDir, { recursive: true, force: true });
+    throw error;
+  });
+
+  const common: Record<string, string> = {
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? options.logLevel ?? 'info',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    REDIS_URL: infraSettings.redisUrl,
+    DATABASE_URL: infraSettings.databaseUrl,
+    MQTT_URL: infraSettings.mqttUrl,
+    API_TOKENS: token,
+    AUTH_DISABLED: 'false',
+    ...SCENARIO_SETTINGS,
+  };
+  const envOf: Record<App, Record<string, string>> = {
+    gateway: {
+      KAFKA_CLIENT_ID: `${run}-gateway`,
+      GATEWAY_INSTANCE_ID: `${run}-gw`,
+      GATEWAY_SHARE_GROUP: `${run}-gw`,
+      GATEWAY_REDIS_PREFIX: `${run}-gw`,
+      GATEWAY_COMMANDS_GROUP_ID: groups.gatewayCommands,
+      GATEWAY_REQUEST_REPLIES_GROUP_ID: groups.gatewayRequestReplies,
+      // Few subscriber connections: a test fleet is small, and the machine has two cores.
+      GATEWAY_MQTT_CONNECTIONS: '4',
+      // Sessions of this run's instance id are never resumed: let the broker forget them soon.
+      MQTT_SESSION_EXPIRY_S: '60',
+    },
+    mission: {
+      KAFKA_CLIENT_ID: `${run}-mission`,
+      DATABASE_SCHEMA: schemas.mission,
+      MISSION_KAFKA_GROUP_PREFIX: groups.mission,
+      FILE_SERVICE_URL: `http://127.0.0.1:${ports.file}`,
+      FILE_SERVICE_TOKEN: token,
+    },
+    telemetry: {
+      KAFKA_CLIENT_ID: `${run}-telemetry`,
+      DATABASE_SCHEMA: schemas.telemetry,
+      DATABASE_POOL_SIZE: '4',
+      TELEMETRY_CONSUMER_GROUP: groups.telemetry,
+    },
+    file: {
+      KAFKA_CLIENT_ID: `${run}-file`,
+      DATABASE_SCHEMA: schemas.file,
+      FILE_KAFKA_GROUP_PREFIX: groups.file,
+      FILE_STORAGE_DRIVER: 'local',
+      FILE_STORAGE_DIR: storageDir,
+      FILE_UPLOAD_TMP_DIR: path.join(storageDir, 'uploads'),
+      FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+      FILE_PUBLIC_BASE_URL: `http://127.0.0.1:${ports.file}`,
+    },
+  };
+
+  const processes: ServiceProcess[] = [];
+  const start = async (app: App): Promise<ServiceProcess> => {
+    const started = await startServiceProcess({
+      app,
+      port: ports[app],
+      env: { ...common, ...envOf[app], ...options.env },
+      logDir,
+    });
+    processes.push(started);
+    return started;
+  };
+
+  let stopped: Promise<void> | undefined;
+  let keepLogs = process.env.KEEP_E2E_LOGS === '1';
+  const stopAll = async (): Promise<void> => {
+    // All at once: each drains its own work (SIGTERM), a test run has nothing left to hand on.
+    await Promise.all(processes.map((p) => p.stop(10_000)));
+    await dropSchemas(Object.values(schemas)).catch(() => undefined);
+    await dropRedisKeys(`${run}-gw`).catch(() => undefined);
+    rmSync(storageDir, { recursive: true, force: true });
+    if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
+  };
+  const stop = (): Promise<void> => (stopped ??= stopAll());
+
+  try {
+    // The gateway first: the other services' commands and answers go through it.
+    await start('gateway');
+    await Promise.all([start('file'), start('telemetry')]);
+    await start('mission');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const endpoint = (app: App) => ({ baseUrl: `http://127.0.0.1:${ports[app]}`, token });
+  return {
+    name: 'distributed',
+    mqttUrl: infraSettings.mqttUrl,
+    missionApi: endpoint('mission'),
+    telemetryApi: endpoint('telemetry'),
+    fileApi: endpoint('file'),
+    // Dock SNs: short, upper case like real ones, unique to the run.
+    snPrefix: `E2E${randomBytes(3).toString('hex').toUpperCase()}`,
+    processes,
+    logDir,
+    keepLogs: () => {
+      keepLogs = true;
+    },
+    diagnostics(needles, limit) {
+      return processes
+        .map((p) => {
+          const lines = p.tail(limit, needles);
+          return `--- ${p.app} (${lines.length} lines${needles.length ? ` with ${needles.join(' | ')}` : ''}; full log ${p.logFile}) ---\n${lines.join('\n')}`;
+        })
+        .join('\n');
+    },
+    stop,
+  };
+}
+
+async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  const client = new Client({ connectionString: infraSettings.databaseUrl });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The gateway's pending-call keys of this run (dedupe markers would live 24 h otherwise). */
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(infraSettings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

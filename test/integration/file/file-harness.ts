@@ -1,0 +1,126 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import type { FileTopics } from '../../../apps/file/src/adapters/kafka/file-topics';
+import { FileConfig, fileConfigSchema } from '../../../apps/file/src/file.config';
+import { FileModule } from '../../../apps/file/src/file.module';
+import { fileService } from '../../../apps/file/src/file.service-definition';
+import { infraSettings, uniqueName } from '../../support/infra-settings';
+
+export const TEST_TOKEN = 'file-test-token-0123456789';
+export const SIGNING_KEY = 'file-test-signing-key-0123456789abcdef';
+
+export interface RunningFileService {
+  running: RunningService;
+  config: FileConfig;
+  topics: FileTopics;
+  schema: string;
+  /** The internal address tests call. */
+  baseUrl: string;
+  storeDir: string;
+  tmpDir: string;
+  kafka: Kafka;
+  db: Client;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The file service as it runs in production (same module, config schema and OpenAPI setup),
+ * on its own schema, topics, consumer groups and directories, so runs never meet.
+ * Docks see it as http://localhost:<port> while tests call 127.0.0.1: the public base URL is
+ * its own setting.
+ */
+export async function startFileService(
+  env: Record<string, string> = {},
+): Promise<RunningFileService> {
+  const schema = uniqueName('file_test', '_');
+  const topics: FileTopics = {
+    requests: uniqueName('file-requests'),
+    requestReplies: uniqueName('file-replies'),
+    taskEvents: uniqueName('file-task-events'),
+  };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'file-service-'));
+  const port = await freePort();
+  const config = loadConfig(fileConfigSchema, {
+    HTTP_PORT: String(port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: infraSettings.databaseUrl,
+    DATABASE_SCHEMA: schema,
+    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    FILE_KAFKA_GROUP_PREFIX: uniqueName('file'),
+    FILE_STORAGE_DIR: path.join(dir, 'store'),
+    FILE_UPLOAD_TMP_DIR: path.join(dir, 'tmp'),
+    FILE_URL_SIGNING_KEY: SIGNING_KEY,
+    FILE_PUBLIC_BASE_URL: `http://localhost:${port}`,
+    API_TOKENS: `other-token-abcdefghijkl,${TEST_TOKEN}`,
+    ...env,
+  });
+  const logger = createLogger({ service: 'file', level: config.LOG_LEVEL });
+  const checks = fileService.checks(config);
+  const running = await startService({
+    module: FileModule.register(config, logger, checks, { topics }),
+    logger,
+    httpPort: port,
+    httpHost: '127.0.0.1',
+    shutdownTimeoutMs: 5_000,
+    configure: (app) => fileService.configure?.(app, config),
+  });
+  const kafka = new Kafka({
+    clientId: uniqueName('file-test'),
+    brokers: infraSettings.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const db = new Client({ connectionString: infraSettings.databaseUrl });
+  await db.connect();
+  return {
+    running,
+    config,
+    topics,
+    schema,
+    baseUrl: `http://127.0.0.1:${port}`,
+    storeDir: path.join(dir, 'store'),
+    tmpDir: path.join(dir, 'tmp'),
+    kafka,
+    db,
+    async stop() {
+      await running.shutdown('test finished');
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.end();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every file under `dir` (relative paths), [] when it does not exist. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+      .sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

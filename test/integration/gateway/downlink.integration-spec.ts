@@ -1,0 +1,233 @@
+// Downlink through two gateway replicas sharing the load: commands out with a fresh tid and a
+// pending entry in Redis, services_reply matched at whichever replica gets it, exactly one
+// outcome per command (replied, timeout or invalid), duplicates and late replies dropped.
+import { CommandRecord } from '@dock/contracts';
+import { createKafkaClient, encodeRecord } from '@dock/kafka';
+import type { Producer } from 'kafkajs';
+import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { eventually } from '../../support/eventually';
+import { infraSettings } from '../../support/infra-settings';
+import { DockSimulator, DownlinkMessage } from './support/dock-simulator';
+import {
+  canonicalTopic,
+  createTestTopics,
+  deleteTestTopics,
+  replicaGroup,
+  StartedReplica,
+  startReplica,
+  testLogger,
+} from './support/gateway-harness';
+import { CollectedRecord, KafkaCollector } from './support/kafka-collector';
+
+jest.setTimeout(90_000);
+
+const group = replicaGroup('it-gw-down', { GATEWAY_COMMAND_TIMEOUT_MS: '20000' });
+const { topics, run } = group;
+const contract = new AsyncApiContract();
+const dock = new DockSimulator();
+const kafka = new KafkaCollector();
+let replicas: StartedReplica[] = [];
+let producer: Producer;
+let counter = 0;
+
+function newSn(): string {
+  counter += 1;
+  return `D${run}-${counter}`.slice(-60);
+}
+
+function repliesFor(correlationId: string): CollectedRecord[] {
+  return kafka.on(topics.commandReplies, (r) => r.value.correlationId === correlationId);
+}
+
+async function sendCommand(
+  command: Partial<CommandRecord> & { gatewaySn: string },
+): Promise<string> {
+  counter += 1;
+  const record = {
+    schemaVersion: 1,
+    correlationId: `${run}-c${counter}`,
+    method: 'flighttask_execute',
+    bid: `flight-${counter}`,
+    data: { flight_id: `flight-${counter}` },
+    requestedAt: Date.now(),
+    ...command,
+  };
+  await producer.send({
+    topic: topics.commands,
+    messages: [encodeRecord(record.gatewaySn, record)],
+  });
+  return record.correlationId;
+}
+
+function okReply(command: DownlinkMessage): Record<string, unknown> {
+  return {
+    tid: command.json.tid,
+    bid: command.json.bid,
+    timestamp: Date.now(),
+    method: command.json.method,
+    data: { result: 0 },
+  };
+}
+
+function expectContract(records: CollectedRecord[]): void {
+  for (const record of records) {
+    expect(contract.check(canonicalTopic(record.topic, run), record)).toEqual([]);
+  }
+}
+
+async function totalMetric(name: string, labels?: Record<string, string>): Promise<number> {
+  const values = await Promise.all(replicas.map((replica) => replica.metric(name, labels)));
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
+/** Commands for SNs in `silent` get no answer; `twice` get their reply two times. */
+const silent = new Set<string>();
+const twice = new Set<string>();
+
+beforeAll(async () => {
+  await createTestTopics(topics);
+  await kafka.start([topics.commandReplies, topics.uplink.services_reply]);
+  await dock.connect();
+  replicas = await Promise.all([startReplica(group, 'a'), startReplica(group, 'b')]);
+  const client = createKafkaClient({
+    brokers: infraSettings.kafkaBrokers,
+    clientId: 'it-mission',
+    logger: testLogger,
+  });
+  producer = client.producer();
+  await producer.connect();
+  dock.answerCommands((command) => {
+    const sn = command.topic.split('/')[2];
+    if (silent.has(sn)) return undefined;
+    const reply = okReply(command);
+    return twice.has(sn) ? [reply, reply] : [reply];
+  });
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await Promise.all(replicas.map((replica) => replica.runtime.stop()));
+  await dock.close();
+  await kafka.stop();
+  await deleteTestTopics(topics);
+});
+
+it('sends each command with a fresh tid; replies matched at either replica, one record each', async () => {
+  const sns = Array.from({ length: 12 }, () => newSn());
+  for (const sn of sns) await dock.watch(sn);
+  const ids = await Promise.all(sns.map((gatewaySn) => sendCommand({ gatewaySn })));
+
+  const replies = await eventually(
+    () => {
+      const found = ids.map((id) => repliesFor(id));
+      expect(found.map((r) => r.length)).toEqual(ids.map(() => 1));
+      return found.map(([record]) => record);
+    },
+    { timeoutMs: 30_000 },
+  );
+
+  const sentTids = sns.map((sn) => dock.downlink(`${sn}/services`)[0].json.tid);
+  expect(new Set(sentTids).size).toBe(sns.length);
+  for (const record of replies) {
+    expect(record.value).toMatchObject({
+      outcome: 'replied',
+      result: 0,
+      method: 'flighttask_execute',
+    });
+    expect(sentTids).toContain(record.value.tid);
+    expect(record.value.roundTripMs).toEqual(expect.any(Number));
+  }
+  // Mosquitto shares round-robin over both replicas' connections: some replies reached the
+  // replica that did not send the command, and were matched there through Redis.
+  expect(replies.some((record) => record.value.sentBy !== record.value.completedBy)).toBe(true);
+  expectContract(replies);
+});
+
+it('keeps the queue order of one dock`s commands', async () => {
+  const sn = newSn();
+  await dock.watch(sn);
+  const methods = ['flighttask_pause', 'flighttask_recovery', 'return_home', 'return_home_cancel'];
+  const ids: string[] = [];
+  for (const [i, method] of methods.entries()) {
+    ids.push(await sendCommand({ gatewaySn: sn, method, bid: `order-${i}`, data: {} }));
+  }
+  await eventually(() => expect(dock.downlink(`${sn}/services`)).toHaveLength(methods.length));
+  expect(dock.downlink(`${sn}/services`).map((m) => m.json.method)).toEqual(methods);
+  await eventually(() => expect(ids.map((id) => repliesFor(id).length)).toEqual([1, 1, 1, 1]));
+});
+
+it('writes exactly one timeout record when no reply comes; a late reply is not forwarded', async () => {
+  const sn = newSn();
+  silent.add(sn);
+  await dock.watch(sn);
+  const id = await sendCommand({ gatewaySn: sn, timeoutMs: 800 });
+  const [record] = await eventually(() => {
+    const found = repliesFor(id);
+    expect(found).toHaveLength(1);
+    return found;
+  });
+  expect(record.value).toMatchObject({ outcome: 'timeout', result: null, gatewaySn: sn });
+  expectContract([record]);
+
+  const orphans = await totalMetric('gateway_orphan_replies_total', { kind: 'command' });
+  const [command] = dock.downlink(`${sn}/services`);
+  await dock.publish(`thing/product/${sn}/services_reply`, JSON.stringify(okReply(command)));
+  await eventually(async () =>
+    expect(await totalMetric('gateway_orphan_replies_total', { kind: 'command' })).toBe(
+      orphans + 1,
+    ),
+  );
+  // Both sweepers kept running meanwhile: still exactly one record.
+  await eventually(() =>
+    expect(kafka.on(topics.uplink.services_reply, (r) => r.key === sn)).toHaveLength(1),
+  );
+  expect(repliesFor(id)).toHaveLength(1);
+});
+
+it('forwards a duplicated services_reply once', async () => {
+  const sn = newSn();
+  twice.add(sn);
+  await dock.watch(sn);
+  const orphans = await totalMetric('gateway_orphan_replies_total', { kind: 'command' });
+  const id = await sendCommand({ gatewaySn: sn });
+  await eventually(async () => {
+    expect(repliesFor(id)).toHaveLength(1);
+    expect(await totalMetric('gateway_orphan_replies_total', { kind: 'command' })).toBe(
+      orphans + 1,
+    );
+  });
+  // Both copies are in the raw uplink topic; only one became a command reply.
+  expect(kafka.on(topics.uplink.services_reply, (r) => r.key === sn)).toHaveLength(2);
+  expect(repliesFor(id)[0].value).toMatchObject({ outcome: 'replied', result: 0 });
+});
+
+it('refuses invalid commands with an invalid record, never sending them', async () => {
+  const sn = newSn();
+  await dock.watch(sn);
+  const unknown = await sendCommand({ gatewaySn: sn, method: 'camera_aim', data: {} });
+  const badData = await sendCommand({
+    gatewaySn: sn,
+    method: 'flighttask_prepare',
+    data: { flight_id: 'f', task_type: 0, rth_altitude: 5 },
+  });
+  const badSn = await sendCommand({ gatewaySn: 'bad/sn' });
+  const malformedId = `${run}-malformed`;
+  await producer.send({
+    topic: topics.commands,
+    messages: [
+      encodeRecord(sn, { correlationId: malformedId, gatewaySn: sn, method: 'return_home' }),
+    ],
+  });
+  const records = await eventually(() => {
+    const found = [unknown, badData, badSn, malformedId].map((id) => repliesFor(id));
+    expect(found.map((r) => r.length)).toEqual([1, 1, 1, 1]);
+    return found.map(([record]) => record);
+  });
+  for (const record of records) {
+    expect(record.value).toMatchObject({ outcome: 'invalid', tid: null, sentAt: null });
+    expect(record.value.error).toEqual(expect.any(String));
+  }
+  expect(records[1].value.error).toMatch(/^data\./);
+  expectContract(records);
+  expect(dock.downlink(`${sn}/services`)).toEqual([]);
+});

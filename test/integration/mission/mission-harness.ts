@@ -1,0 +1,318 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import {
+  CommandRecord,
+  commandRecordSchema,
+  CommandReplyRecord,
+  TaskEventRecord,
+  taskEventRecordSchema,
+  UplinkRecord,
+} from '@dock/contracts';
+import { createLogger, kafkaCheck, loadConfig, postgresCheck, redisCheck } from '@dock/platform';
+import { RunningService, setupOpenApi, startService } from '@dock/platform';
+import { MISSION_OPENAPI_INFO } from '../../../apps/mission/src/mission.service-definition';
+import { ensureTopics, decodeRecord } from '@dock/kafka';
+import { MissionModule } from '../../../apps/mission/src/mission.module';
+import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
+import type { MissionTopics } from '../../../apps/mission/src/adapters/kafka/mission-topics';
+import type { Clock } from '../../../apps/mission/src/domain/clock';
+import { infraSettings, uniqueName } from '../../support/infra-settings';
+
+/** A clock the test moves; every replica reads the same one. */
+export class ManualClock implements Clock {
+  constructor(private current: number) {}
+  now(): number {
+    return this.current;
+  }
+  set(ms: number): void {
+    this.current = ms;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export const API_TOKEN = 'mission-it-token';
+export const UNKNOWN_WAYLINE = '00000000-0000-4000-8000-000000000404';
+
+/** Stands in for the file service's POST /flights/{flightId}/wayline. */
+export async function startFileServiceStub(): Promise<{
+  server: Server;
+  url: string;
+  calls: string[];
+}> {
+  const calls: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const match = /^\/flights\/([^/]+)\/wayline$/.exec(request.url ?? '');
+      const reply = (status: number, json: unknown) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(json));
+      };
+      if (request.headers.authorization !== 'Bearer file-token')
+        return reply(401, { message: 'no token' });
+      if (request.method !== 'POST' || !match) return reply(404, { message: 'no route' });
+      const parsed = JSON.parse(body) as { waylineId: string; gatewaySn: string };
+      calls.push(decodeURIComponent(match[1]));
+      if (parsed.waylineId === UNKNOWN_WAYLINE) return reply(404, { message: 'unknown wayline' });
+      reply(200, {
+        flightId: decodeURIComponent(match[1]),
+        waylineId: parsed.waylineId,
+        gatewaySn: parsed.gatewaySn,
+        url: `https://files.test/${parsed.waylineId}.kmz?sig=${calls.length}`,
+        fingerprint: '0123456789abcdef0123456789abcdef',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, calls };
+}
+
+/** What the fake dock answers to a command: a result code, or null for no answer at all. */
+export type DockScript = (command: CommandRecord) => number | null;
+
+/**
+ * Plays the gateway and the docks: reads the commands topic, answers on the replies topic as
+ * each dock's script says, and publishes uplink events (progress, ready).
+ */
+export class FakeGateway {
+  readonly commands: CommandRecord[] = [];
+  readonly taskEvents: TaskEventRecord[] = [];
+  private readonly scripts = new Map<string, DockScript>();
+  private producer!: Producer;
+  private consumers: Consumer[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: MissionTopics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await this.producer.connect();
+    const commands = this.kafka.consumer({ groupId: uniqueName('it-mission-gw') });
+    await commands.connect();
+    await commands.subscribe({ topic: this.topics.commands, fromBeginning: true });
+    await commands.run({
+      eachMessage: async ({ message }) => {
+        const decoded = decodeRecord(message.value, commandRecordSchema);
+        if (!decoded.ok) return;
+        this.commands.push(decoded.value);
+        const script = this.scripts.get(decoded.value.gatewaySn) ?? (() => 0);
+        const result = script(decoded.value);
+        if (result !== null) await this.reply(decoded.value, result);
+      },
+    });
+    const events = this.kafka.consumer({ groupId: uniqueName('it-mission-events') });
+    await events.connect();
+    await events.subscribe({ topic: this.topics.taskEvents, fromBeginning: true });
+    await events.run({
+      eachMessage: async ({ message }) => {
+        const decoded = decodeRecord(message.value, taskEventRecordSchema);
+        if (decoded.ok) this.taskEvents.push(decoded.value);
+      },
+    });
+    this.consumers = [commands, events];
+  }
+
+  script(gatewaySn: string, script: DockScript): void {
+    this.scripts.set(gatewaySn, script);
+  }
+
+  commandsFor(gatewaySn: string, method?: string): CommandRecord[] {
+    return this.commands.filter(
+      (c) => c.gatewaySn === gatewaySn && (!method || c.method === method),
+    );
+  }
+
+  eventsFor(flightId: string): TaskEventRecord[] {
+    return this.taskEvents.filter((e) => e.flightId === flightId);
+  }
+
+  async reply(
+    command: CommandRecord,
+    result: number,
+    outcome: CommandReplyRecord['outcome'] = 'replied',
+  ): Promise<void> {
+    const record: CommandReplyRecord = {
+      schemaVersion: 1,
+      correlationId: command.correlationId,
+      gatewaySn: command.gatewaySn,
+      method: command.method,
+      tid: 'tid-' + command.correlationId,
+      bid: command.bid,
+      outcome,
+      result: outcome === 'replied' ? result : null,
+      sentAt: Date.now(),
+      completedAt: Date.now(),
+      roundTripMs: 1,
+    };
+    await this.producer.send({
+      topic: this.topics.commandReplies,
+      messages: [{ key: command.gatewaySn, value: JSON.stringify(record) }],
+    });
+  }
+
+  async progress(
+    gatewaySn: string,
+    flightId: string,
+    status: string,
+    percent: number,
+    timestamp: number,
+    options: { result?: number; ext?: Record<string, unknown> } = {},
+  ): Promise<void> {
+    await this.event(gatewaySn, flightId, 'flighttask_progress', timestamp, {
+      result: options.result ?? 0,
+      output: {
+        status,
+        progress: { current_step: 21, percent },
+        ext: {
+          flight_id: flightId,
+          current_waypoint_index: Math.floor(percent / 10),
+          ...options.ext,
+        },
+      },
+    });
+  }
+
+  async ready(gatewaySn: string, flightIds: string[], timestamp: number): Promise<void> {
+    await this.event(gatewaySn, 'ready-bid', 'flighttask_ready', timestamp, {
+      flight_ids: flightIds,
+    });
+  }
+
+  private async event(
+    gatewaySn: string,
+    bid: string,
+    method: string,
+    timestamp: number,
+    data: unknown,
+  ): Promise<void> {
+    const record: UplinkRecord = {
+      schemaVersion: 1,
+      gatewaySn,
+      family: 'events',
+      method,
+      tid: uniqueName('tid'),
+      bid,
+      timestamp,
+      needReply: true,
+      known: true,
+      receivedAt: timestamp,
+      data,
+    };
+    await this.producer.send({
+      topic: this.topics.uplinkEvents,
+      messages: [{ key: gatewaySn, value: JSON.stringify(record) }],
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    await this.producer?.disconnect();
+  }
+}
+
+export function testKafka(): Kafka {
+  return new Kafka({
+    clientId: 'mission-it',
+    brokers: infraSettings.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+export async function createTestTopics(kafka: Kafka): Promise<MissionTopics> {
+  const run = uniqueName('it-mission');
+  const topics: MissionTopics = {
+    commands: `${run}.commands`,
+    commandReplies: `${run}.command-replies`,
+    uplinkEvents: `${run}.uplink-events`,
+    taskEvents: `${run}.task-events`,
+  };
+  await ensureTopics(
+    kafka,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+  );
+  return topics;
+}
+
+export interface ReplicaSettings {
+  schema: string;
+  groupPrefix: string;
+  topics: MissionTopics;
+  clock: ManualClock;
+  fileServiceUrl: string;
+  name: string;
+}
+
+/** One mission replica, in process, on a random port. */
+export async function startReplica(settings: ReplicaSettings): Promise<RunningService> {
+  const config = loadConfig(missionConfigSchema, {
+    SERVICE_NAME: settings.name,
+    HTTP_PORT: '0',
+    LOG_LEVEL: process.env.MISSION_IT_LOG_LEVEL ?? 'fatal',
+    DATABASE_URL: infraSettings.databaseUrl,
+    DATABASE_SCHEMA: settings.schema,
+    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    REDIS_URL: infraSettings.redisUrl,
+    API_TOKENS: API_TOKEN,
+    MISSION_KAFKA_GROUP_PREFIX: settings.groupPrefix,
+    MISSION_SCHEDULER_INTERVAL_MS: '100',
+    MISSION_RELAY_INTERVAL_MS: '100',
+    MISSION_RETRY_INITIAL_MS: '1000',
+    MISSION_RETRY_MAX_MS: '4000',
+    MISSION_RETRY_MAX_ATTEMPTS: '4',
+    MISSION_PLAN_HORIZON_MS: String(7 * 86_400_000),
+    FILE_SERVICE_URL: settings.fileServiceUrl,
+    FILE_SERVICE_TOKEN: 'file-token',
+  });
+  const logger = createLogger({ service: settings.name, level: config.LOG_LEVEL });
+  const checks = [
+    postgresCheck(config.DATABASE_URL),
+    kafkaCheck(config.KAFKA_BROKERS, settings.name),
+    redisCheck(config.REDIS_URL),
+  ];
+  return startService({
+    module: MissionModule.register(config, logger, checks, {
+      topics: settings.topics,
+      clock: settings.clock,
+    }),
+    logger,
+    httpPort: 0,
+    httpHost: '127.0.0.1',
+    shutdownTimeoutMs: 5_000,
+    configure: (app) => {
+      setupOpenApi(app, MISSION_OPENAPI_INFO);
+    },
+  });
+}
+
+/** A small JSON client for one replica's REST API. */
+export class Api {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | null = API_TOKEN,
+  ) {}
+
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+}

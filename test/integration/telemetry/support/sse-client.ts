@@ -1,0 +1,70 @@
+export interface SseMessage {
+  event: string;
+  data: unknown;
+}
+
+/**
+ * A minimal Server-Sent Events client over fetch, as a front end without EventSource would
+ * use it (EventSource cannot send an Authorization header).
+ */
+export class SseClient {
+  readonly messages: SseMessage[] = [];
+  status = 0;
+  private readonly abort = new AbortController();
+  private done: Promise<void> = Promise.resolve();
+
+  async open(url: string, token: string): Promise<void> {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      signal: this.abort.signal,
+    });
+    this.status = response.status;
+    if (!response.ok || !response.body) return;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    this.done = (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += decoder.decode(value, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            this.parse(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        // aborted by close()
+      }
+    })();
+  }
+
+  of(event: string): SseMessage[] {
+    return this.messages.filter((m) => m.event === event);
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+
+  private parse(block: string): void {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    if (data.length === 0) return;
+    const text = data.join('\n');
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // plain text data
+    }
+    this.messages.push({ event, data: parsed });
+  }
+}

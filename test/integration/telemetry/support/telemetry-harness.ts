@@ -1,0 +1,171 @@
+import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { KAFKA_TOPICS } from '@dock/contracts';
+import { ensureTopics } from '@dock/kafka';
+import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import {
+  TelemetryConfig,
+  telemetryConfigSchema,
+} from '../../../../apps/telemetry/src/telemetry.config';
+import { TelemetryModule } from '../../../../apps/telemetry/src/telemetry.module';
+import { configureTelemetryApp } from '../../../../apps/telemetry/src/telemetry.service-definition';
+import { infraSettings, uniqueName } from '../../../support/infra-settings';
+import type { ProducedRecord } from './uplink-records';
+
+export const TOKEN = 'telemetry-it-token';
+const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
+
+/**
+ * The telemetry service in-process against the real Kafka and PostgreSQL: a fresh schema and a
+ * fresh consumer group per run, the group's offsets set to the topics' current ends so a run
+ * reads only what it produces (the shared topics hold earlier runs' records), and a producer
+ * writing records as the gateway does.
+ */
+export class TelemetryHarness {
+  readonly schema = uniqueName('telemetry_it', '_');
+  readonly group = uniqueName('telemetry-it');
+  readonly kafka = new Kafka({
+    clientId: 'telemetry-it',
+    brokers: infraSettings.kafkaBrokers,
+    logLevel: logLevel.ERROR,
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+  readonly db = new Client({ connectionString: infraSettings.databaseUrl });
+  private admin!: Admin;
+  private producer!: Producer;
+  private service: RunningService | undefined;
+  /** Where this run's records start, per topic and partition (for the replay test). */
+  readonly startOffsets = new Map<string, { partition: number; offset: string }[]>();
+  baseUrl = '';
+
+  async setUp(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    await ensureTopics(
+      this.kafka,
+      TOPICS.map((topic) => ({
+        topic,
+        numPartitions: topic === KAFKA_TOPICS.uplink.events ? 6 : 3,
+      })),
+    );
+    for (const topic of TOPICS) {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      const partitions = ends.map((p) => ({ partition: p.partition, offset: p.high }));
+      this.startOffsets.set(topic, partitions);
+      await this.admin.setOffsets({ groupId: this.group, topic, partitions });
+    }
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await this.producer.connect();
+    await this.db.connect();
+    await this.start();
+  }
+
+  config(): TelemetryConfig {
+    return loadConfig(telemetryConfigSchema, {
+      HTTP_PORT: '0',
+      LOG_LEVEL: process.env.TELEMETRY_IT_LOG_LEVEL ?? 'error',
+      DATABASE_URL: infraSettings.databaseUrl,
+      DATABASE_SCHEMA: this.schema,
+      KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+      KAFKA_CLIENT_ID: 'telemetry-it',
+      TELEMETRY_CONSUMER_GROUP: this.group,
+      API_TOKENS: TOKEN,
+      TELEMETRY_RETENTION_DAYS: '30',
+      TELEMETRY_RETENTION_INTERVAL_MS: '1000',
+      TELEMETRY_SSE_HEARTBEAT_MS: '1000',
+    });
+  }
+
+  async start(): Promise<void> {
+    const config = this.config();
+    const logger = createLogger({ service: 'telemetry-it', level: config.LOG_LEVEL });
+    this.service = await startService({
+      module: TelemetryModule.register(config, logger, []),
+      logger,
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+      shutdownTimeoutMs: 5_000,
+      configure: (app) => configureTelemetryApp(app),
+    });
+    this.baseUrl = `http://127.0.0.1:${this.service.port}`;
+  }
+
+  get app() {
+    if (!this.service) throw new Error('the service is not running');
+    return this.service.app;
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.shutdown('test');
+    this.service = undefined;
+  }
+
+  /** Rewinds the group to where this run began: Kafka redelivers every record of the run. */
+  async rewindGroup(): Promise<void> {
+    for (const [topic, partitions] of this.startOffsets) {
+      await this.admin.setOffsets({ groupId: this.group, topic, partitions });
+    }
+  }
+
+  /** Resolves once the group has committed everything written to its topics so far. */
+  async caughtUp(): Promise<boolean> {
+    for (const topic of TOPICS) {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      const [committed] = await this.admin.fetchOffsets({ groupId: this.group, topics: [topic] });
+      for (const end of ends) {
+        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
+        if (at === undefined || BigInt(at) < BigInt(end.high)) return false;
+      }
+    }
+    return true;
+  }
+
+  async produce(records: ProducedRecord[], chunk = 1000): Promise<void> {
+    for (let i = 0; i < records.length; i += chunk) {
+      const byTopic = new Map<string, ProducedRecord['message'][]>();
+      for (const { topic, message } of records.slice(i, i + chunk)) {
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      }
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    }
+  }
+
+  async get<T>(
+    path: string,
+    token: string | null = TOKEN,
+  ): Promise<{ status: number; body: T; type: string }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : null) as T,
+      type: response.headers.get('content-type') ?? '',
+    };
+  }
+
+  async count(table: string, where: string, parameters: unknown[]): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${this.schema}".${table} WHERE ${where}`,
+      parameters,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async tearDown(): Promise<void> {
+    await this.stop().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.deleteGroups([this.group]).catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`).catch(() => undefined);
+    await this.db.end().catch(() => undefined);
+  }
+}
