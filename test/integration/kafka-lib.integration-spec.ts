@@ -125,4 +125,16 @@ describe('libs/kafka with a real broker', () => {
     );
     await eventually(() => expect(resumed).toEqual([4]), { timeoutMs: 30_000 });
   });
+
+  it('refuses to start on a topic that does not exist, naming the topic and the group', async () => {
+    const missing = uniqueName('kafka-lib-missing');
+    await expect(
+      startConsumer(kafka, {
+        groupId: `${missing}-group`,
+        topics: [missing],
+        logger,
+        handleBatch: async () => undefined,
+      }),
+    ).rejects.toThrow(`consumer group "${missing}-group" cannot subscribe to topic "${missing}"`);
+  });
 });

@@ -76,8 +76,13 @@ export async function startConsumer(
     );
   });
   await consumer.connect();
-  for (const topic of settings.topics) {
-    await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning ?? commit });
+  try {
+    for (const topic of settings.topics) {
+      await subscribeWhenKnown(consumer, topic, settings.fromBeginning ?? commit, settings.groupId);
+    }
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
   }
   await consumer.run({
     autoCommit: false,
@@ -121,4 +126,46 @@ export async function startConsumer(
       await consumer.disconnect();
     },
   };
+}
+
+/** How long a just-created topic may take to show up in the metadata of every broker. */
+const TOPIC_PROPAGATION_MS = 5_000;
+
+/**
+ * Subscribes, waiting a little for a topic that was created a moment ago (its metadata reaches
+ * the brokers asynchronously). A topic that stays unknown is an operator's error: say which
+ * topic and group, instead of kafkajs's "This server does not host this topic-partition".
+ */
+async function subscribeWhenKnown(
+  consumer: Consumer,
+  topic: string,
+  fromBeginning: boolean,
+  groupId: string,
+): Promise<void> {
+  const deadline = Date.now() + TOPIC_PROPAGATION_MS;
+  for (;;) {
+    try {
+      await consumer.subscribe({ topic, fromBeginning });
+      return;
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw error;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `consumer group "${groupId}" cannot subscribe to topic "${topic}": it does not exist ` +
+            '(topics are created by the services at start unless create-topics is off, ' +
+            "then by the deployment's topics job)",
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION'
+  );
 }

@@ -1,4 +1,12 @@
-import { Controller, Get, Inject, Module } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import pino from 'pino';
 import {
   kafkaCheck,
@@ -109,5 +117,38 @@ describe('platform baseline against real dependencies', () => {
     await stopped;
     expect(lifecycle.phase).toBe('stopped');
     await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+  });
+
+  it('closes what already started when a later provider fails its start, then rethrows', async () => {
+    const events: string[] = [];
+    @Injectable()
+    class ConnectsFirst implements OnModuleInit, OnModuleDestroy {
+      onModuleInit() {
+        events.push('connected');
+      }
+      onModuleDestroy() {
+        events.push('closed');
+      }
+    }
+    @Injectable()
+    class FailsToStart implements OnModuleInit {
+      constructor(readonly first: ConnectsFirst) {}
+      onModuleInit() {
+        throw new Error('topic dock.commands does not exist');
+      }
+    }
+    @Module({ providers: [ConnectsFirst, FailsToStart] })
+    class BrokenModule {}
+
+    await expect(
+      startService({
+        module: BrokenModule,
+        logger: pino({ level: 'silent' }),
+        httpPort: 0,
+        httpHost: '127.0.0.1',
+        shutdownTimeoutMs: 1_000,
+      }),
+    ).rejects.toThrow('topic dock.commands does not exist');
+    expect(events).toEqual(['connected', 'closed']);
   });
 });

@@ -18,9 +18,11 @@ afterAll(async () => {
 });
 
 it('answers ready once its connections are up, serves metrics and shuts down cleanly', async () => {
-  // The real topics are used by the module; only create-topics is left off so nothing is created.
+  // The module runs on the real topic names, as in production, so it creates them the way a
+  // first start on an empty cluster does (nothing else may have created them yet).
   const config = gatewayConfigSchema.parse({
     ...group.env,
+    GATEWAY_CREATE_TOPICS: 'true',
     GATEWAY_INSTANCE_ID: `${group.run}-svc`,
     HTTP_PORT: '0',
     KAFKA_CONSUMER_START: 'latest',

@@ -32,8 +32,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  await options.configure?.(app);
-  await app.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
+  try {
+    await options.configure?.(app);
+    await app.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
+  } catch (error) {
+    // A provider that failed its init leaves the ones before it connected (MQTT, Redis, Kafka
+    // consumers): close them, or the process stays up, half started, holding its sockets.
+    await app.close().catch((closeError: unknown) => {
+      logger.error({ err: closeError }, 'closing after a failed start failed');
+    });
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.httpPort;
   const lifecycle = app.get<ServiceLifecycle>(SERVICE_LIFECYCLE);
