@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       settings,
       quick,
       sections,
+      partial: values.only !== undefined,
     });
     log(`bench: wrote ${files.join(', ')}`);
   }

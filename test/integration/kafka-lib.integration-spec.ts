@@ -6,6 +6,7 @@ import {
   encodeRecord,
   ensureTopics,
   headerString,
+  KafkaBus,
   startConsumer,
   RunningConsumer,
 } from '@dock/kafka';
@@ -136,5 +137,40 @@ describe('libs/kafka with a real broker', () => {
         handleBatch: async () => undefined,
       }),
     ).rejects.toThrow(`consumer group "${missing}-group" cannot subscribe to topic "${missing}"`);
+  });
+
+  it('reports a consumer the client gave up on, and the bus check names its group', async () => {
+    // A client that never restarts a crashed consumer stands in for one whose retries ran out.
+    const givingUp = new Kafka({
+      clientId: uniqueName('kafka-lib-give-up'),
+      brokers: infraSettings.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0, restartOnFailure: async () => false },
+    });
+    const gaveUp: { groupId: string; message: string }[] = [];
+    const bus = new KafkaBus(givingUp, {
+      onConsumerGaveUp: (groupId, error) => gaveUp.push({ groupId, message: error.message }),
+    });
+    const brokenTopic = uniqueName('kafka-lib-give-up');
+    const groupId = `${brokenTopic}-group`;
+    await bus.ensureTopics([{ topic: brokenTopic, numPartitions: 1 }]);
+    await producer.send(brokenTopic, encodeRecord('k', { n: 1 }));
+    const consumer = await bus.subscribe({
+      groupId,
+      topics: [brokenTopic],
+      logger,
+      handleBatch: async () => {
+        throw new Error('database down');
+      },
+    });
+    try {
+      await eventually(() => expect(gaveUp.map((g) => g.groupId)).toEqual([groupId]), {
+        timeoutMs: 30_000,
+      });
+      await expect(bus.check()).rejects.toThrow(`consumer groups stopped for good: ${groupId}`);
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
   });
 });

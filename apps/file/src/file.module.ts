@@ -9,6 +9,8 @@ import {
   Logger,
   METRICS_REGISTRY,
   PlatformModule,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
 } from '@dock/platform';
 import { BusProducer, KafkaBus, MessageBus } from '@dock/kafka';
 import { FileKafkaBridge } from './adapters/kafka/file-kafka-bridge';
@@ -147,13 +149,17 @@ export class FileModule {
         },
         {
           provide: BUS,
-          useFactory: () =>
+          inject: [SERVICE_LIFECYCLE],
+          useFactory: (lifecycle: ServiceLifecycle) =>
             options.bus ??
-            KafkaBus.fromSettings({
-              brokers: config.KAFKA_BROKERS,
-              clientId: config.KAFKA_CLIENT_ID ?? 'file',
-              logger,
-            }),
+            KafkaBus.fromSettings(
+              {
+                brokers: config.KAFKA_BROKERS,
+                clientId: config.KAFKA_CLIENT_ID ?? 'file',
+                logger,
+              },
+              { onConsumerGaveUp: lifecycle.consumerGaveUp },
+            ),
         },
         {
           provide: REPLY_PRODUCER,

@@ -54,6 +54,8 @@ export interface GatewayRuntimeOptions {
     readonly commands: PendingStore<PendingCommand>;
     readonly requests: PendingStore<PendingRequest>;
   };
+  /** Told when a consumer group of the runtime's own Kafka bus stops for good. */
+  readonly onConsumerGaveUp?: (groupId: string, error: Error) => void;
 }
 
 /**
@@ -97,11 +99,14 @@ export class GatewayRuntime {
     this.ownsBus = options.bus === undefined;
     this.bus =
       options.bus ??
-      KafkaBus.fromSettings({
-        brokers: config.KAFKA_BROKERS,
-        clientId: config.KAFKA_CLIENT_ID ?? `gateway-${config.GATEWAY_INSTANCE_ID}`,
-        logger: this.logger,
-      });
+      KafkaBus.fromSettings(
+        {
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID ?? `gateway-${config.GATEWAY_INSTANCE_ID}`,
+          logger: this.logger,
+        },
+        { onConsumerGaveUp: options.onConsumerGaveUp },
+      );
     this.intake = options.intake ?? this.subscriberPool();
     this.metrics = new PromGatewayMetrics(options.registry, {
       unacknowledged: () => this.intake.unacknowledged,

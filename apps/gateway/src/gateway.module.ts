@@ -72,6 +72,7 @@ export class GatewayModule {
               work: lifecycle.work,
               bus: options.bus,
               pendingStores: options.pendingStores,
+              onConsumerGaveUp: lifecycle.consumerGaveUp,
             });
             bindChecks(checks, runtime.checks());
             return runtime;

@@ -21,7 +21,17 @@ describe('mission config', () => {
       prepareLeadMs: 600_000,
       minPrepareLeadMs: 120_000,
       replyDeadlineMs: 60_000,
+      inFlightSilenceMs: 7_200_000,
     });
+  });
+
+  it('switches the in-flight watchdog off with 0, and refuses a limit under 10 min', () => {
+    const off = loadConfig(missionConfigSchema, { MISSION_IN_FLIGHT_SILENCE_MS: '0' });
+    expect(timingSettings(off).inFlightSilenceMs).toBeNull();
+    expect(problems({ MISSION_IN_FLIGHT_SILENCE_MS: '599999' })).toEqual([
+      'MISSION_IN_FLIGHT_SILENCE_MS',
+    ]);
+    expect(problems({ MISSION_IN_FLIGHT_SILENCE_MS: '600000' })).toEqual([]);
   });
 
   it('refuses a prepare lead outside the protocol window (2 min .. 24 h)', () => {

@@ -3,6 +3,7 @@ import {
   authEnv,
   commonEnv,
   infraEnv,
+  nonNegativeInt,
   port,
   positiveInt,
   refuseAuthDisabledInProduction,
@@ -15,6 +16,8 @@ import {
 } from './domain/task-timing';
 
 const MINUTE = 60_000;
+/** The shortest in-flight silence limit: less would end flights over a brief loss of link. */
+const MIN_IN_FLIGHT_SILENCE_MS = 10 * MINUTE;
 
 /** Every setting of the mission service, validated at start. Defaults point at local services. */
 export const missionConfigSchema = z
@@ -58,6 +61,18 @@ export const missionConfigSchema = z
     ),
     /** Beyond the gateway's timeout, how long before a command without any reply is timed out here. */
     MISSION_REPLY_GRACE_MS: positiveInt(30_000),
+    /**
+     * A started task (executing, in progress, paused) with no word from its dock for longer than
+     * this ends in `timeout`, so the dock's queue moves on. 2 h: a flight lasts up to about an
+     * hour on one battery, so after twice that without a word the aircraft is down and the
+     * dock's final report is not coming; a dock briefly offline that reports again is left
+     * alone. Counted from the last word, so a long flight that keeps reporting is never cut.
+     * 0: off.
+     */
+    MISSION_IN_FLIGHT_SILENCE_MS: nonNegativeInt(120 * MINUTE).refine(
+      (ms) => ms === 0 || ms >= MIN_IN_FLIGHT_SILENCE_MS,
+      `must be 0 (off) or at least ${MIN_IN_FLIGHT_SILENCE_MS} (10 min)`,
+    ),
     MISSION_RETRY_INITIAL_MS: positiveInt(5_000),
     MISSION_RETRY_MAX_MS: positiveInt(60_000),
     /** Sends of one step (prepare or execute), the first included. */
@@ -91,6 +106,8 @@ export function timingSettings(config: MissionConfig): TimingSettings {
     immediateWindowMs: config.MISSION_IMMEDIATE_WINDOW_MS,
     executeGraceMs: config.MISSION_EXECUTE_GRACE_MS,
     replyDeadlineMs: config.MISSION_COMMAND_TIMEOUT_MS + config.MISSION_REPLY_GRACE_MS,
+    inFlightSilenceMs:
+      config.MISSION_IN_FLIGHT_SILENCE_MS === 0 ? null : config.MISSION_IN_FLIGHT_SILENCE_MS,
     retry: {
       initialMs: config.MISSION_RETRY_INITIAL_MS,
       maxMs: config.MISSION_RETRY_MAX_MS,

@@ -8,6 +8,8 @@ import {
   DependencyCheck,
   Logger,
   PlatformModule,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
 } from '@dock/platform';
 import { KafkaBus, MessageBus } from '@dock/kafka';
 import { HttpWaylineUrlProvider } from './adapters/http/http-wayline-url-provider';
@@ -167,13 +169,17 @@ export class MissionModule {
         },
         {
           provide: BUS,
-          useFactory: () =>
+          inject: [SERVICE_LIFECYCLE],
+          useFactory: (lifecycle: ServiceLifecycle) =>
             options.bus ??
-            KafkaBus.fromSettings({
-              brokers: config.KAFKA_BROKERS,
-              clientId: config.KAFKA_CLIENT_ID ?? service,
-              logger,
-            }),
+            KafkaBus.fromSettings(
+              {
+                brokers: config.KAFKA_BROKERS,
+                clientId: config.KAFKA_CLIENT_ID ?? service,
+                logger,
+              },
+              { onConsumerGaveUp: lifecycle.consumerGaveUp },
+            ),
         },
         {
           provide: KAFKA_BRIDGE,

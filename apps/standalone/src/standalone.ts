@@ -212,7 +212,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       ...databases,
       { name: 'storage', check: () => storage.check() },
       ...(broker ? [brokerCheck(broker)] : []),
-      ...(bus.kind === 'in-process' ? [{ name: 'bus-log', check: () => bus.check() }] : []),
+      // In-process: the log's data directory; Kafka: the cluster and this process's consumers.
+      { name: bus.kind === 'in-process' ? 'bus-log' : 'kafka-bus', check: () => bus.check() },
     ];
 
     const poolSize = parts.database ? EMBEDDED_POOL_SIZE : undefined;

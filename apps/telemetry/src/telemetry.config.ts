@@ -33,10 +33,7 @@ export const telemetryConfigSchema = z
      * order). One at a time keeps ~4,000 progress events/s on a 2-core machine; 6 to 12 reach
      * 10,000 (docs/performance.md). Keep it at most DATABASE_POOL_SIZE.
      */
-    TELEMETRY_PARTITIONS_CONCURRENTLY: positiveInt(6).refine(
-      (n) => n <= 64,
-      'must be at most 64',
-    ),
+    TELEMETRY_PARTITIONS_CONCURRENTLY: positiveInt(6).refine((n) => n <= 64, 'must be at most 64'),
     /** Raw history received longer ago than this is deleted (fractions allowed: 0.5 = 12 h). */
     TELEMETRY_RETENTION_DAYS: z.coerce
       .number({ invalid_type_error: 'must be a number' })

@@ -16,6 +16,8 @@ import {
   Logger,
   METRICS_REGISTRY,
   PlatformModule,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
 } from '@dock/platform';
 import { DocksController } from './adapters/http/docks.controller';
 import { FlightsController } from './adapters/http/flights.controller';
@@ -110,22 +112,26 @@ export class TelemetryModule
             dataSource: DataSource,
             broadcaster: LiveBroadcaster,
             metrics: TelemetryMetrics,
+            lifecycle: ServiceLifecycle,
           ) =>
             new TelemetryRuntime(
               config,
               options.bus ??
-                KafkaBus.fromSettings({
-                  brokers: config.KAFKA_BROKERS,
-                  clientId: config.KAFKA_CLIENT_ID ?? 'telemetry',
-                  logger,
-                }),
+                KafkaBus.fromSettings(
+                  {
+                    brokers: config.KAFKA_BROKERS,
+                    clientId: config.KAFKA_CLIENT_ID ?? 'telemetry',
+                    logger,
+                  },
+                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
+                ),
               dataSource,
               broadcaster,
               metrics,
               logger,
               options.bus === undefined,
             ),
-          inject: [TELEMETRY_DATA_SOURCE, LIVE_BROADCASTER, TELEMETRY_METRICS],
+          inject: [TELEMETRY_DATA_SOURCE, LIVE_BROADCASTER, TELEMETRY_METRICS, SERVICE_LIFECYCLE],
         },
       ],
     };

@@ -35,6 +35,12 @@ export interface ConsumerSettings {
   commit?: boolean;
   /** Longest wait of a fetch for new records (Kafka only; lower means lower latency). */
   maxWaitTimeMs?: number;
+  /**
+   * Called once if the client gives up on this consumer (a crash it does not restart from):
+   * from then on the group's partitions go unhandled by this process, so the service should
+   * say it is broken (liveness) rather than look healthy.
+   */
+  onGiveUp?(error: Error): void;
 }
 
 export interface RunningConsumer {
@@ -74,6 +80,7 @@ export async function startConsumer(
         ? 'consumer crashed; kafkajs restarts it'
         : 'consumer crashed and will not restart: this group no longer handles its records',
     );
+    if (!payload.restart) settings.onGiveUp?.(payload.error);
   });
   await consumer.connect();
   try {

@@ -151,4 +151,28 @@ describe('platform baseline against real dependencies', () => {
     ).rejects.toThrow('topic dock.commands does not exist');
     expect(events).toEqual(['connected', 'closed']);
   });
+
+  it('fails liveness and readiness, with the reasons, once marked broken', async () => {
+    const running = await start([]);
+    service = running;
+    const base = `http://127.0.0.1:${running.port}`;
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+
+    const lifecycle = running.app.get<ServiceLifecycle>(SERVICE_LIFECYCLE);
+    lifecycle.consumerGaveUp('mission.command-replies', new Error('coordinator not available'));
+    lifecycle.consumerGaveUp('mission.command-replies', new Error('coordinator not available'));
+
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(503);
+    expect(await live.json()).toEqual({
+      status: 'broken',
+      service: 'test',
+      reasons: [
+        'Kafka consumer group mission.command-replies stopped for good: coordinator not available',
+      ],
+    });
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'broken' });
+  });
 });

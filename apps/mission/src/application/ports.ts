@@ -50,8 +50,16 @@ export interface MissionTx {
   insertCommand(command: CommandDraft, at: number): Promise<void>;
   /** Marks a pending command answered; null when unknown or already answered (duplicate). */
   completeCommand(id: string, completion: CommandCompletion): Promise<StoredCommand | null>;
-  /** Locks docks that have due work and that no other replica is planning right now. */
-  lockDueDocks(now: number, limit: number, exclude: readonly string[]): Promise<string[]>;
+  /**
+   * Locks docks that have due work and that no other replica is planning right now. Due work
+   * includes a started task last written before `silentBefore` (the watchdog; null: off).
+   */
+  lockDueDocks(
+    now: number,
+    limit: number,
+    exclude: readonly string[],
+    silentBefore: number | null,
+  ): Promise<string[]>;
   openTasksOfDock(gatewaySn: string): Promise<Task[]>;
   /** Locks active plans whose tasks do not reach `until` yet. */
   lockPlansToExtend(until: number, limit: number): Promise<Plan[]>;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock';
 import { DockAction, planDock } from '../domain/dock-planner';
+import { silentBefore, timeOutSilent } from '../domain/in-flight-watchdog';
 import type { Task } from '../domain/task';
 import {
   dispatchExecute,
@@ -72,7 +73,9 @@ export class Scheduler {
       let handled: string | null = null;
       try {
         handled = await this.store.transaction(async (tx) => {
-          const [dock] = await tx.lockDueDocks(this.clock.now(), 1, seen);
+          const now = this.clock.now();
+          const silent = silentBefore(now, this.settings.timing);
+          const [dock] = await tx.lockDueDocks(now, 1, seen, silent);
           if (!dock) return null;
           const done = await this.planDock(tx, dock);
           result.actions += done.actions;
@@ -109,7 +112,9 @@ export class Scheduler {
       if (mutation === null || isRefusal(mutation)) continue;
       await tx.saveTask(mutation);
       commands += mutation.commands.length;
-      this.logger.info(
+      // A silent dock is news for the operator (its task event says so too); the rest is routine.
+      const level = action.kind === 'dock_silent' ? 'warn' : 'info';
+      this.logger[level](
         {
           flightId: task.flightId,
           dockSn: dock,
@@ -134,6 +139,8 @@ export class Scheduler {
     switch (action.kind) {
       case 'expire':
         return expire(task, now, timing);
+      case 'dock_silent':
+        return timeOutSilent(task, now, timing);
       case 'reply_overdue': {
         const completed = await tx.completeCommand(action.commandId, {
           state: 'timeout',

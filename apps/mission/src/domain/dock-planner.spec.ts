@@ -89,6 +89,49 @@ describe('planDock', () => {
   });
 });
 
+describe('planDock and the in-flight watchdog', () => {
+  const LIMIT = SETTINGS.inFlightSilenceMs ?? 0;
+  // A timed task whose prepare is due while the silent one holds the dock, still in its window.
+  const queued = aTask(
+    { flightId: 'next', nextActionAt: T0 + LIMIT - 5 * 60_000, createdAt: T0 + 1 },
+    { executeTime: T0 + LIMIT + 5 * 60_000 },
+  );
+
+  it('times out a silent started task and lets the next due task go in the same plan', () => {
+    const silent = aTask({ flightId: 'silent', state: 'in_progress', updatedAt: T0 });
+    expect(planDock([silent, queued], T0 + LIMIT, SETTINGS)).toEqual([]);
+    expect(planDock([silent, queued], T0 + LIMIT + 1, SETTINGS)).toEqual([
+      { kind: 'dock_silent', flightId: 'silent' },
+      { kind: 'prepare', flightId: 'next' },
+    ]);
+  });
+
+  it('leaves a task alone while its dock keeps reporting, and when switched off', () => {
+    const reporting = aTask({ flightId: 'r', state: 'paused', updatedAt: T0 + LIMIT });
+    expect(planDock([reporting, queued], T0 + LIMIT + 1, SETTINGS)).toEqual([]);
+    const silent = { ...reporting, updatedAt: T0 };
+    const off = { ...SETTINGS, inFlightSilenceMs: null };
+    expect(planDock([silent, queued], T0 + LIMIT + 1, off)).toEqual([]);
+  });
+
+  it('lets an overdue command answer decide first; a pending cancel does not shield', () => {
+    const executing = aTask({
+      flightId: 'e',
+      state: 'executing',
+      pendingCommandId: 'c1',
+      nextActionAt: T0 + SETTINGS.replyDeadlineMs,
+      updatedAt: T0,
+    });
+    expect(planDock([executing], T0 + LIMIT + 1, SETTINGS)).toEqual([
+      { kind: 'reply_overdue', flightId: 'e', commandId: 'c1' },
+    ]);
+    const leftCancel = aTask({ flightId: 'p', state: 'in_progress', cancelCommandId: 'u1' });
+    expect(planDock([leftCancel], T0 + LIMIT + 1, SETTINGS)).toEqual([
+      { kind: 'dock_silent', flightId: 'p' },
+    ]);
+  });
+});
+
 describe('planDock ties', () => {
   it('keeps creation order for tasks due and created in the same millisecond', () => {
     const z = aTask({ flightId: 'z', nextActionAt: T0 }, { taskType: 0, executeTime: null });

@@ -16,6 +16,7 @@ const EVENTS: TaskEvent[] = [
   { type: 'refused' },
   { type: 'fail' },
   { type: 'expire' },
+  { type: 'dock_silent' },
   { type: 'cancel_requested' },
   { type: 'canceled' },
   { type: 'pause_requested' },
@@ -48,6 +49,8 @@ const TIMED: Partial<Record<EventType, Partial<Record<TaskState, TaskState>>>> =
   pause_accepted: { in_progress: 'paused', paused: 'paused' },
   resume_requested: { paused: 'paused' },
   resume_accepted: { paused: 'in_progress', in_progress: 'in_progress' },
+  // The in-flight watchdog: only a started task can go silent; it times out whatever its type.
+  dock_silent: { executing: 'timeout', in_progress: 'timeout', paused: 'timeout' },
 };
 
 /** A conditional task differs: it executes from ready, and times out instead of failing late. */

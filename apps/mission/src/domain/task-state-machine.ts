@@ -21,6 +21,8 @@ export type TaskEvent =
   | { type: 'fail' }
   /** A conditional task did not start before ready_conditions.end_time. */
   | { type: 'expire' }
+  /** A started task heard nothing from its dock for longer than the silence limit. */
+  | { type: 'dock_silent' }
   | { type: 'cancel_requested' }
   | { type: 'canceled' }
   | { type: 'pause_requested' }
@@ -34,6 +36,11 @@ export type TransitionResult =
   { ok: true; to: TaskState } | { ok: false; reason: string; final: boolean };
 
 const NOT_STARTED: readonly TaskState[] = ['scheduled', 'preparing', 'prepared', 'ready'];
+/**
+ * The dock has the task (cancel no longer applies): only the dock's reports and answers move
+ * it on, so a dock that goes silent would hold it here for good without the watchdog.
+ */
+export const STARTED_STATES: readonly TaskState[] = ['executing', 'in_progress', 'paused'];
 const DOCK_MAY_REPORT: readonly TaskState[] = [
   'scheduled',
   'preparing',
@@ -100,6 +107,8 @@ export function transition(
     case 'expire':
       if (!conditional) return refuse(state, 'ready window expiry of a non-conditional task');
       return from(state, [...NOT_STARTED, 'executing'], 'timeout', 'expiring the ready window');
+    case 'dock_silent':
+      return from(state, STARTED_STATES, 'timeout', 'timing out a silent dock');
     case 'cancel_requested':
       return from(state, NOT_STARTED, state, 'canceling (the task has started)');
     case 'canceled':

@@ -24,6 +24,8 @@ export interface TimingSettings {
   /** A command with no reply after this long counts as timed out (the gateway's own deadline
    *  should come first; this guards against a gateway that lost it). */
   replyDeadlineMs: number;
+  /** A started task with no word from its dock for longer than this times out; null: never. */
+  inFlightSilenceMs: number | null;
   retry: RetrySettings;
 }
 

@@ -9,9 +9,27 @@ export type LifecyclePhase = 'running' | 'draining' | 'stopped';
 export class ServiceLifecycle {
   readonly work = new InFlightWork();
   private current: LifecyclePhase = 'running';
+  private brokenReasons: string[] = [];
 
   get phase(): LifecyclePhase {
     return this.current;
+  }
+
+  /**
+   * Why the process can no longer do its work and only a restart would help (e.g. a Kafka
+   * consumer that gave up); empty while it is sound. Liveness answers 503 with these.
+   */
+  get broken(): readonly string[] {
+    return this.brokenReasons;
+  }
+
+  /** For KafkaBus's `onConsumerGaveUp`: a consumer group that stopped for good breaks the service. */
+  readonly consumerGaveUp = (groupId: string, error: Error): void => {
+    this.markBroken(`Kafka consumer group ${groupId} stopped for good: ${error.message}`);
+  };
+
+  markBroken(reason: string): void {
+    if (!this.brokenReasons.includes(reason)) this.brokenReasons = [...this.brokenReasons, reason];
   }
 
   async drain(timeoutMs: number): Promise<boolean> {

@@ -1,5 +1,9 @@
 import { CreateMissionSchema1732100000000 } from './migrations/1732100000000-create-mission-schema';
+import { IndexInFlightTasks1746352800000 } from './migrations/1746352800000-index-in-flight-tasks';
 
 /** Raw SQL throughout (row locks, versioned updates): no entity classes. */
 export const MISSION_ENTITIES = [];
-export const MISSION_MIGRATIONS = [CreateMissionSchema1732100000000];
+export const MISSION_MIGRATIONS = [
+  CreateMissionSchema1732100000000,
+  IndexInFlightTasks1746352800000,
+];

@@ -26,6 +26,8 @@ export interface StoreSettings {
 }
 
 const OPEN_STATES = `('scheduled','preparing','prepared','ready','executing','in_progress','paused')`;
+/** STARTED_STATES of the state machine, written as tasks_in_flight_idx's predicate is. */
+const STARTED_STATES = `('executing','in_progress','paused')`;
 /** lockDueDocks looks at this many due tasks per dock wanted (and at least DUE_WINDOW_MIN). */
 const DUE_WINDOW_FACTOR = 8;
 const DUE_WINDOW_MIN = 64;
@@ -191,19 +193,38 @@ class PgMissionTx implements MissionTx {
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
-  async lockDueDocks(now: number, limit: number, exclude: readonly string[]): Promise<string[]> {
+  async lockDueDocks(
+    now: number,
+    limit: number,
+    exclude: readonly string[],
+    silentBefore: number | null,
+  ): Promise<string[]> {
     // Candidates come from the due tasks in due order (tasks_due_idx), not from a walk over all
     // docks: the cost no longer grows with the fleet, and the longest-waiting dock goes first.
     // The window is wider than `limit` so that docks another replica holds (skipped) or that
     // have several due tasks do not leave us empty-handed.
+    const window = Math.max(limit * DUE_WINDOW_FACTOR, DUE_WINDOW_MIN);
+    // Docks whose started task went silent come first, longest silent first. Such a task has
+    // no next_action_at (the dock drives it); tasks_in_flight_idx holds the started tasks only
+    // (about one per dock), so when none is silent this reads next to nothing.
+    const silent =
+      silentBefore === null
+        ? []
+        : await this.query(
+            `SELECT gateway_sn FROM tasks
+             WHERE state IN ${STARTED_STATES} AND updated_at < $1 AND gateway_sn <> ALL($2)
+             ORDER BY updated_at
+             LIMIT $3`,
+            [silentBefore, exclude, window],
+          );
     const due = await this.query(
       `SELECT gateway_sn FROM tasks
        WHERE next_action_at <= $1 AND state IN ${OPEN_STATES} AND gateway_sn <> ALL($2)
        ORDER BY next_action_at
        LIMIT $3`,
-      [now, exclude, Math.max(limit * DUE_WINDOW_FACTOR, DUE_WINDOW_MIN)],
+      [now, exclude, window],
     );
-    const candidates = [...new Set(due.map((row) => row.gateway_sn as string))];
+    const candidates = [...new Set([...silent, ...due].map((row) => row.gateway_sn as string))];
     if (candidates.length === 0) return [];
     const rows = await this.query(
       `SELECT gateway_sn FROM docks WHERE gateway_sn = ANY($1::text[])

@@ -8,6 +8,7 @@ export const SETTINGS: TimingSettings = {
   immediateWindowMs: 10 * 60_000,
   executeGraceMs: 5 * 60_000,
   replyDeadlineMs: 60_000,
+  inFlightSilenceMs: 2 * 60 * 60_000,
   retry: { initialMs: 1_000, maxMs: 30_000, maxAttempts: 4 },
 };
 
