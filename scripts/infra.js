@@ -12,6 +12,10 @@
 // machine's usual commands) when they do not answer, and only stopped by `down` if `up` started them.
 // Kafka is brought by the project: the broker jars come from Maven Central (infra/kafka/pom.xml) into
 // a per-user cache, and a single-node KRaft broker runs from .infra/kafka (gitignored).
+// `up` restarts a broker it started when the configuration it would write now differs from the one
+// the broker runs with (an edited template, another port, or a broker from before the SASL
+// listener): data is kept, never reformatted; SCRAM users missing from an older data directory are
+// added over the admin API after the start.
 //
 // Environment (all optional):
 //   DATABASE_URL   postgres://postgres@127.0.0.1:5432/test
@@ -19,6 +23,8 @@
 //   MQTT_URL       mqtt://127.0.0.1:1883
 //   KAFKA_BROKERS  127.0.0.1:9092  (a non-local or multi-broker list is only waited for, never started)
 //   KAFKA_CONTROLLER_PORT  broker port + 1 (9093)
+//   KAFKA_SASL_PORT        broker port + 2 (9094): a SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256
+//                          test users, see KAFKA_TEST_USERS) for the Kafka security tests
 //   KAFKA_HEAP_OPTS        -Xms128m -Xmx512m
 //   KAFKA_JVM_OPTS         extra JVM flags for the broker
 //   KAFKA_VERSION          override <kafka.version> of infra/kafka/pom.xml
@@ -51,6 +57,15 @@ const settings = {
     .filter(Boolean),
   waitTimeoutMs: Number(env.INFRA_WAIT_TIMEOUT_MS || 30000),
   kafkaStartTimeoutMs: Number(env.KAFKA_START_TIMEOUT_MS || 90000),
+};
+
+/**
+ * Users of the SASL listener. Test-only credentials on loopback, mirrored by
+ * test/support/infra-settings.ts: PLAIN ones are in server.properties, SCRAM ones in the metadata.
+ */
+const KAFKA_TEST_USERS = {
+  plain: { mechanism: 'plain', username: 'dock-plain', password: 'dock-plain-secret' },
+  scram: { mechanism: 'scram-sha-256', username: 'dock-scram', password: 'dock-scram-secret' },
 };
 
 const stateDir = path.resolve(env.INFRA_STATE_DIR || path.join(ROOT, '.infra'));
@@ -535,7 +550,8 @@ function kafkaTarget() {
   const local = brokers.length === 1 && isLocalHost(parseHostPort(brokers[0], 9092).host);
   const broker = parseHostPort(brokers[0], 9092);
   const controllerPort = Number(env.KAFKA_CONTROLLER_PORT || broker.port + 1);
-  return { brokers, local, broker, controllerPort };
+  const saslPort = Number(env.KAFKA_SASL_PORT || broker.port + 2);
+  return { brokers, local, broker, controllerPort, saslPort };
 }
 
 function kafkaVersion() {
@@ -707,12 +723,16 @@ async function ensureKafkaStorage(javaArgsBase) {
     clusterId,
     '-c',
     kafkaFiles.config,
+    // KRaft keeps SCRAM credentials in the metadata log: a new data directory gets them here.
+    '--add-scram',
+    `SCRAM-SHA-256=[name=${KAFKA_TEST_USERS.scram.username},password=${KAFKA_TEST_USERS.scram.password}]`,
   ]).catch((err) => {
     throw new InfraError(`kafka: formatting storage failed: ${errMessage(err)}`);
   });
 }
 
-function renderKafkaConfig(target) {
+/** server.properties as `up` would write it now (the template with this run's values). */
+function kafkaConfigText(target) {
   const values = {
     BROKER_HOST:
       target.broker.host === 'localhost'
@@ -723,26 +743,34 @@ function renderKafkaConfig(target) {
     BROKER_PORT: target.broker.port,
     CONTROLLER_HOST: '127.0.0.1',
     CONTROLLER_PORT: target.controllerPort,
+    SASL_PORT: target.saslPort,
+    SASL_PLAIN_USERNAME: KAFKA_TEST_USERS.plain.username,
+    SASL_PLAIN_PASSWORD: KAFKA_TEST_USERS.plain.password,
     LOG_DIRS: kafkaFiles.data,
   };
-  const render = (text) =>
-    text
-      .split('\n')
-      .map((line) =>
-        line.trimStart().startsWith('#')
-          ? line
-          : line.replace(/\{\{(\w+)\}\}/g, (match, key) => {
-              if (!(key in values)) {
-                throw new InfraError(
-                  `kafka: unknown placeholder ${match} in ${kafkaFiles.template}`,
-                );
-              }
-              return String(values[key]);
-            }),
-      )
-      .join('\n');
+  return fs
+    .readFileSync(kafkaFiles.template, 'utf8')
+    .split('\n')
+    .map((line) =>
+      line.trimStart().startsWith('#')
+        ? line
+        : line.replace(/\{\{(\w+)\}\}/g, (match, key) => {
+            if (!(key in values)) {
+              throw new InfraError(`kafka: unknown placeholder ${match} in ${kafkaFiles.template}`);
+            }
+            return String(values[key]);
+          }),
+    )
+    .join('\n');
+}
+
+function hashText(text) {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function renderKafkaConfig(target) {
   fs.mkdirSync(kafkaFiles.dir, { recursive: true });
-  fs.writeFileSync(kafkaFiles.config, render(fs.readFileSync(kafkaFiles.template, 'utf8')));
+  fs.writeFileSync(kafkaFiles.config, kafkaConfigText(target));
   fs.writeFileSync(kafkaFiles.log4j, fs.readFileSync(kafkaFiles.log4jTemplate, 'utf8'));
 }
 
@@ -773,6 +801,24 @@ async function withKafkaLock(fn) {
   }
 }
 
+/** The JVM arguments every Kafka program of ours shares (broker, storage tool, config tool). */
+async function kafkaJava() {
+  const cache = await ensureKafkaJars();
+  const classpath = kafkaClasspath(cache);
+  const common = [
+    '-Xshare:auto',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:-UsePerfData',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${kafkaFiles.log4j}`,
+    `-Dkafka.logs.dir=${kafkaFiles.dir}`,
+    '-cp',
+    classpath,
+  ];
+  return { cache, classpath, common };
+}
+
 async function upKafka() {
   const t0 = Date.now();
   const target = kafkaTarget();
@@ -795,15 +841,28 @@ async function upKafka() {
   }
 
   await withKafkaLock(async () => {
+    const configHash = hashText(kafkaConfigText(target));
+    let own = kafkaOwnPid();
+    if (own && own.configHash !== configHash) {
+      // The broker reads server.properties only at start. Data is kept: nothing here needs a
+      // reformat (SCRAM users an older data directory lacks are added after the start).
+      const why = own.configHash
+        ? 'the configuration changed'
+        : 'it predates the SASL listener (no configuration hash recorded)';
+      say('kafka', `restarting pid ${own.pid}: ${why}; data kept`);
+      await stopKafkaProcess(own);
+      own = null;
+    }
     // Already answering (ours, or another checkout's / a manually started broker: reuse it).
-    const own = kafkaOwnPid();
     if (await tcpOpen(target.broker.host, target.broker.port)) {
       try {
         const cluster = await probeKafka();
         const whose = own ? `pid ${own.pid}` : 'not started by this checkout, reusing it';
         say('kafka', `ok       ${where} (cluster ${cluster.clusterId}, ${whose})`);
+        await checkKafkaSasl(target, own);
         return;
       } catch (err) {
+        if (err instanceof InfraError) throw err;
         if (!own) {
           // Maybe a broker that is still starting up (e.g. from another checkout): give it a moment.
           say(
@@ -820,6 +879,7 @@ async function upKafka() {
             'kafka',
             `ok       ${where} (not started by this checkout, reusing it, ${secondsSince(t0)})`,
           );
+          await checkKafkaSasl(target, null);
           return;
         }
       }
@@ -828,6 +888,7 @@ async function upKafka() {
       say('kafka', `waiting  pid ${own.pid} is running but not answering yet`);
       await waitForKafka(own.pid, t0, target);
       say('kafka', `ok       ${where} (pid ${own.pid}, ${secondsSince(t0)})`);
+      await checkKafkaSasl(target, own);
       return;
     }
     const stale = readPidFile();
@@ -836,20 +897,8 @@ async function upKafka() {
       fs.rmSync(kafkaFiles.pid, { force: true });
     }
 
-    const cache = await ensureKafkaJars();
+    const { cache, classpath, common } = await kafkaJava();
     renderKafkaConfig(target);
-    const classpath = kafkaClasspath(cache);
-    const common = [
-      '-Xshare:auto',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-XX:-UsePerfData',
-      '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${kafkaFiles.log4j}`,
-      `-Dkafka.logs.dir=${kafkaFiles.dir}`,
-      '-cp',
-      classpath,
-    ];
     await ensureKafkaStorage(['-Xmx256m', ...common]);
 
     const cds = kafkaCds(cache, classpath);
@@ -880,14 +929,18 @@ async function upKafka() {
     }).catch((err) => {
       throw new InfraError(`kafka: cannot start java (${errMessage(err)}); Java 17+ is required`);
     });
-    writeJson(kafkaFiles.pid, {
+    const started = {
       pid: child.pid,
       startedAt: new Date().toISOString(),
       brokers: where,
       controllerPort: target.controllerPort,
+      saslPort: target.saslPort,
+      // What `up` compares to decide whether this broker runs the configuration it would write.
+      configHash,
       cdsPending,
       cdsArchive: cds ? cds.archive : null,
-    });
+    };
+    writeJson(kafkaFiles.pid, started);
     say(
       'kafka',
       `starting Kafka ${cache.version} (pid ${child.pid}${cds && cds.exists ? ', CDS' : ''}, log ${path.relative(ROOT, kafkaFiles.log)})`,
@@ -897,7 +950,109 @@ async function upKafka() {
       'kafka',
       `ok       ${where} (${reused ? 'another broker won the port, reusing it' : 'started'}, ${secondsSince(t0)})`,
     );
+    await checkKafkaSasl(target, reused ? null : started);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka's SASL listener
+
+function kafkaSaslAddress(target) {
+  return `${target.broker.host}:${target.saslPort}`;
+}
+
+/** The SASL listener answers and lets `user` in: a metadata round trip, no retries. */
+async function probeKafkaSasl(target, user) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const kafka = new Kafka({
+    clientId: 'infra-probe-sasl',
+    brokers: [kafkaSaslAddress(target)],
+    sasl: { mechanism: user.mechanism, username: user.username, password: user.password },
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** True when the broker answered and refused the credentials (rather than not answering). */
+function isSaslAuthenticationError(err) {
+  for (let e = err; e; e = e.originalError || e.cause) {
+    if (e.name === 'KafkaJSSASLAuthenticationError') return true;
+  }
+  return false;
+}
+
+/**
+ * Both test users get in. A data directory formatted before the SASL listener existed has no
+ * SCRAM user: it is added through the PLAINTEXT listener (KRaft keeps SCRAM credentials in the
+ * cluster metadata, which the admin API writes while the broker runs). Returns what it did.
+ */
+async function ensureKafkaSaslUsers(target) {
+  await probeKafkaSasl(target, KAFKA_TEST_USERS.plain);
+  try {
+    await probeKafkaSasl(target, KAFKA_TEST_USERS.scram);
+    return 'PLAIN and SCRAM-SHA-256 users';
+  } catch (err) {
+    if (!isSaslAuthenticationError(err)) throw err;
+  }
+  const { username, password } = KAFKA_TEST_USERS.scram;
+  const { common } = await kafkaJava();
+  await run(javaCommand(), [
+    '-Xmx128m',
+    ...common,
+    'kafka.admin.ConfigCommand',
+    '--bootstrap-server',
+    `${target.broker.host}:${target.broker.port}`,
+    '--alter',
+    '--add-config',
+    `SCRAM-SHA-256=[password=${password}]`,
+    '--entity-type',
+    'users',
+    '--entity-name',
+    username,
+  ]);
+  await waitFor(() => probeKafkaSasl(target, KAFKA_TEST_USERS.scram), {
+    timeoutMs: 15000,
+    intervalMs: 250,
+  });
+  return 'PLAIN and SCRAM-SHA-256 users, SCRAM user added to the existing data';
+}
+
+/**
+ * The SASL listener of our broker must work (a failure is an error of `up`). Another checkout's
+ * or a hand-started broker may lack it: that is only reported, since everything else works.
+ */
+async function checkKafkaSasl(target, own) {
+  const address = kafkaSaslAddress(target);
+  if (!own) {
+    try {
+      await probeKafkaSasl(target, KAFKA_TEST_USERS.plain);
+      await probeKafkaSasl(target, KAFKA_TEST_USERS.scram);
+      say('kafka', `ok       SASL ${address}`);
+    } catch (err) {
+      say(
+        'kafka',
+        `note     SASL ${address} does not work (${errMessage(err)}): that broker was not ` +
+          'started by this checkout; the Kafka security tests need it restarted by infra.js',
+      );
+    }
+    return;
+  }
+  try {
+    say('kafka', `ok       SASL ${address} (${await ensureKafkaSaslUsers(target)})`);
+  } catch (err) {
+    throw new InfraError(
+      `kafka: the SASL listener ${address} does not work: ${errMessage(err)}\n  log: ${kafkaFiles.log}`,
+    );
+  }
 }
 
 /** Waits for our broker; returns true if it died but another broker answers on the port. */
@@ -960,6 +1115,11 @@ async function downKafka() {
     say('kafka', `not running (removed stale pid file, pid ${state.pid})`);
     return;
   }
+  await stopKafkaProcess(state);
+}
+
+/** Stops our broker (pid file `state`), keeping its data; saves the CDS archive it wrote. */
+async function stopKafkaProcess(state) {
   const t0 = Date.now();
   const clean = await stopPid(state.pid, { graceMs: 60000 });
   fs.rmSync(kafkaFiles.pid, { force: true });
@@ -988,7 +1148,17 @@ async function statusKafka() {
       ? `pid ${own.pid}, log ${path.relative(ROOT, kafkaFiles.log)}`
       : 'not started by this checkout';
     say('kafka', `ok       ${where} (cluster ${cluster.clusterId}, ${whose})`);
-    return true;
+    if (!target.local) return true;
+    try {
+      await probeKafkaSasl(target, KAFKA_TEST_USERS.plain);
+      await probeKafkaSasl(target, KAFKA_TEST_USERS.scram);
+      say('kafka', `ok       SASL ${kafkaSaslAddress(target)}`);
+      return true;
+    } catch (err) {
+      say('kafka', `DOWN     SASL ${kafkaSaslAddress(target)}: ${errMessage(err)}`);
+      // Only our own broker promises the SASL listener.
+      return !own;
+    }
   } catch (err) {
     const extra = own ? ` (pid ${own.pid} running, see ${kafkaFiles.log})` : '';
     say('kafka', `DOWN     ${where}: ${errMessage(err)}${extra}`);

@@ -276,6 +276,8 @@ describe('kustomize output', () => {
         );
         const jobEnv = containerEnv(overlay, objects, c);
         expect(jobEnv.DATABASE_URL).toBe(serviceEnv.DATABASE_URL);
+        // The Job migrates; the service only checks (no DDL rights, no lock queue at start).
+        expect(`${service} ${serviceEnv.DATABASE_MIGRATIONS}`).toBe(`${service} skip`);
         expect(migrationTargets([service], jobEnv)).toEqual([
           { service, url: serviceEnv.DATABASE_URL, schema: serviceEnv.DATABASE_SCHEMA ?? service },
         ]);

@@ -93,3 +93,28 @@ describe.each(apps)('the %s app', (app) => {
     expect(stderr).toContain('KAFKA_BROKERS');
   });
 });
+
+describe('a service that cannot start', () => {
+  it('exits non-zero, saying why, so the orchestrator sees a crash', async () => {
+    // Migrations left to a Job that has not run: the service must refuse its empty schema.
+    const schema = `e2e_unmigrated_${Date.now().toString(36)}`;
+    const child = spawn(process.execPath, [path.join(root, 'dist/apps/mission/main.js')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'info',
+        DATABASE_SCHEMA: schema,
+        DATABASE_MIGRATIONS: 'skip',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(output).toContain('"msg":"failed to start"');
+    expect(output).toContain('DATABASE_MIGRATIONS');
+    expect(output).not.toContain('"msg":"listening"');
+  });
+});

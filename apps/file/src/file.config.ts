@@ -5,11 +5,14 @@ import {
   authEnv,
   booleanFlag,
   commonEnv,
+  databaseMigrations,
   infraEnv,
+  kafkaSecurityEnv,
   nonNegativeInt,
   optionalUrl,
   port,
   positiveInt,
+  refineKafkaSecurity,
   refuseAuthDisabledInProduction,
 } from '@dock/platform';
 
@@ -33,8 +36,11 @@ export const fileConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and _')
       .default('file'),
+    /** run: migrate at start; skip: the migration Job did (checked at start). */
+    DATABASE_MIGRATIONS: databaseMigrations(),
     KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
+    ...kafkaSecurityEnv,
     /** Consumer groups are <prefix>.resource-requests and <prefix>.task-events. */
     FILE_KAFKA_GROUP_PREFIX: z.string().min(1).default('file'),
 
@@ -71,6 +77,7 @@ export const fileConfigSchema = z
   })
   .superRefine((config, ctx) => {
     refuseAuthDisabledInProduction(config, ctx);
+    refineKafkaSecurity(config, ctx);
     const production = config.NODE_ENV === 'production';
     if (production && !config.FILE_URL_SIGNING_KEY) {
       ctx.addIssue({

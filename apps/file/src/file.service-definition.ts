@@ -1,4 +1,10 @@
-import { kafkaCheck, postgresCheck, ServiceDefinition, setupOpenApi } from '@dock/platform';
+import {
+  kafkaCheck,
+  kafkaSecurity,
+  postgresCheck,
+  ServiceDefinition,
+  setupOpenApi,
+} from '@dock/platform';
 import { createBlobStorage } from './adapters/storage/create-blob-storage';
 import { fileConfigSchema } from './file.config';
 import { FileModule } from './file.module';
@@ -18,7 +24,7 @@ export const fileService: ServiceDefinition<typeof fileConfigSchema> = {
     const storage = createBlobStorage(config);
     return [
       postgresCheck(config.DATABASE_URL),
-      kafkaCheck(config.KAFKA_BROKERS, 'file'),
+      kafkaCheck(config.KAFKA_BROKERS, 'file', kafkaSecurity(config)),
       { name: 'storage', check: () => storage.check() },
     ];
   },

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { DEFAULT_PARTITIONS } from '@dock/contracts';
 import { BusProducer, KafkaBus, MessageBus, RunningConsumer } from '@dock/kafka';
-import { InFlightWork, Logger, DependencyCheck } from '@dock/platform';
+import { InFlightWork, kafkaSecurity, Logger, DependencyCheck } from '@dock/platform';
 import { sharedSubscription, UPLINK_SUBSCRIPTION_FILTERS } from '@dock/protocol';
 import { KafkaRecordWriter } from './adapters/kafka/kafka-record-writer';
 import { PromGatewayMetrics } from './adapters/metrics/prom-gateway-metrics';
@@ -104,6 +104,7 @@ export class GatewayRuntime {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID ?? `gateway-${config.GATEWAY_INSTANCE_ID}`,
           logger: this.logger,
+          ...kafkaSecurity(config),
         },
         { onConsumerGaveUp: options.onConsumerGaveUp },
       );

@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { booleanFlag, commonEnv, infraEnv, port, positiveInt } from '@dock/platform';
+import {
+  booleanFlag,
+  commonEnv,
+  infraEnv,
+  kafkaSecurityEnv,
+  port,
+  positiveInt,
+  refineKafkaSecurity,
+} from '@dock/platform';
 
 const INSTANCE_ID = /^[A-Za-z0-9_.-]{1,48}$/;
 
@@ -13,13 +21,13 @@ const instanceId = z
 
 const optionalSecret = z.string().min(1).optional();
 
-/** Every setting of the gateway service, validated at start. Defaults point at local services. */
-export const gatewayConfigSchema = z.object({
+const gatewaySettings = z.object({
   HTTP_PORT: port(3001),
   ...commonEnv,
   MQTT_URL: infraEnv.MQTT_URL,
   KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
   KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
+  ...kafkaSecurityEnv,
   REDIS_URL: infraEnv.REDIS_URL,
 
   /** Names this replica's MQTT sessions (`{id}-{i}`) and its claims in Redis. */
@@ -87,5 +95,8 @@ export const gatewayConfigSchema = z.object({
     'must be at most 524288',
   ),
 });
+
+/** Every setting of the gateway service, validated at start. Defaults point at local services. */
+export const gatewayConfigSchema = gatewaySettings.superRefine(refineKafkaSecurity);
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

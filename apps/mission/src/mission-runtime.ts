@@ -86,6 +86,12 @@ export class MissionRuntime
         await this.plans.extendPlans();
         const round = await this.scheduler.runRound();
         if (round.actions > 0) this.relayLoop?.kick();
+        // The round spent its budget doing work, so more may be due: go again at once instead
+        // of after the interval (when many tasks fall due together, the wait is pure lateness).
+        // A round that only met busy docks waits, or it would spin on them.
+        if (round.docks >= this.config.MISSION_DOCKS_PER_ROUND && round.actions > 0) {
+          this.schedulerLoop?.kick();
+        }
       },
       this.logger,
     );

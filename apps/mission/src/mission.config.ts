@@ -2,10 +2,13 @@ import { z } from 'zod';
 import {
   authEnv,
   commonEnv,
+  databaseMigrations,
   infraEnv,
+  kafkaSecurityEnv,
   nonNegativeInt,
   port,
   positiveInt,
+  refineKafkaSecurity,
   refuseAuthDisabledInProduction,
   url,
 } from '@dock/platform';
@@ -31,8 +34,11 @@ export const missionConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and _')
       .default('mission'),
+    /** run: migrate at start; skip: the migration Job did (checked at start). */
+    DATABASE_MIGRATIONS: databaseMigrations(),
     KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
+    ...kafkaSecurityEnv,
     REDIS_URL: infraEnv.REDIS_URL,
     /** Consumer groups are <prefix>.command-replies and <prefix>.uplink-events. */
     MISSION_KAFKA_GROUP_PREFIX: z.string().min(1).default('mission'),
@@ -88,6 +94,7 @@ export const missionConfigSchema = z
   })
   .superRefine((config, ctx) => {
     refuseAuthDisabledInProduction(config, ctx);
+    refineKafkaSecurity(config, ctx);
     if (config.MISSION_RETRY_MAX_MS < config.MISSION_RETRY_INITIAL_MS) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

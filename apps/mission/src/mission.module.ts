@@ -6,6 +6,7 @@ import {
   apiAuthProviders,
   createPostgresDataSource,
   DependencyCheck,
+  kafkaSecurity,
   Logger,
   PlatformModule,
   SERVICE_LIFECYCLE,
@@ -104,6 +105,7 @@ export class MissionModule {
               logger,
               poolSize: options.databasePoolSize,
               applicationName: service,
+              migrationsOnStart: config.DATABASE_MIGRATIONS,
             }),
         },
         {
@@ -177,6 +179,7 @@ export class MissionModule {
                 brokers: config.KAFKA_BROKERS,
                 clientId: config.KAFKA_CLIENT_ID ?? service,
                 logger,
+                ...kafkaSecurity(config),
               },
               { onConsumerGaveUp: lifecycle.consumerGaveUp },
             ),

@@ -1,5 +1,6 @@
 import {
   kafkaCheck,
+  kafkaSecurity,
   postgresCheck,
   redisCheck,
   ServiceDefinition,
@@ -23,7 +24,7 @@ export const missionService: ServiceDefinition<typeof missionConfigSchema> = {
   schema: missionConfigSchema,
   checks: (config) => [
     postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'mission'),
+    kafkaCheck(config.KAFKA_BROKERS, 'mission', kafkaSecurity(config)),
     redisCheck(config.REDIS_URL),
   ],
   module: (config, logger, checks) => MissionModule.register(config, logger, checks),

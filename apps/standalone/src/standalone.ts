@@ -6,6 +6,9 @@ import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
 import {
   createLogger,
   DependencyCheck,
+  describeKafkaSecurity,
+  kafkaSecurity,
+  kafkaSecuritySchema,
   loadConfig,
   Logger,
   PlatformModule,
@@ -26,7 +29,8 @@ import { gatewayConfigSchema } from '../../gateway/src/gateway.config';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { missionConfigSchema } from '../../mission/src/mission.config';
 import { MissionModule } from '../../mission/src/mission.module';
-import { telemetryConfigSchema } from '../../telemetry/src/telemetry.config';
+import { withStreamTicketScheme } from '../../telemetry/src/adapters/http/openapi-schemas';
+import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
@@ -145,6 +149,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       closers.push({ name: 'PostgreSQL', close: () => started.close() });
     }
 
+    // The services share this bus, so it takes the same TLS/SASL settings they would.
+    const kafka = kafkaSecurity(load('embedded mode', kafkaSecuritySchema, env));
     const bus: MessageBus = parts.bus
       ? await InProcessBus.open({
           dataDir: paths.bus,
@@ -156,6 +162,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
           brokers: (config.KAFKA_BROKERS ?? '').split(',').map((broker) => broker.trim()),
           clientId: 'dock-fleet',
           logger,
+          ...kafka,
         });
     closers.push({ name: 'message bus', close: () => bus.close() });
 
@@ -190,7 +197,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
     const gatewayConfig = load('gateway', gatewayConfigSchema, serviceEnv);
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
-    const telemetryConfig = load('telemetry', telemetryConfigSchema, envOf('telemetry'));
+    const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
 
     // Readiness: every embedded part and every service's own connections.
@@ -238,7 +245,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       handleSignals: false,
       configure: (app) => {
-        setupOpenApi(app, STANDALONE_OPENAPI_INFO);
+        // The telemetry routes' live stream takes a ticket scheme the decorators cannot declare.
+        setupOpenApi(app, STANDALONE_OPENAPI_INFO, withStreamTicketScheme);
       },
     });
 
@@ -258,7 +266,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         return stopping;
       },
     };
-    print(banner(standalone, config, http, broker?.port, postgres));
+    print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
     return standalone;
   } catch (error) {
     await closeAll();
@@ -354,6 +362,7 @@ function banner(
   http: ChosenPort,
   mqtt: ChosenPort | undefined,
   postgres: EmbeddedPostgres | undefined,
+  kafkaSecurityText: string,
 ): string {
   const moved = (port: ChosenPort, variable: string): string =>
     port.movedFrom === undefined
@@ -377,7 +386,7 @@ function banner(
       : '  PostgreSQL     DATABASE_URL (a schema per service)',
     parts.bus
       ? `  message bus    in-process, log in ${path.join(running.dataDir, 'bus')}`
-      : `  message bus    Kafka at ${config.KAFKA_BROKERS}`,
+      : `  message bus    Kafka at ${config.KAFKA_BROKERS} (${kafkaSecurityText})`,
     parts.pendingStore ? '  pending calls  in memory' : '  pending calls  Redis (REDIS_URL)',
     `  data           ${running.dataDir}`,
     running.authDisabled

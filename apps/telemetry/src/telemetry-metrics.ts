@@ -10,6 +10,8 @@ export interface TelemetryMetrics {
   retentionRuns: Counter<'outcome'>;
   liveSubscribers: Gauge;
   liveUpdates: Counter<'event'>;
+  /** SSE clients dropped because more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waited for them. */
+  liveOverflows: Counter;
 }
 
 export function createTelemetryMetrics(registry: Registry): TelemetryMetrics {
@@ -53,6 +55,13 @@ export function createTelemetryMetrics(registry: Registry): TelemetryMetrics {
       name: 'telemetry_live_updates_total',
       help: 'Updates published to the live stream, by event',
       labelNames: ['event'],
+      registers: [registry],
+    }),
+    liveOverflows: new Counter({
+      name: 'telemetry_live_overflows_total',
+      help:
+        'Live-stream (SSE) clients disconnected because they did not read: more than ' +
+        'TELEMETRY_SSE_MAX_BUFFERED_BYTES of updates waited for them',
       registers: [registry],
     }),
   };

@@ -12,6 +12,10 @@ describe('telemetry configuration', () => {
       TELEMETRY_RETENTION_DAYS: 30,
       TELEMETRY_RETENTION_INTERVAL_MS: 600_000,
       TELEMETRY_PARTITIONS_CONCURRENTLY: 6,
+      TELEMETRY_SSE_HEARTBEAT_MS: 15_000,
+      TELEMETRY_SSE_RETRY_MS: 5_000,
+      TELEMETRY_SSE_MAX_BUFFERED_BYTES: 1_048_576,
+      TELEMETRY_STREAM_TICKET_TTL_MS: 60_000,
       API_TOKENS: [],
       AUTH_DISABLED: false,
     });
@@ -23,9 +27,13 @@ describe('telemetry configuration', () => {
       TELEMETRY_RETENTION_INTERVAL_MS: '60000',
       TELEMETRY_CONSUMER_GROUP: 'telemetry-eu',
       TELEMETRY_PARTITIONS_CONCURRENTLY: '12',
+      TELEMETRY_SSE_MAX_BUFFERED_BYTES: '262144',
+      TELEMETRY_STREAM_TICKET_TTL_MS: '30000',
       API_TOKENS: 'a, b',
     });
     expect(config).toMatchObject({
+      TELEMETRY_SSE_MAX_BUFFERED_BYTES: 262_144,
+      TELEMETRY_STREAM_TICKET_TTL_MS: 30_000,
       TELEMETRY_PARTITIONS_CONCURRENTLY: 12,
       TELEMETRY_RETENTION_DAYS: 0.5,
       TELEMETRY_RETENTION_INTERVAL_MS: 60_000,
@@ -41,6 +49,8 @@ describe('telemetry configuration', () => {
         TELEMETRY_RETENTION_DAYS: '0',
         TELEMETRY_RETENTION_INTERVAL_MS: 'often',
         DATABASE_SCHEMA: 'Telemetry; DROP',
+        TELEMETRY_SSE_MAX_BUFFERED_BYTES: '1000',
+        TELEMETRY_STREAM_TICKET_TTL_MS: '86400000',
       });
     } catch (e) {
       error = e;
@@ -50,6 +60,8 @@ describe('telemetry configuration', () => {
       'DATABASE_SCHEMA',
       'TELEMETRY_RETENTION_DAYS',
       'TELEMETRY_RETENTION_INTERVAL_MS',
+      'TELEMETRY_SSE_MAX_BUFFERED_BYTES',
+      'TELEMETRY_STREAM_TICKET_TTL_MS',
     ]);
   });
 

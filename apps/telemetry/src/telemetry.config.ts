@@ -46,6 +46,27 @@ export const telemetryConfigSchema = z
     TELEMETRY_RETENTION_BATCH_ROWS: positiveInt(5_000),
     /** Heartbeat of idle live-stream connections, so proxies keep them open. */
     TELEMETRY_SSE_HEARTBEAT_MS: positiveInt(15_000),
+    /** The `retry:` hint of the live stream: how long an EventSource waits to reconnect. */
+    TELEMETRY_SSE_RETRY_MS: positiveInt(5_000).refine(
+      (n) => n <= 300_000,
+      'must be at most 300000 (5 minutes)',
+    ),
+    /**
+     * Bytes of live updates that may wait in memory for one SSE client that reads slower than
+     * they come (beyond what the kernel's socket buffer holds). Past it the client gets an
+     * `overflow` event and is disconnected; the others are not affected. Bytes rather than
+     * events: updates range from ~200 bytes (topology) to tens of kB (an RTH path), and bytes
+     * are what a pod's memory is sized in. Worst case: this times the open streams.
+     */
+    TELEMETRY_SSE_MAX_BUFFERED_BYTES: positiveInt(1_048_576).refine(
+      (n) => n >= 65_536,
+      'must be at least 65536 (64 KiB): a few of the largest updates',
+    ),
+    /** How long a stream ticket (POST /stream/tickets) opens the live stream. */
+    TELEMETRY_STREAM_TICKET_TTL_MS: positiveInt(60_000).refine(
+      (n) => n >= 5_000 && n <= 600_000,
+      'must be 5000..600000 (5 s to 10 minutes): tickets travel in URLs',
+    ),
   })
   .superRefine(refuseAuthDisabledInProduction);
 

@@ -13,6 +13,7 @@ import {
   apiAuthProviders,
   createPostgresDataSource,
   DependencyCheck,
+  kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
   PlatformModule,
@@ -26,6 +27,7 @@ import { LiveBroadcaster } from './adapters/live/live-broadcaster';
 import { PgTelemetryQueries } from './adapters/postgres/pg-telemetry-queries';
 import { TELEMETRY_MIGRATIONS } from './adapters/postgres/telemetry-schema';
 import { TelemetryConfig } from './telemetry.config';
+import type { TelemetrySharedSettings } from './telemetry-start-schema';
 import { createTelemetryMetrics, TelemetryMetrics } from './telemetry-metrics';
 import { TelemetryRuntime } from './telemetry-runtime';
 import {
@@ -62,7 +64,7 @@ export class TelemetryModule
   ) {}
 
   static register(
-    config: TelemetryConfig,
+    config: TelemetryConfig & TelemetrySharedSettings,
     logger: Logger,
     checks: DependencyCheck[],
     options: TelemetryModuleOptions = {},
@@ -88,6 +90,7 @@ export class TelemetryModule
               logger,
               poolSize: options.databasePoolSize ?? config.DATABASE_POOL_SIZE,
               applicationName: config.SERVICE_NAME ?? 'telemetry',
+              migrationsOnStart: config.DATABASE_MIGRATIONS,
             }),
         },
         {
@@ -122,6 +125,7 @@ export class TelemetryModule
                     brokers: config.KAFKA_BROKERS,
                     clientId: config.KAFKA_CLIENT_ID ?? 'telemetry',
                     logger,
+                    ...kafkaSecurity(config),
                   },
                   { onConsumerGaveUp: lifecycle.consumerGaveUp },
                 ),

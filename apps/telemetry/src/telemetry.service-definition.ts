@@ -1,6 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
-import { kafkaCheck, postgresCheck, ServiceDefinition, setupOpenApi } from '@dock/platform';
-import { telemetryConfigSchema } from './telemetry.config';
+import {
+  kafkaCheck,
+  kafkaSecurity,
+  postgresCheck,
+  ServiceDefinition,
+  setupOpenApi,
+} from '@dock/platform';
+import { withStreamTicketScheme } from './adapters/http/openapi-schemas';
+import { telemetryStartSchema } from './telemetry-start-schema';
 import { TelemetryModule } from './telemetry.module';
 
 export const TELEMETRY_OPENAPI_INFO = {
@@ -8,21 +15,26 @@ export const TELEMETRY_OPENAPI_INFO = {
   description:
     'Progress timelines, fleet state, return-to-home trajectories (GeoJSON), exit-RTH notices ' +
     'and a live stream of DJI dock missions. Every route needs `Authorization: Bearer <token>` ' +
-    '(API_TOKENS) except /health/* and /metrics.',
+    '(API_TOKENS) except /health/* and /metrics; the live stream (GET /stream) also accepts a ' +
+    'short-lived `?ticket=` from POST /stream/tickets, for browsers (EventSource cannot set ' +
+    'headers).',
   version: '1',
 };
 
-/** Serves the OpenAPI description at /docs (UI) and /docs/openapi.json. */
+/**
+ * Serves the OpenAPI description at /docs (UI) and /docs/openapi.json, with the live stream's
+ * ticket scheme declared next to the bearer one.
+ */
 export function configureTelemetryApp(app: INestApplication): void {
-  setupOpenApi(app, TELEMETRY_OPENAPI_INFO);
+  setupOpenApi(app, TELEMETRY_OPENAPI_INFO, withStreamTicketScheme);
 }
 
-export const telemetryService: ServiceDefinition<typeof telemetryConfigSchema> = {
+export const telemetryService: ServiceDefinition<typeof telemetryStartSchema> = {
   service: 'telemetry',
-  schema: telemetryConfigSchema,
+  schema: telemetryStartSchema,
   checks: (config) => [
     postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'telemetry'),
+    kafkaCheck(config.KAFKA_BROKERS, 'telemetry', kafkaSecurity(config)),
   ],
   module: (config, logger, checks) => TelemetryModule.register(config, logger, checks),
   configure: (app) => configureTelemetryApp(app),

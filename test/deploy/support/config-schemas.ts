@@ -2,24 +2,28 @@ import { z } from 'zod';
 import { fileConfigSchema } from '../../../apps/file/src/file.config';
 import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
-import { telemetryConfigSchema } from '../../../apps/telemetry/src/telemetry.config';
+import { telemetryStartSchema } from '../../../apps/telemetry/src/telemetry-start-schema';
 
 /** Each service's own configuration schema: what its environment must satisfy at start. */
 export const CONFIG_SCHEMAS = {
   gateway: gatewayConfigSchema,
   mission: missionConfigSchema,
-  telemetry: telemetryConfigSchema,
+  // What telemetry's runService validates: its schema joined with the shared settings.
+  telemetry: telemetryStartSchema,
   file: fileConfigSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ServiceName = keyof typeof CONFIG_SCHEMAS;
 export const SERVICES = Object.keys(CONFIG_SCHEMAS) as ServiceName[];
 
-/** The z.object under refinements, transforms and pipes. */
-export function objectOf(schema: z.ZodTypeAny): z.AnyZodObject {
+/** The fields of the z.object(s) under refinements, transforms, pipes and intersections. */
+export function shapeOf(schema: z.ZodTypeAny): Record<string, z.ZodTypeAny> {
   let current: z.ZodTypeAny = schema;
   for (;;) {
-    if (current instanceof z.ZodObject) return current;
+    if (current instanceof z.ZodObject) return current.shape;
+    if (current instanceof z.ZodIntersection) {
+      return { ...shapeOf(current._def.left), ...shapeOf(current._def.right) };
+    }
     if (current instanceof z.ZodEffects) current = current.innerType();
     else if (current instanceof z.ZodPipeline) current = current._def.in;
     else if (current instanceof z.ZodBranded) current = current.unwrap();
@@ -30,13 +34,12 @@ export function objectOf(schema: z.ZodTypeAny): z.AnyZodObject {
 
 /** Every variable a service reads. */
 export function variables(service: ServiceName): string[] {
-  return Object.keys(objectOf(CONFIG_SCHEMAS[service]).shape);
+  return Object.keys(shapeOf(CONFIG_SCHEMAS[service]));
 }
 
 /** Variables without a default that the service cannot start without. */
 export function requiredVariables(service: ServiceName): string[] {
-  const shape = objectOf(CONFIG_SCHEMAS[service]).shape as Record<string, z.ZodTypeAny>;
-  return Object.entries(shape)
+  return Object.entries(shapeOf(CONFIG_SCHEMAS[service]))
     .filter(([, field]) => !field.safeParse(undefined).success)
     .map(([name]) => name);
 }

@@ -4,10 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { undocumentedRoutes } from '@dock/platform';
+import { issueStreamTicket } from '../../../apps/telemetry/src/domain/stream-ticket';
 import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';
 import { SseClient } from './support/sse-client';
-import { TelemetryHarness } from './support/telemetry-harness';
+import { StalledSseClient } from './support/stalled-sse-client';
+import { SSE_MAX_BUFFERED_BYTES, TelemetryHarness, TOKEN } from './support/telemetry-harness';
 import {
   eventsTopic,
   progressPayload,
@@ -87,10 +89,78 @@ function recordedEvents(sn: string, methods: string[]): ProducedRecord[] {
     );
 }
 
+/** A request whose answer may be a stream: the body is read only when it is not one. */
+async function probe(
+  url: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; type: string; wwwAuthenticate: string | null; message: string }> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { accept: 'text/event-stream', ...init.headers },
+  });
+  const type = response.headers.get('content-type') ?? '';
+  let message = '';
+  if (type.startsWith('text/event-stream')) await response.body?.cancel();
+  else
+    message = String(
+      (JSON.parse((await response.text()) || '{}') as { message?: unknown }).message,
+    );
+  return {
+    status: response.status,
+    type,
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    message,
+  };
+}
+
+/** A planned return path of `points` points: a large live update (~35 bytes a point). */
+function rthPush(dock: string, tid: string, points: number): ProducedRecord {
+  return uplinkRecord(eventsTopic(dock), {
+    bid: 'b',
+    tid,
+    timestamp: Date.now(),
+    method: 'return_home_info',
+    data: {
+      flight_id: `${dock}-F`,
+      last_point_type: 0,
+      planned_path_points: Array.from({ length: points }, (_, i) => ({
+        latitude: 22.5 + i * 1e-5,
+        longitude: 113.9 + i * 1e-5,
+        height: 100 + (i % 50),
+      })),
+    },
+  });
+}
+
 describe('telemetry service', () => {
   const harness = new TelemetryHarness();
   const run = uniqueName('T').toUpperCase().replace(/-/g, '');
   const sn = (name: string) => `${run}${name}`;
+
+  /**
+   * The live consumer starts at the latest offset once it has joined: keep producing fresh
+   * progress reports of `dock` until `client` has one (returns the tids produced).
+   */
+  async function untilLive(dock: string, client: SseClient, label: string): Promise<string[]> {
+    const tids: string[] = [];
+    await eventually(
+      async () => {
+        const tid = `${run}-${label}${tids.length}`;
+        tids.push(tid);
+        await harness.produce([
+          uplinkRecord(
+            eventsTopic(dock),
+            progressPayload({ sn: dock, flightId: `${dock}-F`, tid, timestamp: Date.now() }),
+          ),
+        ]);
+        await eventually(() => expect(client.of('progress').length).toBeGreaterThan(0), {
+          timeoutMs: 500,
+        });
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return tids;
+  }
 
   beforeAll(async () => {
     await harness.setUp();
@@ -637,6 +707,214 @@ describe('telemetry service', () => {
       await anonymous.open(`${harness.baseUrl}/stream`, 'wrong-token');
       expect(anonymous.status).toBe(401);
       expect((await harness.get('/stream?events=nonsense')).status).toBe(400);
+      expect((await harness.get('/stream?dock=a/b')).status).toBe(400);
+    });
+  });
+
+  describe('live stream from a browser (stream tickets)', () => {
+    it('opens the stream with a ticket in the URL, as EventSource does, and receives events', async () => {
+      const dock = sn('TICKET');
+      const response = await fetch(`${harness.baseUrl}/stream/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const { ticket, expiresAt } = (await response.json()) as {
+        ticket: string;
+        expiresAt: string;
+      };
+      expect(ticket).not.toContain(TOKEN);
+      const lifetime = Date.parse(expiresAt) - Date.now();
+      expect(lifetime).toBeGreaterThan(50_000);
+      expect(lifetime).toBeLessThanOrEqual(60_000);
+
+      const client = new SseClient();
+      await client.open(
+        `${harness.baseUrl}/stream?dock=${dock}&ticket=${encodeURIComponent(ticket)}`,
+        null,
+      );
+      // A second stream (an EventSource reconnecting) opens with the same ticket.
+      const again = new SseClient();
+      await again.open(`${harness.baseUrl}/stream?ticket=${encodeURIComponent(ticket)}`, null);
+      try {
+        expect(client.status).toBe(200);
+        expect(again.status).toBe(200);
+        expect(client.contentType).toContain('text/event-stream');
+        await eventually(() => expect(client.retries).toEqual([5000]));
+        const [tid] = await untilLive(dock, client, 'ticket');
+        expect(client.of('progress')[0]?.data).toMatchObject({ gatewaySn: dock });
+        expect(tid).toBeDefined();
+        // The service logs nothing with the ticket in it.
+        expect(JSON.stringify(harness.logLines)).not.toContain(ticket);
+      } finally {
+        await client.close();
+        await again.close();
+      }
+    });
+
+    it('refuses a missing, unknown, forged or expired credential with 401 and no stream', async () => {
+      const { ticket } = await harness.streamTicket();
+      const stream = `${harness.baseUrl}/stream`;
+      const refusals = {
+        nothing: await probe(stream),
+        wrongToken: await probe(stream, { headers: { authorization: 'Bearer wrong-token' } }),
+        notATicket: await probe(`${stream}?ticket=nonsense`),
+        twoTickets: await probe(`${stream}?ticket=${ticket}&ticket=${ticket}`),
+        // Signed with a token the service does not accept (or no longer: a revoked one).
+        otherToken: await probe(
+          `${stream}?ticket=${issueStreamTicket('revoked-token', Date.now(), 60_000).ticket}`,
+        ),
+        // A real ticket of two minutes ago, valid for one.
+        expired: await probe(
+          `${stream}?ticket=${issueStreamTicket(TOKEN, Date.now() - 120_000, 60_000).ticket}`,
+        ),
+        // A ticket claiming a day of life: longer than this service issues.
+        tooLong: await probe(
+          `${stream}?ticket=${issueStreamTicket(TOKEN, Date.now(), 86_400_000).ticket}`,
+        ),
+        // The API token is never accepted in a URL.
+        tokenInUrl: await probe(`${stream}?access_token=${TOKEN}`),
+        tokenAsTicket: await probe(`${stream}?ticket=${TOKEN}`),
+        // When the header is sent, it alone decides.
+        wrongHeaderGoodTicket: await probe(`${stream}?ticket=${ticket}`, {
+          headers: { authorization: 'Bearer wrong-token' },
+        }),
+      };
+      for (const [name, refusal] of Object.entries(refusals)) {
+        expect({ name, status: refusal.status, json: refusal.type }).toEqual({
+          name,
+          status: 401,
+          json: expect.stringContaining('application/json'),
+        });
+        expect(refusal.wwwAuthenticate).toBe('Bearer');
+      }
+      expect(refusals.expired.message).toMatch(/expired.*POST \/stream\/tickets/);
+      expect(refusals.nothing.message).toMatch(/ticket/);
+
+      const tickets = `${harness.baseUrl}/stream/tickets`;
+      expect((await probe(tickets, { method: 'POST' })).status).toBe(401);
+      expect(
+        (await probe(tickets, { method: 'POST', headers: { authorization: 'Bearer wrong' } }))
+          .status,
+      ).toBe(401);
+      // No refusal logged the credentials it was shown.
+      const logged = JSON.stringify(harness.logLines);
+      expect(logged).not.toContain(ticket);
+      expect(logged).not.toContain(TOKEN);
+    });
+
+    it('accepts a ticket (and never the token) in the URL of the live stream only', async () => {
+      const { ticket } = await harness.streamTicket();
+      for (const path of [
+        `/docks?ticket=${ticket}`,
+        `/docks/${sn('REAL')}?ticket=${ticket}`,
+        `/flights/T-FIXTURE-001/progress?ticket=${ticket}`,
+        `/docks?access_token=${TOKEN}`,
+      ]) {
+        expect({ path, status: (await probe(`${harness.baseUrl}${path}`)).status }).toEqual({
+          path,
+          status: 401,
+        });
+      }
+      const viaTicket = await probe(`${harness.baseUrl}/stream/tickets?ticket=${ticket}`, {
+        method: 'POST',
+      });
+      expect(viaTicket.status).toBe(401);
+      // The same routes answer with the header.
+      expect((await harness.get('/docks?limit=1')).status).toBe(200);
+    });
+  });
+
+  describe('a live-stream client that stops reading', () => {
+    it('is told why and disconnected past the bound, counted and logged once; others keep receiving', async () => {
+      const dock = sn('SLOW');
+      const { ticket } = await harness.streamTicket();
+      const reading = new SseClient();
+      await reading.open(
+        `${harness.baseUrl}/stream?dock=${dock}&ticket=${encodeURIComponent(ticket)}`,
+        null,
+      );
+      const stalled = await StalledSseClient.open(harness.baseUrl, `/stream?dock=${dock}`, {
+        authorization: `Bearer ${TOKEN}`,
+      });
+      const overflowsBefore = await harness.metric('telemetry_live_overflows_total');
+      try {
+        expect(reading.status).toBe(200);
+        expect(stalled.status).toBe(200);
+        await untilLive(dock, reading, 'slow-warmup');
+
+        // Large updates (~70 kB each), four at a time, until the stalled client is dropped: the
+        // kernel's socket buffers take a few MB first, then TELEMETRY_SSE_MAX_BUFFERED_BYTES.
+        // Each round waits until the reading client has them, so nothing piles up unseen.
+        let pushes = 0;
+        await eventually(
+          async () => {
+            const batch: ProducedRecord[] = [];
+            for (let i = 0; i < 4; i++) {
+              batch.push(rthPush(dock, `${run}-slow-${pushes++}`, 2_000));
+            }
+            await harness.produce(batch, 4);
+            await eventually(() => expect(reading.of('rth')).toHaveLength(pushes), {
+              timeoutMs: 15_000,
+            });
+            expect(await harness.metric('telemetry_live_overflows_total')).toBe(
+              overflowsBefore + 1,
+            );
+          },
+          { timeoutMs: 90_000, intervalMs: 10 },
+        );
+        process.stdout.write(
+          `live stream: a stalled client was dropped after ${pushes} pushes (~${Math.round(
+            (pushes * 70) / 1024,
+          )} MB)\n`,
+        );
+        // The stalled client reads again: what waited for it, why it ends, and the end.
+        const stalledText = stalled.readToEnd();
+
+        // The reading client got every push (above), and goes on receiving.
+        const marker = `${run}-slow-after`;
+        await harness.produce([
+          uplinkRecord(
+            eventsTopic(dock),
+            progressPayload({
+              sn: dock,
+              flightId: `${dock}-F`,
+              tid: marker,
+              timestamp: Date.now(),
+            }),
+          ),
+        ]);
+        await eventually(() =>
+          expect(reading.of('progress').map((m) => (m.data as Progress).tid)).toContain(marker),
+        );
+        expect(reading.of('overflow')).toHaveLength(0);
+        expect(reading.ended).toBe(false);
+
+        const text = await stalledText;
+        const overflow = /event: overflow\ndata: (.*)\n\n/.exec(text);
+        expect(JSON.parse(overflow?.[1] ?? 'null')).toMatchObject({
+          reason: 'slow_client',
+          limitBytes: SSE_MAX_BUFFERED_BYTES,
+          message: expect.stringContaining('TELEMETRY_SSE_MAX_BUFFERED_BYTES'),
+        });
+        // Nothing after the reason: the updates that came later were never queued for it.
+        expect(text.lastIndexOf('event: rth')).toBeLessThan(text.indexOf('event: overflow'));
+        expect(text).not.toContain(marker);
+
+        // Counted once, logged once (without the URL), and no longer a subscriber.
+        expect(await harness.metric('telemetry_live_overflows_total')).toBe(overflowsBefore + 1);
+        const lines = harness.logLines.filter((l) => String(l.msg).includes('not reading'));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatchObject({ level: 'warn', dock, limitBytes: SSE_MAX_BUFFERED_BYTES });
+        expect(JSON.stringify(lines[0])).not.toContain('/stream');
+        await eventually(async () =>
+          expect(await harness.metric('telemetry_live_subscribers')).toBe(1),
+        );
+      } finally {
+        stalled.close();
+        await reading.close();
+      }
     });
   });
 
@@ -667,6 +945,28 @@ describe('telemetry service', () => {
         expect(doc.body.paths[route]?.get).toBeDefined();
       }
       expect(doc.body.components?.securitySchemes?.bearer).toBeDefined();
+
+      // The live stream: a bearer token or a ticket, both documented, and both refusals.
+      expect(doc.body.components?.securitySchemes?.streamTicket).toMatchObject({
+        type: 'apiKey',
+        in: 'query',
+        name: 'ticket',
+      });
+      const stream = doc.body.paths['/stream']!.get!;
+      expect(stream.security).toEqual(
+        expect.arrayContaining([{ bearer: [] }, { streamTicket: [] }]),
+      );
+      expect(stream.parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'ticket', in: 'query', description: expect.any(String) }),
+        ]),
+      );
+      expect(stream.responses['401']).toBeDefined();
+      expect(stream.description).toContain('overflow');
+      const tickets = doc.body.paths['/stream/tickets']?.post;
+      expect(tickets?.responses['201']).toBeDefined();
+      expect(tickets?.responses['401']).toBeDefined();
+      expect(tickets?.security).toBeUndefined(); // the global bearer requirement
 
       // The committed contract other teams build from stays what the service serves.
       // Regenerate with: UPDATE_OPENAPI=1 npx jest test/integration/telemetry --selectProjects integration

@@ -46,12 +46,19 @@ export async function runService<S extends z.ZodType<BaseServiceConfig, z.ZodTyp
     logger.error({ err: reason }, 'unhandled rejection'),
   );
   const checks = definition.checks(config);
-  return startService({
-    module: definition.module(config, logger, checks),
-    logger,
-    httpPort: config.HTTP_PORT,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    handleSignals: true,
-    configure: definition.configure ? (app) => definition.configure?.(app, config) : undefined,
-  });
+  try {
+    return await startService({
+      module: definition.module(config, logger, checks),
+      logger,
+      httpPort: config.HTTP_PORT,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      handleSignals: true,
+      configure: definition.configure ? (app) => definition.configure?.(app, config) : undefined,
+    });
+  } catch (error) {
+    // startService has closed what it opened. Exit non-zero so the orchestrator sees a crash
+    // (and backs off) instead of a clean exit; a missing migration or topic lands here.
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
 }

@@ -60,11 +60,45 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
 };
 
+/** "true"/"false" (also "1"/"0", "yes"/"no"); anything else is refused rather than guessed. */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      errorMap: () => ({ message: 'must be true or false' }),
+    })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
+
+/**
+ * TLS and SASL towards Kafka, for managed and operator-run clusters (MSK, Confluent, Strimzi).
+ * Unset: PLAINTEXT, as the local broker. Schemas that spread these also call
+ * refineKafkaSecurity (kafka-security.ts), which checks that they fit together.
+ */
+export const kafkaSecurityEnv = {
+  KAFKA_SSL: booleanFlag(false),
+  /** A PEM file of the CA that signed the brokers' certificates; default: Node's trust store. */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  KAFKA_SSL_REJECT_UNAUTHORIZED: booleanFlag(true),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  /** A secret: comes from a Kubernetes Secret, redacted in logs (REDACTED_PATHS). */
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+};
+
+/**
+ * run: the service migrates its schema at start (local and embedded runs). skip: a migration
+ * Job did it first (Kubernetes), so the service role needs no DDL rights and replicas never
+ * queue on the migration lock; the service then only checks that nothing is missing.
+ */
+export const databaseMigrations = () => z.enum(['run', 'skip']).default('run');
+
 export const infraEnv = {
   KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  ...kafkaSecurityEnv,
   REDIS_URL: url('redis://127.0.0.1:6379', ['redis', 'rediss']),
   DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/postgres', ['postgres', 'postgresql']),
+  DATABASE_MIGRATIONS: databaseMigrations(),
   MQTT_URL: url('mqtt://127.0.0.1:1883', ['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
 };
 
@@ -75,15 +109,6 @@ export const nonNegativeInt = (fallback: number) =>
     .int('must be a whole number')
     .min(0, 'must be 0 or more')
     .default(fallback);
-
-/** "true"/"false" (also "1"/"0", "yes"/"no"); anything else is refused rather than guessed. */
-export const booleanFlag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
-      errorMap: () => ({ message: 'must be true or false' }),
-    })
-    .optional()
-    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
 
 /** Comma-separated list of non-empty strings (blanks around items ignored); empty by default. */
 export const commaList = () =>

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { infraSettings, uniqueName } from '../../../../test/support/infra-settings';
-import { createPostgresDataSource } from './create-postgres-data-source';
+import { createPostgresDataSource, MissingMigrationsError } from './create-postgres-data-source';
 
 class CreateThings1700000000000 implements MigrationInterface {
   name = 'CreateThings1700000000000';
@@ -11,6 +11,16 @@ class CreateThings1700000000000 implements MigrationInterface {
   }
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP TABLE things');
+  }
+}
+
+class AddColour1700000000001 implements MigrationInterface {
+  name = 'AddColour1700000000001';
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE things ADD COLUMN colour text');
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE things DROP COLUMN colour');
   }
 }
 
@@ -61,6 +71,50 @@ describe('createPostgresDataSource', () => {
     await Promise.all([a.destroy(), b.destroy()]);
     const applied = await admin.query(`SELECT name FROM "${schema}".migrations`);
     expect(applied.rows).toEqual([{ name: 'CreateThings1700000000000' }]);
+  });
+
+  describe('with migrationsOnStart skip (DATABASE_MIGRATIONS=skip)', () => {
+    const skipSchema = uniqueName('platform_skip', '_');
+    afterAll(() => admin.query(`DROP SCHEMA IF EXISTS "${skipSchema}" CASCADE`));
+
+    const withMigrations = (
+      migrations: (typeof CreateThings1700000000000)[],
+      migrationsOnStart: 'run' | 'skip',
+    ) =>
+      createPostgresDataSource({
+        url: infraSettings.databaseUrl,
+        schema: skipSchema,
+        entities: [],
+        migrations,
+        logger,
+        migrationsOnStart,
+      });
+
+    it('fails on a schema nobody migrated, naming the setting and every missing migration', async () => {
+      const attempt = withMigrations([CreateThings1700000000000, AddColour1700000000001], 'skip');
+      await expect(attempt).rejects.toBeInstanceOf(MissingMigrationsError);
+      await expect(attempt).rejects.toThrow(
+        `DATABASE_MIGRATIONS=skip, but schema "${skipSchema}" lacks 2 migration(s) this version ` +
+          'needs: CreateThings1700000000000, AddColour1700000000001.',
+      );
+      // Only checked: the schema was not created.
+      const found = await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+        skipSchema,
+      ]);
+      expect(found.rowCount).toBe(0);
+    });
+
+    it('starts once the migrations ran elsewhere, and names only what a newer build adds', async () => {
+      await (await withMigrations([CreateThings1700000000000], 'run')).destroy();
+      const checked = await withMigrations([CreateThings1700000000000], 'skip');
+      await checked.query('SELECT count(*) FROM things');
+      await checked.destroy();
+      await expect(
+        withMigrations([CreateThings1700000000000, AddColour1700000000001], 'skip'),
+      ).rejects.toThrow(/lacks 1 migration\(s\) this version needs: AddColour1700000000001\./);
+      const applied = await admin.query(`SELECT name FROM "${skipSchema}".migrations`);
+      expect(applied.rows).toEqual([{ name: 'CreateThings1700000000000' }]);
+    });
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {

@@ -47,9 +47,14 @@ function markPlatformRoutesPublic(document: OpenAPIObject): void {
 /**
  * Serves the UI at /docs and the JSON at /docs/openapi.json. Call it before the app listens
  * (e.g. from startService's `configure` hook): routes added later come after Nest's 404.
+ * `complete` adds what decorators cannot say (e.g. an extra security scheme).
  */
-export function setupOpenApi(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
-  const document = buildOpenApiDocument(app, info);
+export function setupOpenApi(
+  app: INestApplication,
+  info: OpenApiInfo,
+  complete: (document: OpenAPIObject) => OpenAPIObject = (document) => document,
+): OpenAPIObject {
+  const document = complete(buildOpenApiDocument(app, info));
   SwaggerModule.setup(OPENAPI_PATHS.ui, app, document, {
     jsonDocumentUrl: OPENAPI_PATHS.json,
     raw: ['json'],

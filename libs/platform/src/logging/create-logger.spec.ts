@@ -38,6 +38,19 @@ describe('createLogger', () => {
     expect(line).toContain('"sn":"x"');
   });
 
+  it('redacts the Kafka SASL password in a config or in client options', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'mission', destination });
+    logger.info({ KAFKA_SASL_PASSWORD: 'k1', KAFKA_SASL_USERNAME: 'dock' }, 'flat');
+    logger.info({ config: { KAFKA_SASL_PASSWORD: 'k2' } }, 'config');
+    logger.info({ sasl: { mechanism: 'plain', password: 'k3' } }, 'options');
+    logger.info({ kafka: { sasl: { password: 'k4' } } }, 'nested');
+    logger.info({ settings: { kafka: { sasl: { password: 'k5' } } } }, 'deeper');
+    const text = JSON.stringify(lines);
+    for (const secret of ['k1', 'k2', 'k3', 'k4', 'k5']) expect(text).not.toContain(`"${secret}"`);
+    expect(text).toContain('"dock"');
+  });
+
   it('binds the dock SN, tid and bid of one message to every line about it', () => {
     const { lines, destination } = capture();
     const log = messageLogger(createLogger({ service: 'gateway', destination }), {

@@ -4,7 +4,8 @@ export type { Logger } from 'pino';
 
 /**
  * Paths never written to logs. Docks send `device_secret` in update_topo; operators configure
- * broker passwords and bearer tokens; signed URLs carry their signature in the query string.
+ * broker passwords (MQTT, Kafka SASL) and bearer tokens; signed URLs carry their signature in
+ * the query string.
  */
 export const REDACTED_PATHS = [
   'password',
@@ -24,6 +25,12 @@ export const REDACTED_PATHS = [
   'data.sub_devices[*].device_secret',
   'payload.data.device_secret',
   'payload.data.sub_devices[*].device_secret',
+  // The Kafka SASL password: a config object or kafkajs options logged whole, at any of the
+  // depths where the services keep them ('password' and '*.password' cover the shallower ones).
+  'KAFKA_SASL_PASSWORD',
+  '*.KAFKA_SASL_PASSWORD',
+  '*.sasl.password',
+  '*.*.sasl.password',
 ];
 
 export interface LoggerSettings {

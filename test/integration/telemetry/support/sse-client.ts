@@ -4,22 +4,35 @@ export interface SseMessage {
 }
 
 /**
- * A minimal Server-Sent Events client over fetch, as a front end without EventSource would
- * use it (EventSource cannot send an Authorization header).
+ * A minimal Server-Sent Events client over fetch. With a token it is what a front end without
+ * EventSource uses (EventSource cannot send an Authorization header); with `null` it sends what
+ * a browser's EventSource sends (no Authorization, the credential in the URL: `?ticket=`).
  */
 export class SseClient {
   readonly messages: SseMessage[] = [];
   status = 0;
+  contentType = '';
+  /** The `retry:` hints the stream sent. */
+  readonly retries: number[] = [];
+  /** The server ended the stream. */
+  ended = false;
   private readonly abort = new AbortController();
   private done: Promise<void> = Promise.resolve();
 
-  async open(url: string, token: string): Promise<void> {
+  async open(url: string, token: string | null): Promise<void> {
     const response = await fetch(url, {
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        accept: 'text/event-stream',
+      },
       signal: this.abort.signal,
     });
     this.status = response.status;
-    if (!response.ok || !response.body) return;
+    this.contentType = response.headers.get('content-type') ?? '';
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      return;
+    }
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     this.done = (async () => {
@@ -27,7 +40,10 @@ export class SseClient {
       try {
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) return;
+          if (done) {
+            this.ended = true;
+            return;
+          }
           buffer += decoder.decode(value, { stream: true });
           let end: number;
           while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -56,6 +72,7 @@ export class SseClient {
     for (const line of block.split('\n')) {
       if (line.startsWith('event:')) event = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      else if (line.startsWith('retry:')) this.retries.push(Number(line.slice(6).trim()));
     }
     if (data.length === 0) return;
     const text = data.join('\n');

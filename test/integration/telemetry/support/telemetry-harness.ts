@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@dock/contracts';
@@ -13,6 +14,8 @@ import { infraSettings, uniqueName } from '../../../support/infra-settings';
 import type { ProducedRecord } from './uplink-records';
 
 export const TOKEN = 'telemetry-it-token';
+/** The live stream's per-client bound in these tests (the default, stated to read the tests). */
+export const SSE_MAX_BUFFERED_BYTES = 1_048_576;
 const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
 
 /**
@@ -37,6 +40,25 @@ export class TelemetryHarness {
   /** Where this run's records start, per topic and partition (for the replay test). */
   readonly startOffsets = new Map<string, { partition: number; offset: string }[]>();
   baseUrl = '';
+  /**
+   * Every line the service logged at warn or above (TELEMETRY_IT_LOG_LEVEL lowers it), parsed;
+   * also printed when TELEMETRY_IT_LOG_LEVEL is set.
+   */
+  readonly logLines: Record<string, unknown>[] = [];
+  private readonly logDestination = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      const text = chunk.toString();
+      if (process.env.TELEMETRY_IT_LOG_LEVEL) process.stdout.write(text);
+      for (const line of text.split('\n').filter(Boolean)) {
+        try {
+          this.logLines.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          this.logLines.push({ msg: line });
+        }
+      }
+      done();
+    },
+  });
 
   async setUp(): Promise<void> {
     this.admin = this.kafka.admin();
@@ -67,7 +89,7 @@ export class TelemetryHarness {
   config(): TelemetryConfig {
     return loadConfig(telemetryConfigSchema, {
       HTTP_PORT: '0',
-      LOG_LEVEL: process.env.TELEMETRY_IT_LOG_LEVEL ?? 'error',
+      LOG_LEVEL: process.env.TELEMETRY_IT_LOG_LEVEL ?? 'warn',
       DATABASE_URL: infraSettings.databaseUrl,
       DATABASE_SCHEMA: this.schema,
       KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
@@ -77,12 +99,17 @@ export class TelemetryHarness {
       TELEMETRY_RETENTION_DAYS: '30',
       TELEMETRY_RETENTION_INTERVAL_MS: '1000',
       TELEMETRY_SSE_HEARTBEAT_MS: '1000',
+      TELEMETRY_SSE_MAX_BUFFERED_BYTES: String(SSE_MAX_BUFFERED_BYTES),
     });
   }
 
   async start(): Promise<void> {
     const config = this.config();
-    const logger = createLogger({ service: 'telemetry-it', level: config.LOG_LEVEL });
+    const logger = createLogger({
+      service: 'telemetry-it',
+      level: config.LOG_LEVEL,
+      destination: this.logDestination,
+    });
     this.service = await startService({
       module: TelemetryModule.register(config, logger, []),
       logger,
@@ -122,6 +149,24 @@ export class TelemetryHarness {
       }
     }
     return true;
+  }
+
+  /** A stream ticket from POST /stream/tickets, as a front end gets one for its EventSource. */
+  async streamTicket(): Promise<{ ticket: string; expiresAt: string }> {
+    const response = await fetch(`${this.baseUrl}/stream/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    if (response.status !== 201) throw new Error(`POST /stream/tickets: ${response.status}`);
+    return (await response.json()) as { ticket: string; expiresAt: string };
+  }
+
+  /** The value of a series without labels of its own on /metrics (0 when absent). */
+  async metric(name: string): Promise<number> {
+    const text = await (await fetch(`${this.baseUrl}/metrics`)).text();
+    // The registry adds service="..." to every series.
+    const match = new RegExp(`^${name}(?:\\{service="[^"]*"\\})? (\\S+)$`, 'm').exec(text);
+    return match ? Number(match[1]) : 0;
   }
 
   async produce(records: ProducedRecord[], chunk = 1000): Promise<void> {

@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger';
+import type { OpenAPIObject, SchemaObject, SecuritySchemeObject } from '@nestjs/swagger';
 
 /** JSON schemas of the API's responses, for the OpenAPI document (views.ts builds them). */
 const time = { type: 'string', format: 'date-time' } as const;
@@ -163,3 +163,45 @@ export const ERROR_SCHEMA: SchemaObject = {
   type: 'object',
   properties: { statusCode: { type: 'integer' }, message: { type: 'string' } },
 };
+
+export const STREAM_TICKET_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['ticket', 'expiresAt'],
+  properties: {
+    ticket: {
+      type: 'string',
+      description: 'pass as `GET /stream?ticket=<ticket>` (URL-safe as it is)',
+      example: 'st1.mfx3k2bq.Zk1c0mFoYmE0Ym9a.nR3i0c8kPQ8xkq7lVb7dYqg6h5b3Qm3xq0dI2w1mJxA',
+    },
+    expiresAt: { ...time, description: 'after this the ticket opens nothing (401)' },
+  },
+};
+
+/** The name of the stream-ticket security scheme (see withStreamTicketScheme). */
+export const STREAM_TICKET_SECURITY = 'streamTicket';
+
+const STREAM_TICKET_SCHEME: SecuritySchemeObject = {
+  type: 'apiKey',
+  in: 'query',
+  name: 'ticket',
+  description:
+    'A short-lived ticket from POST /stream/tickets, accepted by GET /stream only: for ' +
+    'browsers, whose EventSource cannot send the Authorization header. API tokens are never ' +
+    'accepted in a URL.',
+};
+
+/**
+ * Declares the stream-ticket scheme the live stream's operation refers to (the platform's
+ * document declares the bearer scheme only). Any document that includes StreamController's
+ * routes needs it, e.g. the embedded mode's.
+ */
+export function withStreamTicketScheme(document: OpenAPIObject): OpenAPIObject {
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      ...document.components?.securitySchemes,
+      [STREAM_TICKET_SECURITY]: STREAM_TICKET_SCHEME,
+    },
+  };
+  return document;
+}

@@ -1,39 +1,126 @@
-import { BadRequestException, Controller, Inject, MessageEvent, Query, Sse } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
+  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Observable } from 'rxjs';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { bearerToken, LOGGER, Public } from '@dock/platform';
 import { LIVE_EVENTS } from '../../domain/live-update';
+import { issueStreamTicket } from '../../domain/stream-ticket';
 import type { TelemetryConfig } from '../../telemetry.config';
-import { LIVE_BROADCASTER, TELEMETRY_CONFIG } from '../../telemetry.tokens';
-import type { LiveBroadcaster } from '../live/live-broadcaster';
-import { ERROR_SCHEMA } from './openapi-schemas';
+import type { TelemetryMetrics } from '../../telemetry-metrics';
+import { LIVE_BROADCASTER, TELEMETRY_CONFIG, TELEMETRY_METRICS } from '../../telemetry.tokens';
+import type { LiveBroadcaster, LiveFilter } from '../live/live-broadcaster';
+import { SseConnection } from '../live/sse-connection';
+import { ERROR_SCHEMA, STREAM_TICKET_SCHEMA, STREAM_TICKET_SECURITY } from './openapi-schemas';
 import { dockSn } from './request-params';
+import { StreamAuthGuard } from './stream-auth.guard';
+
+/** How long an ended stream (overflow, shutdown) may take to drain before its socket is cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-store, no-transform',
+  Connection: 'keep-alive',
+  // nginx (and ingress-nginx) would otherwise buffer the stream.
+  'X-Accel-Buffering': 'no',
+};
+
+const JSON_ERROR = { 'application/json': { schema: ERROR_SCHEMA } };
+
+export interface StreamTicketView {
+  ticket: string;
+  expiresAt: string;
+}
 
 @ApiTags('live')
-@ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
-@Controller()
+@Controller('stream')
 export class StreamController {
+  private readonly logger: Logger;
+  /** Signs tickets when AUTH_DISABLED lets a request in without a token (any ticket passes). */
+  private readonly unauthenticatedKey = randomBytes(32).toString('base64url');
+
   constructor(
     @Inject(LIVE_BROADCASTER) private readonly broadcaster: LiveBroadcaster,
     @Inject(TELEMETRY_CONFIG) private readonly config: TelemetryConfig,
-  ) {}
+    @Inject(TELEMETRY_METRICS) private readonly metrics: TelemetryMetrics,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'live-stream' });
+  }
 
-  @Sse('stream')
-  @ApiProduces('text/event-stream')
+  @Post('tickets')
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'A short-lived ticket that opens the live stream from a browser',
+    description:
+      "A browser's EventSource cannot send an Authorization header. Call this with the bearer " +
+      'token (from your back end or with fetch), then open `GET /stream?ticket=<ticket>`. The ' +
+      'ticket opens only the live stream, any number of times (EventSource reconnects with ' +
+      'the same URL) until it expires (TELEMETRY_STREAM_TICKET_TTL_MS, 60 s by default); ' +
+      'afterwards the stream answers 401 and the client gets a new ticket. Tickets are ' +
+      'signed with the token that asked for them: removing that token from API_TOKENS ' +
+      'invalidates them. The API token itself is never accepted in a URL.',
+  })
+  @ApiCreatedResponse({
+    description: 'the ticket and when it expires',
+    schema: STREAM_TICKET_SCHEMA,
+  })
+  @ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
+  issueTicket(@Req() request: Request): StreamTicketView {
+    const token = bearerToken(request.headers.authorization) ?? this.unauthenticatedKey;
+    const issued = issueStreamTicket(token, Date.now(), this.config.TELEMETRY_STREAM_TICKET_TTL_MS);
+    return { ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString() };
+  }
+
+  /**
+   * Written to the response directly rather than with Nest's @Sse(): that one queues the events
+   * of a client that does not read in its own buffer and, past a fixed 4M characters, drops the
+   * connection without a word to the client or a metric. Here the bound is
+   * TELEMETRY_SSE_MAX_BUFFERED_BYTES, the client is told (`overflow`) and it is counted and
+   * logged (see SseConnection). Authentication: StreamAuthGuard (header or ticket).
+   */
+  @Get()
+  @Public()
+  @UseGuards(StreamAuthGuard)
+  @ApiSecurity(STREAM_TICKET_SECURITY)
+  @ApiBearerAuth('bearer')
   @ApiOperation({
     summary: 'Live updates (Server-Sent Events) of one dock or of the whole fleet',
     description:
       'Events: `progress` (a progress report), `rth` (a new planned return path as GeoJSON, ' +
       'null when the return ended), `exit_homing`, `ready`, `topology`, and `heartbeat` every ' +
-      'TELEMETRY_SSE_HEARTBEAT_MS. `data` is JSON with the same fields as the REST views. ' +
-      'Send the bearer token in the Authorization header (use a fetch-based SSE client: ' +
-      "browsers' EventSource cannot set headers).",
+      'TELEMETRY_SSE_HEARTBEAT_MS while idle. `data` is JSON with the same fields as the REST ' +
+      'views. The stream starts with a `retry:` hint (TELEMETRY_SSE_RETRY_MS). A client that ' +
+      'does not read fast enough (more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waiting for it) ' +
+      'gets a last `overflow` event (`reason`, `message`) and the stream ends: reconnect and ' +
+      're-read the current state from the REST API.\n\n' +
+      'Authentication: `Authorization: Bearer <token>` (fetch-based SSE clients), or, for a ' +
+      "browser's EventSource, which cannot set headers, `?ticket=` with a ticket from " +
+      '`POST /stream/tickets`. The API token itself is not accepted in the URL.',
   })
   @ApiQuery({ name: 'dock', required: false, description: 'only this dock (SN); default: all' })
   @ApiQuery({
@@ -41,17 +128,79 @@ export class StreamController {
     required: false,
     description: `comma-separated subset of ${LIVE_EVENTS.join(', ')}; default: all`,
   })
-  @ApiOkResponse({ description: 'text/event-stream', schema: { type: 'string' } })
-  stream(@Query('dock') dock?: string, @Query('events') events?: string): Observable<MessageEvent> {
-    return this.broadcaster.stream(
-      { dock: dock ? dockSn(dock, 'dock') : null, events: parseEvents(events) },
-      this.config.TELEMETRY_SSE_HEARTBEAT_MS,
-    );
+  @ApiQuery({
+    name: 'ticket',
+    type: String,
+    required: false,
+    description:
+      'a stream ticket from POST /stream/tickets, for clients that cannot send the ' +
+      'Authorization header (EventSource); ignored when the header is sent',
+  })
+  @ApiOkResponse({
+    description: 'the event stream, until the client leaves, overflows or the service stops',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse({
+    description: 'a malformed dock SN or an unknown event name',
+    content: JSON_ERROR,
+  })
+  @ApiUnauthorizedResponse({
+    description:
+      'no credential, an unknown bearer token, or a stream ticket that is malformed, expired ' +
+      'or signed with a token no longer accepted; nothing is streamed',
+    content: JSON_ERROR,
+  })
+  stream(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Query('dock') dock?: string,
+    @Query('events') events?: string,
+  ): void {
+    // Bad parameters answer 400 here, before any header is sent.
+    const liveFilter: LiveFilter = {
+      dock: dock === undefined || dock === '' ? null : dockSn(dock, 'dock'),
+      events: parseEvents(events),
+    };
+    response.writeHead(200, SSE_HEADERS);
+    if (request.method === 'HEAD' || request.socket.destroyed) {
+      response.end();
+      return;
+    }
+    request.socket.setNoDelay(true);
+    request.socket.setKeepAlive(true);
+    request.socket.setTimeout(0);
+    response.flushHeaders();
+    new SseConnection(
+      response,
+      this.broadcaster.stream(liveFilter),
+      {
+        heartbeatMs: this.config.TELEMETRY_SSE_HEARTBEAT_MS,
+        retryMs: this.config.TELEMETRY_SSE_RETRY_MS,
+        maxBufferedBytes: this.config.TELEMETRY_SSE_MAX_BUFFERED_BYTES,
+        closeGraceMs: CLOSE_GRACE_MS,
+      },
+      ({ bufferedBytes, limitBytes }) => {
+        this.metrics.liveOverflows.inc();
+        // One line per dropped client, never per update. Never the URL: it may hold a ticket.
+        this.logger.warn(
+          {
+            dock: liveFilter.dock,
+            events: liveFilter.events ? [...liveFilter.events] : null,
+            remoteAddress: request.socket.remoteAddress,
+            bufferedBytes,
+            limitBytes,
+          },
+          'live-stream client not reading: sent overflow and disconnected ' +
+            '(TELEMETRY_SSE_MAX_BUFFERED_BYTES)',
+        );
+      },
+    ).open();
   }
 }
 
 function parseEvents(value: string | undefined): ReadonlySet<string> | null {
   if (!value) return null;
+  if (typeof value !== 'string') throw new BadRequestException('events: give the list once');
   const names = value
     .split(',')
     .map((name) => name.trim())

@@ -1,6 +1,5 @@
-import type { MessageEvent } from '@nestjs/common';
 import type { LiveUpdate } from '../../domain/live-update';
-import { LiveBroadcaster } from './live-broadcaster';
+import { LiveBroadcaster, LiveFrame } from './live-broadcaster';
 
 const update = (gatewaySn: string, event: 'ready' | 'topology'): LiveUpdate =>
   event === 'ready'
@@ -21,27 +20,40 @@ describe('LiveBroadcaster', () => {
   it('delivers updates of the chosen dock and events, and ends streams on close', () => {
     const counts: number[] = [];
     const broadcaster = new LiveBroadcaster((n) => counts.push(n));
-    const dockOnly: MessageEvent[] = [];
-    const readyOnly: MessageEvent[] = [];
+    const dockOnly: LiveFrame[] = [];
+    const readyOnly: LiveFrame[] = [];
     let completed = 0;
     broadcaster
-      .stream({ dock: 'A', events: null }, 60_000)
+      .stream({ dock: 'A', events: null })
       .subscribe({ next: (m) => dockOnly.push(m), complete: () => completed++ });
     broadcaster
-      .stream({ dock: null, events: new Set(['ready']) }, 60_000)
+      .stream({ dock: null, events: new Set(['ready']) })
       .subscribe({ next: (m) => readyOnly.push(m), complete: () => completed++ });
 
     broadcaster.publish(update('A', 'ready'));
     broadcaster.publish(update('B', 'ready'));
     broadcaster.publish(update('A', 'topology'));
 
-    expect(dockOnly.map((m) => m.type)).toEqual(['ready', 'topology']);
-    expect(readyOnly.map((m) => (m.data as { gatewaySn: string }).gatewaySn)).toEqual(['A', 'B']);
+    expect(dockOnly.map((m) => m.update.event)).toEqual(['ready', 'topology']);
+    expect(readyOnly.map((m) => m.update.gatewaySn)).toEqual(['A', 'B']);
     expect(broadcaster.subscriberCount).toBe(2);
 
     broadcaster.close();
     expect(completed).toBe(2);
     expect(broadcaster.subscriberCount).toBe(0);
     expect(counts).toEqual([1, 2, 1, 0]);
+  });
+
+  it('serialises an update once as an SSE message, shared by every connection', () => {
+    const broadcaster = new LiveBroadcaster();
+    const first: LiveFrame[] = [];
+    const second: LiveFrame[] = [];
+    broadcaster.stream({ dock: null, events: null }).subscribe((m) => first.push(m));
+    broadcaster.stream({ dock: null, events: null }).subscribe((m) => second.push(m));
+    broadcaster.publish(update('A', 'ready'));
+    expect(first[0]?.bytes).toBe(second[0]?.bytes);
+    expect(first[0]?.bytes.toString()).toBe(
+      'event: ready\ndata: {"gatewaySn":"A","tid":"t","reportedAt":"x","flightIds":["F"]}\n\n',
+    );
   });
 });

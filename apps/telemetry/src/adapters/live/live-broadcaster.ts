@@ -1,6 +1,6 @@
-import type { MessageEvent } from '@nestjs/common';
-import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import { filter, Observable, Subject, takeUntil } from 'rxjs';
 import type { LiveUpdate } from '../../domain/live-update';
+import { sseEvent } from './sse-format';
 
 export interface LiveFilter {
   /** Only this dock's updates; null: every dock. */
@@ -9,13 +9,21 @@ export interface LiveFilter {
   readonly events: ReadonlySet<string> | null;
 }
 
+/** One update as every connection writes it: serialised once, whatever the number of clients. */
+export interface LiveFrame {
+  readonly update: LiveUpdate;
+  /** The SSE message (`event:` and `data:` lines), UTF-8. */
+  readonly bytes: Buffer;
+}
+
 /**
  * In-process fan-out of live updates to the open SSE connections of this replica. It is fed by
  * the replica's own live-feed consumer, which reads every partition (see LiveFeedConsumer), so
- * each replica can serve any dock.
+ * each replica can serve any dock. Publishing never waits for a client: each connection
+ * (SseConnection) bounds what may wait for it and drops a client that stops reading.
  */
 export class LiveBroadcaster {
-  private readonly updates = new Subject<LiveUpdate>();
+  private readonly frames = new Subject<LiveFrame>();
   private readonly closing = new Subject<void>();
   private subscribers = 0;
 
@@ -26,26 +34,23 @@ export class LiveBroadcaster {
   }
 
   publish(update: LiveUpdate): void {
-    if (this.subscribers > 0) this.updates.next(update);
+    if (this.subscribers === 0) return;
+    this.frames.next({ update, bytes: Buffer.from(sseEvent(update.event, update.data), 'utf8') });
   }
 
-  /**
-   * One connection's stream: its updates as SSE messages plus a `heartbeat` every
-   * `heartbeatMs`, so proxies keep an idle connection open and clients notice a dead one.
-   */
-  stream(liveFilter: LiveFilter, heartbeatMs: number): Observable<MessageEvent> {
-    return new Observable<MessageEvent>((subscriber) => {
+  /** One connection's updates; it completes when the broadcaster closes. */
+  stream(liveFilter: LiveFilter): Observable<LiveFrame> {
+    return new Observable<LiveFrame>((subscriber) => {
       this.changeCount(1);
-      const updates = this.updates.pipe(
-        filter((u) => liveFilter.dock === null || u.gatewaySn === liveFilter.dock),
-        filter((u) => liveFilter.events === null || liveFilter.events.has(u.event)),
-        map((u): MessageEvent => ({ type: u.event, data: u.data })),
-      );
-      const heartbeats = interval(heartbeatMs).pipe(
-        map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })),
-      );
-      const subscription = merge(updates, heartbeats)
-        .pipe(takeUntil(this.closing))
+      const subscription = this.frames
+        .pipe(
+          filter(
+            ({ update }) =>
+              (liveFilter.dock === null || update.gatewaySn === liveFilter.dock) &&
+              (liveFilter.events === null || liveFilter.events.has(update.event)),
+          ),
+          takeUntil(this.closing),
+        )
         .subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
@@ -58,7 +63,7 @@ export class LiveBroadcaster {
   close(): void {
     this.closing.next();
     this.closing.complete();
-    this.updates.complete();
+    this.frames.complete();
   }
 
   private changeCount(delta: number): void {

@@ -1,13 +1,23 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import { KafkaSecurity, kafkaSecurityOptions } from '@dock/kafka';
 import { ClosableCheck } from './closable-check';
 
-/** Kafka answers when the cluster metadata can be read through an admin connection. */
-export function kafkaCheck(brokers: string[], clientId: string): ClosableCheck {
+/**
+ * Kafka answers when the cluster metadata can be read through an admin connection. `security`
+ * must be the service's own (kafkaSecurity(config)): without it a TLS or SASL listener refuses
+ * the probe and readiness would report a healthy cluster as down.
+ */
+export function kafkaCheck(
+  brokers: string[],
+  clientId: string,
+  security: KafkaSecurity = {},
+): ClosableCheck {
   let admin: Admin | undefined;
   let connecting: Promise<void> | undefined;
   const kafka = new Kafka({
     clientId: `${clientId}-health`,
     brokers,
+    ...kafkaSecurityOptions(security),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2_000,
     requestTimeout: 2_000,

@@ -1,0 +1,74 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { API_AUTH_SETTINGS, ApiAuthSettings, bearerToken, matchesAnyToken } from '@dock/platform';
+import { TicketRefusal, verifyStreamTicket } from '../../domain/stream-ticket';
+import type { TelemetryConfig } from '../../telemetry.config';
+import { TELEMETRY_CONFIG } from '../../telemetry.tokens';
+
+const TICKET_REFUSALS: Record<TicketRefusal, string> = {
+  malformed: 'the stream ticket is not a ticket',
+  not_accepted: 'the stream ticket is not accepted',
+  expired: 'the stream ticket has expired: get a new one with POST /stream/tickets',
+};
+
+/**
+ * Authentication of `GET /stream`, the one route that takes a credential in its URL, because a
+ * browser's EventSource cannot send an Authorization header. It accepts, like every route,
+ * `Authorization: Bearer <token>` (checked as BearerAuthGuard does; when the header is there,
+ * it alone decides), or else `?ticket=` with a stream ticket from `POST /stream/tickets`
+ * (see domain/stream-ticket.ts). The route is @Public() for the global BearerAuthGuard and
+ * carries this guard instead; every other route still accepts the header only.
+ *
+ * Why a ticket rather than the API token in the query string: URLs end up in browser history,
+ * in proxy and load-balancer access logs and in Referer headers, out of this service's reach.
+ * A ticket found there expires within TELEMETRY_STREAM_TICKET_TTL_MS and opens only the
+ * stream; a long-lived API token would open the whole API until someone rotates it.
+ */
+@Injectable()
+export class StreamAuthGuard implements CanActivate {
+  constructor(
+    @Inject(API_AUTH_SETTINGS) private readonly settings: ApiAuthSettings,
+    @Inject(TELEMETRY_CONFIG) private readonly config: TelemetryConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http' || this.settings.disabled) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const refuse = (message: string): never => {
+      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+      throw new UnauthorizedException(message);
+    };
+
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const token = bearerToken(header);
+      if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) return true;
+      return refuse(
+        token === undefined ? 'a bearer token is required' : 'the bearer token is not accepted',
+      );
+    }
+
+    const ticket: unknown = request.query.ticket;
+    if (ticket === undefined) {
+      return refuse(
+        'a bearer token (Authorization header) or a stream ticket (?ticket=, from ' +
+          'POST /stream/tickets) is required',
+      );
+    }
+    if (typeof ticket !== 'string') return refuse('ticket: give exactly one');
+    const check = verifyStreamTicket(
+      ticket,
+      this.settings.tokens,
+      Date.now(),
+      this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
+    );
+    return check.ok ? true : refuse(TICKET_REFUSALS[check.reason]);
+  }
+}
