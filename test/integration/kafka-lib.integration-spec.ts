@@ -173,4 +173,46 @@ describe('libs/kafka with a real broker', () => {
       await bus.close();
     }
   });
+
+  it('keeps a member whose batch takes longer than the session timeout, and commits it', async () => {
+    // Under load a batch can outlast the session: without heartbeats during it the coordinator
+    // evicts the member, the commit is refused and kafkajs gives up on the consumer for good.
+    const slowTopic = uniqueName('kafka-lib-slow');
+    const groupId = `${slowTopic}-group`;
+    await ensureTopics(kafka, [{ topic: slowTopic, numPartitions: 1 }]);
+    await producer.send(slowTopic, encodeRecord('k', { n: 1 }));
+    const gaveUp: Error[] = [];
+    const handled: number[] = [];
+    const slow = await startConsumer(kafka, {
+      groupId,
+      topics: [slowTopic],
+      logger,
+      sessionTimeoutMs: 6_000,
+      onGiveUp: (error) => gaveUp.push(error),
+      handleBatch: async (records) => {
+        await new Promise((resolve) => setTimeout(resolve, 9_000)); // 1.5 sessions
+        handled.push(
+          ...records.map((r) => (JSON.parse(r.message.value!.toString()) as { n: number }).n),
+        );
+      },
+    });
+    await eventually(() => expect(handled).toEqual([1]), { timeoutMs: 30_000 });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // The commit went through: the group's offset is past the record.
+      await eventually(
+        async () => {
+          const [offsets] = await admin.fetchOffsets({ groupId, topics: [slowTopic] });
+          expect(offsets.partitions[0].offset).toBe('1');
+        },
+        { timeoutMs: 10_000 },
+      );
+    } finally {
+      await admin.disconnect();
+      await slow.stop();
+    }
+    expect(handled).toEqual([1]); // handled once: no eviction, no redelivery
+    expect(gaveUp).toEqual([]);
+  });
 });

@@ -59,11 +59,12 @@ export async function startConsumer(
 ): Promise<KafkaRunningConsumer> {
   const commit = settings.commit ?? true;
   const sessionTimeout = settings.sessionTimeoutMs ?? 10_000;
+  const heartbeatInterval = Math.max(500, Math.floor(sessionTimeout / 5));
   const consumer = kafka.consumer({
     groupId: settings.groupId,
     sessionTimeout,
     rebalanceTimeout: sessionTimeout * 2,
-    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+    heartbeatInterval,
     allowAutoTopicCreation: false,
     ...(settings.maxWaitTimeMs === undefined ? {} : { maxWaitTimeInMs: settings.maxWaitTimeMs }),
   });
@@ -103,6 +104,12 @@ export async function startConsumer(
         offset: message.offset,
         message,
       }));
+      // A big batch on a loaded machine can take longer than the session timeout: keep telling
+      // the coordinator we are alive, or it evicts this member mid-batch and the commit after
+      // it fails (kafkajs then gives up on the consumer for good).
+      const keepAlive = setInterval(() => {
+        heartbeat().catch(() => undefined); // a failed beat surfaces at the commit below
+      }, heartbeatInterval);
       try {
         await settings.handleBatch(records);
       } catch (error) {
@@ -116,13 +123,31 @@ export async function startConsumer(
           'batch handling failed; it will be redelivered',
         );
         throw error;
+      } finally {
+        clearInterval(keepAlive);
       }
       const last = batch.messages[batch.messages.length - 1].offset;
       resolveOffset(last);
-      if (!commit) return;
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
+      if (!commit || isStale()) return;
+      try {
+        await consumer.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last) + 1n).toString(),
+          },
+        ]);
+      } catch (error) {
+        if (!isLostMembership(error)) throw error;
+        // The group moved on without us (evicted, or rebalanced while we handled the batch):
+        // the partition's new owner gets these records again (handlers are idempotent), and
+        // kafkajs rejoins at its next heartbeat. Throwing here would make it give up instead.
+        settings.logger.warn(
+          { err: error, topic: batch.topic, partition: batch.partition, lastOffset: last },
+          'offset commit refused after a rebalance; the records will be handled again',
+        );
+        return;
+      }
       await heartbeat();
     },
   });
@@ -167,6 +192,25 @@ async function subscribeWhenKnown(
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/** Errors that mean this member no longer owns the partition (kafkajs error types). */
+const LOST_MEMBERSHIP = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+]);
+
+/** Looks through kafkajs's wrappers (a retrier re-throws the protocol error as its cause). */
+export function isLostMembership(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (LOST_MEMBERSHIP.has(String((e as { type?: unknown }).type))) return true;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return false;
 }
 
 function isUnknownTopic(error: unknown): boolean {
