@@ -2,27 +2,13 @@
 // schema, a clock the test moves (the default silence limit is a jump of the clock, not a wait),
 // and the test playing the gateway and the docks on topics of its own.
 // Run: npx jest --selectProjects integration -- test/integration/mission/in-flight-watchdog
-import type { Server } from 'node:http';
-import type { Kafka } from 'kafkajs';
-import { Client } from 'pg';
-import { loadConfig, RunningService } from '@dock/platform';
-import type { MissionTopics } from '../../../apps/mission/src/adapters/kafka/mission-topics';
+import { loadConfig } from '@dock/platform';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
 import { eventually } from '../../support/eventually';
-import { infraSettings, uniqueName } from '../../support/infra-settings';
-import {
-  Api,
-  createTestTopics,
-  FakeGateway,
-  ManualClock,
-  startFileServiceStub,
-  startReplica,
-  testKafka,
-} from './mission-harness';
+import { Api, FakeGateway, ManualClock, MissionWorld, startMissionWorld } from './mission-harness';
 
 jest.setTimeout(120_000);
 
-const WAYLINE = '6b0f3c3e-2d7e-4f57-9d6a-3c1f2f0e9a10';
 const MINUTE = 60_000;
 /** The default limit: the replicas run with it. */
 const LIMIT = loadConfig(missionConfigSchema, {}).MISSION_IN_FLIGHT_SILENCE_MS;
@@ -31,78 +17,24 @@ const SLOW = { timeoutMs: 20_000, intervalMs: 100 };
 type Json = Record<string, unknown>;
 
 describe('mission service: in-flight watchdog (integration)', () => {
-  let kafka: Kafka;
-  let topics: MissionTopics;
+  let world: MissionWorld;
   let clock: ManualClock;
   let gateway: FakeGateway;
-  let fileStub: { server: Server; url: string; calls: string[] };
-  let replicas: RunningService[] = [];
-  let apiA: Api;
   let apiB: Api;
-  let schema: string;
-  let run: string;
 
-  const sn = (name: string) => `${run}-${name}`.toUpperCase();
+  const sn = (name: string) => world.sn(name);
+  const create = (body: Json, api?: Api) => world.create(body, api);
+  const task = (flightId: string, api?: Api) => world.task(flightId, api);
+  const waitState = (flightId: string, state: string) => world.waitState(flightId, state);
 
   beforeAll(async () => {
-    run = uniqueName('w').replace(/-/g, '');
-    schema = uniqueName('it_mission_watchdog', '_');
-    clock = new ManualClock(Date.UTC(2026, 4, 4, 10, 0, 0));
-    kafka = testKafka();
-    topics = await createTestTopics(kafka);
-    fileStub = await startFileServiceStub();
-    gateway = new FakeGateway(kafka, topics);
-    await gateway.start();
-    const common = {
-      schema,
-      groupPrefix: uniqueName('it-mission-watchdog'),
-      topics,
-      clock,
-      fileServiceUrl: fileStub.url,
-    };
-    replicas.push(await startReplica({ ...common, name: 'mission-a' }));
-    replicas.push(await startReplica({ ...common, name: 'mission-b' }));
-    apiA = new Api(`http://127.0.0.1:${replicas[0].port}`);
-    apiB = new Api(`http://127.0.0.1:${replicas[1].port}`);
+    world = await startMissionWorld('w');
+    ({ clock, gateway, apiB } = world);
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.shutdown('test end')));
-    replicas = [];
-    await gateway?.stop();
-    await new Promise((resolve) => fileStub?.server.close(resolve));
-    const client = new Client({ connectionString: infraSettings.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await world?.stop();
   });
-
-  async function create(body: Json, api: Api = apiA): Promise<string> {
-    const response = await api.call('POST', '/tasks', {
-      name: 'survey',
-      creator: 'it',
-      waylineId: WAYLINE,
-      rthAltitude: 100,
-      exitWaylineWhenRcLost: 1,
-      ...body,
-    });
-    expect(response.status).toBe(201);
-    return response.body.flightId as string;
-  }
-
-  async function task(flightId: string, api: Api = apiA): Promise<Json> {
-    const response = await api.call('GET', `/tasks/${flightId}`);
-    expect(response.status).toBe(200);
-    return response.body;
-  }
-
-  async function waitState(flightId: string, state: string): Promise<Json> {
-    return eventually(async () => {
-      const current = await task(flightId);
-      expect(current.state).toBe(state);
-      return current;
-    }, SLOW);
-  }
 
   /**
    * Returns once the scheduler has planned, at the current clock, every dock that has due work:

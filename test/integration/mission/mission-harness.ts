@@ -17,6 +17,8 @@ import { MissionModule } from '../../../apps/mission/src/mission.module';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
 import type { MissionTopics } from '../../../apps/mission/src/adapters/kafka/mission-topics';
 import type { Clock } from '../../../apps/mission/src/domain/clock';
+import { Client } from 'pg';
+import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 
 /** A clock the test moves; every replica reads the same one. */
@@ -315,4 +317,107 @@ export class Api {
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   }
+}
+
+/** The wayline the specs' tasks fly (the file-service stub answers for it). */
+export const TEST_WAYLINE = '6b0f3c3e-2d7e-4f57-9d6a-3c1f2f0e9a10';
+const SLOW = { timeoutMs: 20_000, intervalMs: 100 };
+
+type Json = Record<string, unknown>;
+
+/**
+ * What a mission spec runs against: two replicas on one fresh schema, the test's clock, its
+ * gateway on topics of its own and a file-service stub, plus the REST helpers every spec uses.
+ */
+export interface MissionWorld {
+  readonly run: string;
+  readonly schema: string;
+  readonly clock: ManualClock;
+  readonly kafka: Kafka;
+  readonly topics: MissionTopics;
+  readonly gateway: FakeGateway;
+  readonly fileStub: { server: Server; url: string; calls: string[] };
+  readonly replicas: RunningService[];
+  readonly apiA: Api;
+  readonly apiB: Api;
+  /** A dock SN unique to this run. */
+  sn(name: string): string;
+  /** POST /tasks with sensible defaults; expects 201 and returns the flight id. */
+  create(body: Json, api?: Api): Promise<string>;
+  /** GET /tasks/{id}; expects 200. */
+  task(flightId: string, api?: Api): Promise<Json>;
+  /** Eventually the task is in `state`; returns it. */
+  waitState(flightId: string, state: string): Promise<Json>;
+  stop(): Promise<void>;
+}
+
+export async function startMissionWorld(prefix: string): Promise<MissionWorld> {
+  const run = uniqueName(prefix).replace(/-/g, '');
+  const schema = uniqueName(`it_mission_${prefix}`, '_');
+  const clock = new ManualClock(Date.UTC(2026, 4, 4, 10, 0, 0));
+  const kafka = testKafka();
+  const topics = await createTestTopics(kafka);
+  const fileStub = await startFileServiceStub();
+  const gateway = new FakeGateway(kafka, topics);
+  await gateway.start();
+  const common = {
+    schema,
+    groupPrefix: uniqueName(`it-mission-${prefix}`),
+    topics,
+    clock,
+    fileServiceUrl: fileStub.url,
+  };
+  const replicas: RunningService[] = [];
+  // Sequential: the second waits for the first's migrations (advisory lock) anyway.
+  replicas.push(await startReplica({ ...common, name: 'mission-a' }));
+  replicas.push(await startReplica({ ...common, name: 'mission-b' }));
+  const apiA = new Api(`http://127.0.0.1:${replicas[0].port}`);
+  const apiB = new Api(`http://127.0.0.1:${replicas[1].port}`);
+
+  const task = async (flightId: string, api: Api = apiA): Promise<Json> => {
+    const response = await api.call('GET', `/tasks/${flightId}`);
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+  return {
+    run,
+    schema,
+    clock,
+    kafka,
+    topics,
+    gateway,
+    fileStub,
+    replicas,
+    apiA,
+    apiB,
+    sn: (name) => `${run}-${name}`.toUpperCase(),
+    create: async (body, api = apiA) => {
+      const response = await api.call('POST', '/tasks', {
+        name: 'survey',
+        creator: 'it',
+        waylineId: TEST_WAYLINE,
+        rthAltitude: 100,
+        exitWaylineWhenRcLost: 1,
+        ...body,
+      });
+      expect(response.status).toBe(201);
+      return response.body.flightId as string;
+    },
+    task,
+    waitState: (flightId, state) =>
+      eventually(async () => {
+        const current = await task(flightId);
+        expect(current.state).toBe(state);
+        return current;
+      }, SLOW),
+    stop: async () => {
+      await Promise.all(replicas.splice(0).map((r) => r.shutdown('test end')));
+      await gateway.stop();
+      await new Promise((resolve) => fileStub.server.close(resolve));
+      const client = new Client({ connectionString: infraSettings.databaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
 }

@@ -2,108 +2,48 @@
 // schema, a clock the test moves, and the test playing the gateway and the docks on topics of
 // its own. Run: npx jest --selectProjects integration -- test/integration/mission
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { Kafka } from 'kafkajs';
-import { Client } from 'pg';
 import { RunningService, undocumentedRoutes } from '@dock/platform';
-import type { MissionTopics } from '../../../apps/mission/src/adapters/kafka/mission-topics';
 import { eventually } from '../../support/eventually';
-import { infraSettings, uniqueName } from '../../support/infra-settings';
 import {
   Api,
-  createTestTopics,
   FakeGateway,
   ManualClock,
-  startFileServiceStub,
-  startReplica,
-  testKafka,
+  MissionWorld,
+  startMissionWorld,
+  TEST_WAYLINE as WAYLINE,
   UNKNOWN_WAYLINE,
 } from './mission-harness';
 
 jest.setTimeout(120_000);
 
-const WAYLINE = '6b0f3c3e-2d7e-4f57-9d6a-3c1f2f0e9a10';
 const MINUTE = 60_000;
 const SLOW = { timeoutMs: 20_000, intervalMs: 100 };
 
 type Json = Record<string, unknown>;
 
 describe('mission service (integration)', () => {
-  let kafka: Kafka;
-  let topics: MissionTopics;
+  let world: MissionWorld;
   let clock: ManualClock;
   let gateway: FakeGateway;
-  let fileStub: { server: Server; url: string; calls: string[] };
-  let replicas: RunningService[] = [];
   let apiA: Api;
   let apiB: Api;
-  let schema: string;
-  let run: string;
+  let replicas: RunningService[];
 
-  const sn = (name: string) => `${run}-${name}`.toUpperCase();
+  const sn = (name: string) => world.sn(name);
+  const create = (body: Json, api?: Api) => world.create(body, api);
+  const task = (flightId: string, api?: Api) => world.task(flightId, api);
+  const waitState = (flightId: string, state: string) => world.waitState(flightId, state);
 
   beforeAll(async () => {
-    run = uniqueName('m').replace(/-/g, '');
-    schema = uniqueName('it_mission', '_');
-    clock = new ManualClock(Date.UTC(2026, 4, 4, 10, 0, 0));
-    kafka = testKafka();
-    topics = await createTestTopics(kafka);
-    fileStub = await startFileServiceStub();
-    gateway = new FakeGateway(kafka, topics);
-    await gateway.start();
-    const common = {
-      schema,
-      groupPrefix: uniqueName('it-mission'),
-      topics,
-      clock,
-      fileServiceUrl: fileStub.url,
-    };
-    // Sequential: the second waits for the first's migrations (advisory lock) anyway.
-    replicas.push(await startReplica({ ...common, name: 'mission-a' }));
-    replicas.push(await startReplica({ ...common, name: 'mission-b' }));
-    apiA = new Api(`http://127.0.0.1:${replicas[0].port}`);
-    apiB = new Api(`http://127.0.0.1:${replicas[1].port}`);
+    world = await startMissionWorld('m');
+    ({ clock, gateway, apiA, apiB, replicas } = world);
   });
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.shutdown('test end')));
-    replicas = [];
-    await gateway?.stop();
-    await new Promise((resolve) => fileStub?.server.close(resolve));
-    const client = new Client({ connectionString: infraSettings.databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await world?.stop();
   });
-
-  async function create(body: Json, api: Api = apiA): Promise<string> {
-    const response = await api.call('POST', '/tasks', {
-      name: 'survey',
-      creator: 'it',
-      waylineId: WAYLINE,
-      rthAltitude: 100,
-      exitWaylineWhenRcLost: 1,
-      ...body,
-    });
-    expect(response.status).toBe(201);
-    return response.body.flightId as string;
-  }
-
-  async function task(flightId: string, api: Api = apiA): Promise<Json> {
-    const response = await api.call('GET', `/tasks/${flightId}`);
-    expect(response.status).toBe(200);
-    return response.body;
-  }
-
-  async function waitState(flightId: string, state: string): Promise<Json> {
-    return eventually(async () => {
-      const current = await task(flightId);
-      expect(current.state).toBe(state);
-      return current;
-    }, SLOW);
-  }
 
   function statesOf(flightId: string): string[] {
     return gateway.eventsFor(flightId).map((e) => e.state);
