@@ -13,6 +13,9 @@
 //   TOPIC_CONFIG              configs of new topics, "key=value,..." (e.g. min.insync.replicas=2)
 //   TOPICS_FILE               another topics file                  (deploy/topics.json)
 //   PROVISION_TIMEOUT_MS      give up when Kafka does not answer    (120000)
+//   KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_REJECT_UNAUTHORIZED, KAFKA_SASL_MECHANISM,
+//   KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
+//                             a secured cluster, as the services take them (README)
 //
 // Missing topics are created; an existing topic with fewer partitions than wanted gets more
 // (records keyed by dock SN then move to other partitions, see deploy/README.md); partitions are
@@ -34,6 +37,66 @@ function parsePairs(name, value, parseValue) {
     pairs[key] = parseValue(item.slice(at + 1).trim(), key);
   }
   return pairs;
+}
+
+const SASL_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'];
+
+function flag(name, text, fallback) {
+  if (text === undefined || text === '') return fallback;
+  if (/^(true|1|yes)$/i.test(text)) return true;
+  if (/^(false|0|no)$/i.test(text)) return false;
+  throw new SettingError(`${name}: "${text}" must be true or false`);
+}
+
+/**
+ * kafkajs's ssl and sasl options from the same variables the services read (libs/platform's
+ * kafkaSecurityEnv), with the same rules: SASL comes as a set, TLS options need KAFKA_SSL=true.
+ * This script runs in the image without the TypeScript libraries, hence its own copy.
+ */
+function kafkaSecurity(env) {
+  const ssl = flag('KAFKA_SSL', env.KAFKA_SSL, false);
+  const rejectUnauthorized = flag(
+    'KAFKA_SSL_REJECT_UNAUTHORIZED',
+    env.KAFKA_SSL_REJECT_UNAUTHORIZED,
+    true,
+  );
+  const caFile = env.KAFKA_SSL_CA_FILE || undefined;
+  if (!ssl && (caFile !== undefined || !rejectUnauthorized)) {
+    throw new SettingError(
+      `${caFile !== undefined ? 'KAFKA_SSL_CA_FILE' : 'KAFKA_SSL_REJECT_UNAUTHORIZED'}: needs KAFKA_SSL=true`,
+    );
+  }
+  const security = {};
+  if (ssl) {
+    security.ssl = { rejectUnauthorized };
+    if (caFile !== undefined) {
+      try {
+        security.ssl.ca = [readFileSync(caFile, 'utf8')];
+      } catch (error) {
+        throw new SettingError(`KAFKA_SSL_CA_FILE: cannot read ${caFile} (${error.code || error})`);
+      }
+    }
+  }
+  const given = SASL_VARIABLES.filter((name) => env[name]);
+  if (given.length > 0 && given.length < SASL_VARIABLES.length) {
+    const missing = SASL_VARIABLES.filter((name) => !env[name]);
+    throw new SettingError(`${missing.join(', ')}: required with ${given.join(' and ')}`);
+  }
+  if (given.length > 0) {
+    const mechanism = env.KAFKA_SASL_MECHANISM.toLowerCase();
+    if (!SASL_MECHANISMS.includes(mechanism)) {
+      throw new SettingError(
+        `KAFKA_SASL_MECHANISM: "${env.KAFKA_SASL_MECHANISM}" must be one of ${SASL_MECHANISMS.join(', ')}`,
+      );
+    }
+    security.sasl = {
+      mechanism,
+      username: env.KAFKA_SASL_USERNAME,
+      password: env.KAFKA_SASL_PASSWORD,
+    };
+  }
+  return security;
 }
 
 function positiveInt(name) {
@@ -81,6 +144,7 @@ function loadSettings(env = process.env) {
   const timeoutMs = positiveInt('PROVISION_TIMEOUT_MS')(env.PROVISION_TIMEOUT_MS ?? '120000');
   return {
     brokers,
+    security: kafkaSecurity(env),
     clientId: env.KAFKA_CLIENT_ID || 'dock-provision-topics',
     topics,
     replicationFactor,
@@ -99,6 +163,7 @@ async function provision(settings, { dryRun = false } = {}) {
   const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...settings.security,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 300, retries: 10 },
   });

@@ -106,6 +106,37 @@ describe('provision-topics (the kafka-topics Job)', () => {
     const badRf = provision({ TOPIC_REPLICATION_FACTOR: '0' });
     expect(badRf.status).toBe(2);
     expect(badRf.stderr).toContain('TOPIC_REPLICATION_FACTOR');
+    const partialSasl = provision({ KAFKA_SASL_MECHANISM: 'scram-sha-256' });
+    expect(partialSasl.status).toBe(2);
+    expect(partialSasl.stderr).toContain('KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: required');
+    const caWithoutTls = provision({ KAFKA_SSL_CA_FILE: '/etc/ssl/ca.pem' });
+    expect(caWithoutTls.status).toBe(2);
+    expect(caWithoutTls.stderr).toContain('KAFKA_SSL_CA_FILE: needs KAFKA_SSL=true');
+  });
+
+  it('provisions a SASL-secured cluster with the services’ settings, never printing the password', async () => {
+    const { scram, brokers } = infraSettings.kafkaSasl;
+    const secured = provision({
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_SASL_MECHANISM: scram.mechanism,
+      KAFKA_SASL_USERNAME: scram.username,
+      KAFKA_SASL_PASSWORD: scram.password,
+      TOPIC_PARTITIONS: `${b}=2`,
+    });
+    expect(secured.stderr).toBe('');
+    expect(secured.status).toBe(0);
+    expect(secured.stdout).not.toContain(scram.password);
+    expect(await partitions()).toEqual({ [a]: 4, [b]: 2 });
+    const wrong = provision({
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_SASL_MECHANISM: scram.mechanism,
+      KAFKA_SASL_USERNAME: scram.username,
+      KAFKA_SASL_PASSWORD: 'not-the-password',
+      PROVISION_TIMEOUT_MS: '20000',
+    });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(/SASL|authentication/i);
+    expect(wrong.stderr).not.toContain(scram.password);
   });
 });
 
