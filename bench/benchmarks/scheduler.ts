@@ -25,6 +25,8 @@ export async function runScheduler(ctx: BenchContext): Promise<ResultRow> {
     MISSION_DOCKS_PER_ROUND: String(env('BENCH_SCHED_DOCKS_PER_ROUND', 100)),
     // The service's default unless the run asks for another (recorded in the notes either way).
     MISSION_SCHEDULER_CONCURRENCY: String(env('BENCH_SCHED_CONCURRENCY', 2)),
+    // Diagnosis only (e.g. debug shows each lost planning race); the default keeps logs quiet.
+    LOG_LEVEL: process.env.BENCH_MISSION_LOG_LEVEL ?? 'warn',
   };
   const mission = await startMission(ctx, 'sched', topics, 2, missionEnv);
   try {
