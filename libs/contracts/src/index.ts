@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './records';
 export * from './decode-record-value';
+export * from './organizations';

@@ -23,6 +23,11 @@ export const KAFKA_TOPICS = {
   requestReplies: 'dock.request-replies',
   /** Every task state change (written by the mission service). */
   taskEvents: 'mission.task-events',
+  /**
+   * Device presence (online/offline), topology and binding changes (written by the registry
+   * service).
+   */
+  deviceEvents: 'registry.device-events',
 } as const;
 
 export type UplinkFamily = keyof typeof KAFKA_TOPICS.uplink;
@@ -40,6 +45,7 @@ export const DEFAULT_PARTITIONS: Record<string, number> = {
   [KAFKA_TOPICS.commandReplies]: 3,
   [KAFKA_TOPICS.requestReplies]: 3,
   [KAFKA_TOPICS.taskEvents]: 3,
+  [KAFKA_TOPICS.deviceEvents]: 3,
 };
 
 /** Header names carried by every record. */
