@@ -63,7 +63,7 @@ function ensure() {
   } catch (err) {
     console.error(
       `browser: apt-get could not install chromium (${err.message.split('\n')[0]}). ` +
-        'The browser tests need Debian\'s chromium package at /usr/bin/chromium, or CHROMIUM_PATH.',
+        "The browser tests need Debian's chromium package at /usr/bin/chromium, or CHROMIUM_PATH.",
     );
     return 1;
   }
