@@ -53,6 +53,7 @@ export function pageHtml(prefix: string, platformName: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${name}: Pilot 2 access</title>
 <link rel="stylesheet" href="${base}/${PAGE_ASSETS.style}">
 <script src="${base}/${PAGE_ASSETS.script}" defer></script>

@@ -110,10 +110,23 @@ describe('planBridgeCalls', () => {
     const masked = plan.map((step) => formatStep(step, false)).join('\n');
     for (const secret of ['key-secret', 'licence-secret', 'mqtt-secret', 'api-secret'])
       expect(masked).not.toContain(secret);
-    expect(masked).toContain('djiBridge.platformVerifyLicense("151234", "********", "********")');
+    expect(masked).toContain("djiBridge.platformVerifyLicense('151234', '********', '********')");
     const revealed = plan.map((step) => formatStep(step, true)).join('\n');
     for (const secret of ['key-secret', 'licence-secret', 'mqtt-secret', 'api-secret'])
       expect(revealed).toContain(secret);
+  });
+
+  it('shows each call as JavaScript that evaluates to the exact arguments', () => {
+    const tricky = planBridgeCalls(
+      { ...bootstrap, mqtt: { ...bootstrap.mqtt, password: `it's a \\ "quoted" one` } },
+      'cb',
+    );
+    for (const step of tricky) {
+      if (step.kind !== 'call') continue;
+      const text = formatStep(step, true);
+      const inner = text.slice(`djiBridge.${step.method}(`.length, -1);
+      expect(new Function(`return [${inner}]`)()).toEqual(step.args);
+    }
   });
 
   it('leaves an empty password empty (an anonymous broker)', () => {

@@ -164,7 +164,9 @@ export function planBridgeCalls(bootstrap: PageBootstrap, thingCallback: string)
 export function formatStep(step: PlanStep, reveal: boolean): string {
   if (step.kind === 'wait-thing') return `(wait for Pilot to call back: ${step.label})`;
   const args = reveal ? step.args : step.maskedArgs;
-  return `djiBridge.${step.method}(${args.map((arg) => JSON.stringify(arg)).join(', ')})`;
+  // Single-quoted, so the JSON parameters read as they are rather than full of escapes.
+  const quote = (arg: string) => `'${arg.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `djiBridge.${step.method}(${args.map(quote).join(', ')})`;
 }
 
 /**
