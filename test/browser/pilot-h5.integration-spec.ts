@@ -25,6 +25,8 @@ interface RecordedCall {
 interface StubConfig {
   /** Answers by method name (the raw string the bridge returns); default code 0. */
   answers: Record<string, string>;
+  /** What Pilot reports to the thing connect callback after loading "thing" (default true). */
+  thingConnects?: boolean;
 }
 
 /**
@@ -47,7 +49,8 @@ function installStubBridge(config: StubConfig): void {
       if (args[0] === 'thing') {
         const callback = (JSON.parse(String(args[1])) as { connectCallback: string })
           .connectCallback;
-        setTimeout(() => (w[callback] as (connected: boolean) => void)(true), 50);
+        const connects = config.thingConnects ?? true;
+        setTimeout(() => (w[callback] as (connected: boolean) => void)(connects), 50);
       }
       return result;
     },
@@ -220,6 +223,31 @@ describe('Pilot 2 H5 access page in a browser', () => {
     // The status is written after the sequence returned: no call can follow it.
     expect((await calls(page)).map((call) => call.method)).toEqual(['platformVerifyLicense']);
     await page.screenshot({ path: path.join(BROWSER_OUTPUT_DIR, 'pilot-h5-licence-refused.png') });
+    await context.close();
+  });
+
+  it('does not load the API module while Pilot reports no broker connection', async () => {
+    const { page, context } = await openPage({ answers: {}, thingConnects: false });
+    await signIn(page, apiToken);
+
+    await eventually(
+      async () =>
+        expect(await page.locator('#thing-state').textContent()).toMatch(
+          /^MQTT connection reported by Pilot: not connected \(at .+, argument false\)$/,
+        ),
+      { timeoutMs: 3_000 },
+    );
+    // The module's thingTimeoutMs is 5 s in this app.
+    await eventually(
+      async () =>
+        expect(await page.locator('#status').textContent()).toBe(
+          'Stopped: MQTT connection (thing connect callback) failed with code no-connection: ' +
+            'Pilot reported no broker connection within 5 s: check the MQTT host, username and ' +
+            'password. No further calls were made.',
+        ),
+      { timeoutMs: 8_000 },
+    );
+    expect((await calls(page)).map((call) => call.args[0])).toEqual(['151234', 'thing']);
     await context.close();
   });
 
