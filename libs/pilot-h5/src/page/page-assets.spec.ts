@@ -8,6 +8,15 @@ describe('pageScript', () => {
     expect(new Set(sent)).toEqual(new Set(exported));
   });
 
+  it('keeps to ES2019 syntax and DOM for old web views', () => {
+    const script = pageScript({ thingCallback: 'cb', thingTimeoutMs: 5000 });
+    // Optional chaining, nullish coalescing, logical assignment, numeric separators, private
+    // fields, and DOM calls newer than Android 10's web view.
+    for (const newer of [/\?\.[^\d]/, /\?\?/, /(\|\||&&)=/, /\d_\d/, /#[a-z]\w*\s*[=;(]/i])
+      expect(script).not.toMatch(newer);
+    expect(script).not.toMatch(/replaceChildren|replaceAll|structuredClone|\.at\(/);
+  });
+
   it('is JavaScript that parses, with the settings passed in', () => {
     const script = pageScript({ thingCallback: 'cb', thingTimeoutMs: 5000 });
     expect(() => new Function(script)).not.toThrow();

@@ -3,6 +3,10 @@
  * own source text (see page-assets.ts), so this module must stay self-contained: no imports
  * but types, no module-level values, every function the page calls exported and listed in
  * PAGE_FUNCTIONS. The pure parts (parsing, planning, deciding) are unit-tested in Node.
+ *
+ * Pilot's web view may be an old Android WebView: write ES2019 (no ?. or ??, no newer DOM
+ * calls such as replaceChildren). The project compiles for ES2022, which leaves that syntax
+ * as written, and page-assets.spec.ts checks the served script for it.
  */
 import type { PilotBootstrap } from '../domain/pilot-bootstrap';
 
@@ -118,7 +122,8 @@ export function planBridgeCalls(bootstrap: PageBootstrap, thingCallback: string)
     username: mqtt.username,
     password: mqtt.password,
   };
-  const workspaceName = bootstrap.workspaceName ?? organization.name;
+  const workspaceName =
+    bootstrap.workspaceName !== undefined ? bootstrap.workspaceName : organization.name;
   const information = [bootstrap.platformName, workspaceName, `Organization ${organization.name}`];
   return [
     {
@@ -247,7 +252,6 @@ interface PageElement {
   className: string;
   getAttribute(name: string): string | null;
   appendChild(child: PageElement): unknown;
-  replaceChildren(...children: PageElement[]): void;
   addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void;
   focus(): void;
 }
@@ -284,7 +288,7 @@ export function startPilotPage(win: PageWindow, doc: PageDocument, settings: Pag
   const preview = element('preview');
   const plannedCalls = element('planned-calls');
   const reveal = element('reveal-secrets');
-  const bootstrapUrl = form.getAttribute('data-bootstrap-url') ?? '';
+  const bootstrapUrl = form.getAttribute('data-bootstrap-url') || '';
 
   const say = (text: string, tone: 'info' | 'ok' | 'error') => {
     status.textContent = text;
@@ -325,10 +329,11 @@ export function startPilotPage(win: PageWindow, doc: PageDocument, settings: Pag
     });
 
   const showPreview = (plan: PlanStep[]) => {
-    const render = () =>
-      plannedCalls.replaceChildren(
-        ...plan.map((step) => listItem(formatStep(step, reveal.checked), 'call')),
-      );
+    const render = () => {
+      plannedCalls.textContent = '';
+      for (const step of plan)
+        plannedCalls.appendChild(listItem(formatStep(step, reveal.checked), 'call'));
+    };
     reveal.addEventListener('change', render);
     render();
     preview.hidden = false;
