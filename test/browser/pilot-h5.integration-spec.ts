@@ -214,7 +214,7 @@ describe('Pilot 2 H5 access page in a browser', () => {
     await eventually(async () =>
       expect(await page.locator('#status').textContent()).toBe(
         'Stopped: platformVerifyLicense failed with code 1001: license invalid. ' +
-          'No further calls were made.',
+          'No further calls were made; reload the page to try again.',
       ),
     );
     expect(await page.locator('#steps li').allTextContents()).toEqual([
@@ -243,7 +243,7 @@ describe('Pilot 2 H5 access page in a browser', () => {
         expect(await page.locator('#status').textContent()).toBe(
           'Stopped: MQTT connection (thing connect callback) failed with code no-connection: ' +
             'Pilot reported no broker connection within 5 s: check the MQTT host, username and ' +
-            'password. No further calls were made.',
+            'password. No further calls were made; reload the page to try again.',
         ),
       { timeoutMs: 8_000 },
     );

@@ -268,6 +268,7 @@ interface PageWindow {
     init: Record<string, unknown>,
   ): Promise<{ status: number; json(): Promise<unknown> }>;
   setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
   [name: string]: unknown;
 }
 
@@ -303,9 +304,11 @@ export function startPilotPage(win: PageWindow, doc: PageDocument, settings: Pag
 
   // Pilot may call back at any time after the thing module loads, also to say it lost the broker.
   let connected = false;
+  let reported = false;
   let connectionWaiter: ((state: { connected: boolean; detail: string }) => void) | undefined;
   win[settings.thingCallback] = (arg: unknown) => {
     connected = thingConnectedFrom(arg);
+    reported = true;
     const time = new Date().toLocaleTimeString();
     thingState.textContent = `MQTT connection reported by Pilot: ${
       connected ? 'connected' : 'not connected'
@@ -315,9 +318,10 @@ export function startPilotPage(win: PageWindow, doc: PageDocument, settings: Pag
   const waitForThing = () =>
     new Promise<{ connected: boolean; detail: string }>((resolve) => {
       if (connected) return resolve({ connected: true, detail: 'connected' });
-      thingState.textContent = 'MQTT connection: waiting for Pilot to connect to the broker...';
-      connectionWaiter = resolve;
-      win.setTimeout(() => {
+      if (!reported) {
+        thingState.textContent = 'MQTT connection: waiting for Pilot to connect to the broker...';
+      }
+      const timer = win.setTimeout(() => {
         connectionWaiter = undefined;
         resolve({
           connected: false,
@@ -326,6 +330,11 @@ export function startPilotPage(win: PageWindow, doc: PageDocument, settings: Pag
           )} s: check the MQTT host, username and password`,
         });
       }, settings.thingTimeoutMs);
+      connectionWaiter = (state) => {
+        win.clearTimeout(timer);
+        connectionWaiter = undefined;
+        resolve(state);
+      };
     });
 
   const showPreview = (plan: PlanStep[]) => {
@@ -372,7 +381,7 @@ export function startPilotPage(win: PageWindow, doc: PageDocument, settings: Pag
     } else {
       say(
         `Stopped: ${result.label} failed with code ${result.code}: ${result.message}. ` +
-          'No further calls were made.',
+          'No further calls were made; reload the page to try again.',
         'error',
       );
     }
