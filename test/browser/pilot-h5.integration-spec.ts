@@ -338,3 +338,60 @@ describe('Pilot 2 H5 access page in a browser', () => {
     expect(document.paths['/pilot'].get?.security).toEqual([]);
   });
 });
+
+describe('Pilot 2 H5 access page in an app without the global auth guard', () => {
+  const apiToken = secret();
+  let service: RunningService;
+
+  beforeAll(async () => {
+    const logger = createLogger({ service: 'pilot-h5-test', level: 'silent' });
+    @Module({
+      imports: [
+        PlatformModule.forRoot({ service: 'pilot-h5-test', logger, checks: [] }),
+        PilotH5Module.register({
+          bootstrap: new InProcessPilotBootstrap({
+            license: { appId: '151234', appKey: secret(), license: secret() },
+            mqtt: { host: 'ws://192.0.2.7:8083/mqtt', username: '', password: '' },
+            api: { host: 'http://192.0.2.7:3000' },
+            organization: { id: randomUUID(), name: 'Site South' },
+          }),
+          auth: { tokens: [apiToken], disabled: false },
+          pathPrefix: '/rc/access/',
+        }),
+      ],
+    })
+    class BareApp {}
+    service = await startService({
+      module: BareApp,
+      logger,
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+      shutdownTimeoutMs: 1_000,
+    });
+  });
+
+  afterAll(async () => {
+    await service?.shutdown('test done');
+  });
+
+  it('still keeps the bootstrap behind the token, under its own prefix', async () => {
+    const base = `http://127.0.0.1:${service.port}/rc/access`;
+    expect((await fetch(base)).status).toBe(200);
+    expect((await fetch(`${base}/bootstrap`, { method: 'POST' })).status).toBe(401);
+    const wrong = await fetch(`${base}/bootstrap`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer not-the-token' },
+    });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${base}/bootstrap`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiToken}` },
+    });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toMatchObject({
+      mqtt: { host: 'ws://192.0.2.7:8083/mqtt', username: '', password: '' },
+      api: { host: 'http://192.0.2.7:3000', token: apiToken },
+      organization: { name: 'Site South' },
+    });
+  });
+});
