@@ -5,6 +5,8 @@
 import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import { createLogger } from '@dock/platform';
+import { parseCli } from '../../../apps/dock-simulator/src/cli/parse-args';
+import { createSimulatedDock } from '../../../apps/dock-simulator/src';
 import { GatewayRuntime } from '../../../apps/gateway/src/gateway-runtime';
 import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';
@@ -80,7 +82,7 @@ function mqttCheck(runtime: GatewayRuntime) {
 beforeAll(async () => {
   broker = await startTlsMosquitto();
   await createTestTopics(group.topics);
-  await kafka.start([group.topics.uplink.events]);
+  await kafka.start([group.topics.uplink.events, group.topics.uplink.status]);
 });
 
 afterEach(async () => {
@@ -106,6 +108,30 @@ it('carries a dock message to Kafka over mqtts:// with the broker CA', async () 
     () => expect(kafka.on(group.topics.uplink.events, (r) => r.key === sn)).toHaveLength(1),
     { timeoutMs: 20_000 },
   );
+});
+
+it("takes a dock simulator's messages over mqtts:// (--mqtt-ca)", async () => {
+  await startGateway('sim', {
+    MQTT_URL: `mqtts://127.0.0.1:${broker.tlsPort}`,
+    MQTT_CA_FILE: broker.pki.caFile,
+  });
+  const parsed = parseCli([
+    `--mqtt-url=mqtts://localhost:${broker.tlsPort}`,
+    `--mqtt-ca=${broker.pki.caFile}`,
+  ]);
+  if (parsed.kind !== 'run') throw new Error(JSON.stringify(parsed));
+  const sn = `S${group.run}`.slice(-60);
+  const dock = createSimulatedDock({ sn, mqtt: parsed.settings.fleet.mqtt });
+  try {
+    await dock.start(); // resolves once connected and subscribed over TLS
+    // Its update_topo on sys/product/{sn}/status reaches Kafka through the gateway.
+    await eventually(
+      () => expect(kafka.on(group.topics.uplink.status, (r) => r.key === sn)).not.toHaveLength(0),
+      { timeoutMs: 20_000 },
+    );
+  } finally {
+    await dock.stop();
+  }
 });
 
 it('presents its client certificate to a broker that requires one', async () => {
