@@ -7,8 +7,8 @@ import { eventually } from './eventually';
 
 /**
  * A Mosquitto of the test's own with TLS listeners on ephemeral loopback ports, and the
- * certificates it needs, made with openssl at test time in a temporary directory (never in
- * the repository). The machine's shared Mosquitto on 1883 is not touched.
+ * certificates it needs, made at test time by deploy/compose/emqx/tls/make-dev-certs.sh
+ * (openssl) in a temporary directory (never in the repository). The machine's shared Mosquitto on 1883 is not touched.
  *
  *   tlsPort        TLS, the broker's certificate signed by `ca`
  *   mutualTlsPort  the same, and a client certificate signed by `ca` is required
@@ -21,6 +21,8 @@ export interface TestPki {
   readonly caFile: string;
   /** Another CA, which signed nothing the broker presents. */
   readonly otherCaFile: string;
+  readonly serverCertFile: string;
+  readonly serverKeyFile: string;
   readonly clientCertFile: string;
   readonly clientKeyFile: string;
 }
@@ -34,83 +36,26 @@ export interface TlsMosquitto {
   stop(): Promise<void>;
 }
 
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
+/** The compose stack's certificate script: the test proves what developers run. */
+const MAKE_CERTS = path.resolve(__dirname, '../../deploy/compose/emqx/tls/make-dev-certs.sh');
 
-/** A key and a certificate signed by `ca` (or self-signed when `ca` is undefined). */
-function certificate(
-  dir: string,
-  name: string,
-  subject: string,
-  ca: string | undefined,
-  extensions: string,
-): void {
-  openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${name}.key`]);
-  writeFileSync(path.join(dir, `${name}.ext`), extensions);
-  if (ca === undefined) {
-    openssl(dir, [
-      'req', '-x509', '-new', '-key', `${name}.key`, '-subj', subject, '-days', '1',
-      '-out', `${name}.pem`, '-extensions', 'v3', '-config', `${name}.ext`,
-    ]); // prettier-ignore
-    return;
-  }
-  openssl(dir, ['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`]);
-  openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`,
-    '-CAcreateserial', '-days', '1', '-out', `${name}.pem`, '-extfile', `${name}.ext`,
-    '-extensions', 'v3',
-  ]); // prettier-ignore
+function makeCerts(dir: string): void {
+  execFileSync('sh', [MAKE_CERTS, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /** A CA, a server certificate for 127.0.0.1 and localhost, a client certificate, another CA. */
 export function makeTestPki(): TestPki {
   const dir = mkdtempSync(path.join(tmpdir(), 'mqtt-tls-pki-'));
-  const caExt = [
-    '[req]',
-    'distinguished_name = dn',
-    '[dn]',
-    '[v3]',
-    'basicConstraints = critical, CA:true',
-    'keyUsage = critical, keyCertSign, cRLSign',
-    'subjectKeyIdentifier = hash',
-    '',
-  ].join('\n');
-  certificate(dir, 'ca', '/CN=dock-fleet test CA', undefined, caExt);
-  certificate(dir, 'other-ca', '/CN=some other CA', undefined, caExt);
-  certificate(
-    dir,
-    'server',
-    '/CN=localhost',
-    'ca',
-    [
-      '[v3]',
-      'basicConstraints = CA:false',
-      'keyUsage = critical, digitalSignature',
-      'extendedKeyUsage = serverAuth',
-      'subjectAltName = IP:127.0.0.1, DNS:localhost',
-      '',
-    ].join('\n'),
-  );
-  certificate(
-    dir,
-    'client',
-    '/CN=dock-gateway',
-    'ca',
-    [
-      '[v3]',
-      'basicConstraints = CA:false',
-      'keyUsage = critical, digitalSignature',
-      'extendedKeyUsage = clientAuth',
-      '',
-    ].join('\n'),
-  );
+  makeCerts(dir);
+  makeCerts(path.join(dir, 'other'));
   return {
     dir,
     caFile: path.join(dir, 'ca.pem'),
-    otherCaFile: path.join(dir, 'other-ca.pem'),
-    clientCertFile: path.join(dir, 'client.pem'),
-    clientKeyFile: path.join(dir, 'client.key'),
+    otherCaFile: path.join(dir, 'other', 'ca.pem'),
+    serverCertFile: path.join(dir, 'server.pem'),
+    serverKeyFile: path.join(dir, 'server.key'),
+    clientCertFile: path.join(dir, 'gateway.pem'),
+    clientKeyFile: path.join(dir, 'gateway.key'),
   };
 }
 
@@ -138,8 +83,8 @@ export async function startTlsMosquitto(): Promise<TlsMosquitto> {
   const tls = (port: number) => [
     `listener ${port} 127.0.0.1`,
     `cafile ${pki.caFile}`,
-    `certfile ${path.join(pki.dir, 'server.pem')}`,
-    `keyfile ${path.join(pki.dir, 'server.key')}`,
+    `certfile ${pki.serverCertFile}`,
+    `keyfile ${pki.serverKeyFile}`,
   ];
   const config = [
     // Run as root (CI), Mosquitto would switch to its own user, who cannot read the keys here.
