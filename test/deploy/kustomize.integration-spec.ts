@@ -4,7 +4,8 @@
  * services themselves: probes on the health endpoints, the settings each service's config schema
  * accepts, Jobs that run real programs, autoscaling bounds that the Kafka partitions can use.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   byKind,
@@ -128,6 +129,38 @@ function containerEnv(
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
 }
 
+/**
+ * Settings naming files in a mounted Secret (certificates) point at files that exist only in the
+ * cluster: the schema check reads stand-ins of the same kind (a key for *.key, else a
+ * certificate) written to a temporary directory. Other paths are left as they are.
+ */
+const mountedSamples = mkdtempSync(path.join(os.tmpdir(), 'k8s-mounted-'));
+function withMountedFileSamples(
+  pod: PodSpec,
+  container: Container,
+  env: Record<string, string>,
+): Record<string, string> {
+  const secretVolumes = new Set(
+    (pod.volumes ?? []).filter((v: Container) => v.secret).map((v: Container) => v.name),
+  );
+  const mounts = (container.volumeMounts ?? []).filter((m: Container) => secretVolumes.has(m.name));
+  const out = { ...env };
+  for (const [name, value] of Object.entries(env)) {
+    const mount = mounts.find((m: Container) => value.startsWith(`${m.mountPath}/`));
+    if (!mount) continue;
+    const file = path.join(mountedSamples, mount.name, path.relative(mount.mountPath, value));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      value.endsWith('.key')
+        ? '-----BEGIN PRIVATE KEY-----\nsample\n-----END PRIVATE KEY-----\n'
+        : '-----BEGIN CERTIFICATE-----\nsample\n-----END CERTIFICATE-----\n',
+    );
+    out[name] = file;
+  }
+  return out;
+}
+
 describe('kustomize output', () => {
   it.each(['base', 'overlays/development', 'overlays/production'])('renders %s offline', (dir) => {
     expect(render(dir).length).toBeGreaterThan(10);
@@ -230,8 +263,9 @@ describe('kustomize output', () => {
 
     it.each(SERVICES)('gives %s a configuration its config schema accepts', (service) => {
       const objects = render(dir);
-      const [container] = podSpec(workload(objects, service)).containers;
-      const env = containerEnv(overlay, objects, container);
+      const pod = podSpec(workload(objects, service));
+      const [container] = pod.containers;
+      const env = withMountedFileSamples(pod, container, containerEnv(overlay, objects, container));
       const known = variables(service);
       expect(Object.keys(env).filter((k) => !known.includes(k))).toEqual([]);
       expect(configProblems(service, env)).toEqual([]);
@@ -332,5 +366,60 @@ describe('kustomize output', () => {
       expect(listed.has(ref)).toBe(true);
       for (const key of Object.keys(listed.get(ref)!)) expect(variables(service)).toContain(key);
     }
+  });
+});
+
+describe('MQTT over TLS (production overlay and mqtt-tls.example.yaml)', () => {
+  const objects = render('overlays/production');
+  const pod = podSpec(workload(objects, 'gateway'));
+  const [container] = pod.containers;
+  const env = containerEnv('production', objects, container);
+  const example = parseYamlDocuments(
+    readFileSync(path.join(DEPLOY, 'overlays/production/mqtt-tls.example.yaml'), 'utf8'),
+  );
+  const certificates = byKind(example, 'Certificate');
+
+  it('connects the gateway with mqtts:// and the files of a cert-manager Secret', () => {
+    expect(env.MQTT_URL).toMatch(/^mqtts:\/\/[^/]+:8883$/);
+    const volume = pod.volumes.find((v: Container) => v.name === 'mqtt-tls');
+    const mount = container.volumeMounts.find((m: Container) => m.name === 'mqtt-tls');
+    expect(mount.readOnly).toBe(true);
+    // cert-manager's key names in the Secret of a Certificate.
+    expect([env.MQTT_CA_FILE, env.MQTT_CERT_FILE, env.MQTT_KEY_FILE]).toEqual(
+      ['ca.crt', 'tls.crt', 'tls.key'].map((key) => `${mount.mountPath}/${key}`),
+    );
+    const certificate = [...certificates.values()].find(
+      (c) => c.spec.secretName === volume.secret.secretName,
+    );
+    expect(certificate?.metadata.namespace).toBe(OVERLAYS.production.namespace);
+    expect(certificate?.spec.usages).toContain('client auth');
+    expect(certificate?.spec.commonName).toBe(env.MQTT_USERNAME);
+  });
+
+  it('has EMQX serve mqtts:// on 8883 and wss:// on 8084 with a certificate for that host', () => {
+    const [emqx] = byKind(example, 'EMQX').values();
+    const config: string = emqx.spec.config.data;
+    const listener = (name: string) =>
+      new RegExp(`listeners\\.${name}\\.default \\{([^]*?)\\n\\}`).exec(config)?.[1] ?? '';
+    expect(listener('ssl')).toContain('bind = "0.0.0.0:8883"');
+    expect(listener('wss')).toContain('bind = "0.0.0.0:8084"');
+    const core = emqx.spec.coreTemplate.spec;
+    const [mount] = core.extraVolumeMounts;
+    const secretName = core.extraVolumes.find((v: Container) => v.name === mount.name).secret
+      .secretName;
+    for (const name of ['ssl', 'wss']) {
+      for (const option of ['cacertfile', 'certfile', 'keyfile']) {
+        expect(listener(name)).toMatch(new RegExp(`${option} = "${mount.mountPath}/[a-z.]+"`));
+      }
+    }
+    const certificate = certificates.get(secretName)!;
+    expect(certificate.spec.secretName).toBe(secretName);
+    expect(certificate.metadata.namespace).toBe(emqx.metadata.namespace);
+    expect(certificate.spec.usages).toContain('server auth');
+    expect(certificate.spec.dnsNames).toContain(new URL(env.MQTT_URL).hostname);
+    // The gateway's and the brokers' certificates come from one CA, which each side trusts.
+    expect(certificate.spec.issuerRef).toEqual(
+      certificates.get('gateway-mqtt-tls')!.spec.issuerRef,
+    );
   });
 });

@@ -3,7 +3,15 @@ import Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { DEFAULT_PARTITIONS } from '@dock/contracts';
 import { BusProducer, KafkaBus, MessageBus, RunningConsumer } from '@dock/kafka';
-import { InFlightWork, kafkaSecurity, Logger, DependencyCheck } from '@dock/platform';
+import {
+  DependencyCheck,
+  describeMqttTls,
+  InFlightWork,
+  kafkaSecurity,
+  Logger,
+  mqttTls,
+  MqttTls,
+} from '@dock/platform';
 import { sharedSubscription, UPLINK_SUBSCRIPTION_FILTERS } from '@dock/protocol';
 import { KafkaRecordWriter } from './adapters/kafka/kafka-record-writer';
 import { PromGatewayMetrics } from './adapters/metrics/prom-gateway-metrics';
@@ -80,6 +88,8 @@ export class GatewayRuntime {
   private readonly dispatcher: CommandDispatcher;
   private readonly answerer: RequestAnswerer;
   private readonly sweeper: DeadlineSweeper;
+  /** Read once at construction: a certificate file that is gone fails the start, not a reconnect. */
+  private readonly mqttTls: MqttTls | undefined;
   private consumers: RunningConsumer[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
@@ -95,6 +105,7 @@ export class GatewayRuntime {
     this.work = options.work ?? new InFlightWork();
     const stopping = (): boolean => this.stopping;
     const log = this.logger;
+    this.mqttTls = mqttTls(config);
 
     this.ownsBus = options.bus === undefined;
     this.bus =
@@ -232,6 +243,7 @@ export class GatewayRuntime {
         connections: this.intake.size,
         ackMode: config.GATEWAY_ACK_MODE,
         shareGroup: config.MQTT_SHARED_SUBSCRIPTIONS ? config.GATEWAY_SHARE_GROUP : null,
+        mqtt: describeMqttTls(this.mqttTls),
       },
       'gateway started',
     );
@@ -341,6 +353,7 @@ export class GatewayRuntime {
       protocolVersion: config.MQTT_PROTOCOL_VERSION,
       keepaliveSeconds: config.MQTT_KEEPALIVE_S,
       sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_S,
+      tls: this.mqttTls,
     };
   }
 

@@ -5,9 +5,11 @@ import {
   commonEnv,
   infraEnv,
   kafkaSecurityEnv,
+  mqttTlsEnv,
   port,
   positiveInt,
   refineKafkaSecurity,
+  refineMqttTls,
 } from '@dock/platform';
 
 const INSTANCE_ID = /^[A-Za-z0-9_.-]{1,48}$/;
@@ -56,6 +58,8 @@ const gatewaySettings = z.object({
   GATEWAY_ACK_MODE: z.enum(['after-kafka', 'on-receipt']).default('after-kafka'),
   MQTT_USERNAME: optionalSecret,
   MQTT_PASSWORD: optionalSecret,
+  /** TLS for an mqtts:// (or wss://) MQTT_URL: CA, client certificate (libs/platform mqtt-tls). */
+  ...mqttTlsEnv,
   /** How long the broker keeps a disconnected replica's sessions (and queued messages). */
   MQTT_SESSION_EXPIRY_S: positiveInt(3_600),
   MQTT_KEEPALIVE_S: positiveInt(30),
@@ -97,6 +101,9 @@ const gatewaySettings = z.object({
 });
 
 /** Every setting of the gateway service, validated at start. Defaults point at local services. */
-export const gatewayConfigSchema = gatewaySettings.superRefine(refineKafkaSecurity);
+export const gatewayConfigSchema = gatewaySettings.superRefine((config, ctx) => {
+  refineKafkaSecurity(config, ctx);
+  refineMqttTls(config, ctx);
+});
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

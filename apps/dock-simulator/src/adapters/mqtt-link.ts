@@ -18,6 +18,8 @@ export interface MqttLinkOptions {
   /** Automatic reconnect after a drop the script did not ask for. */
   readonly reconnectPeriodMs: number;
   readonly connectTimeoutMs: number;
+  /** TLS options for mqtts:// and wss:// (PEM text). */
+  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
 }
 
 export interface LinkHandlers {
@@ -99,6 +101,7 @@ export class MqttLink {
       queueQoSZero: false,
       ...(o.username === undefined ? {} : { username: o.username }),
       ...(o.password === undefined ? {} : { password: o.password }),
+      ...o.tls,
     });
     this.client = client;
     client.on('connect', () => {

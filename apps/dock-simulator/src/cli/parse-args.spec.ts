@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseCli } from './parse-args';
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -103,5 +106,40 @@ describe('parseCli', () => {
 
   it('answers --help', () => {
     expect(parseCli(['--help'])).toEqual({ kind: 'help' });
+  });
+
+  describe('TLS towards the broker', () => {
+    let dir: string;
+    const file = (name: string) => path.join(dir, name);
+    const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'sim-tls-'));
+      writeFileSync(file('ca.pem'), CERT);
+      writeFileSync(file('dock.pem'), CERT);
+      writeFileSync(file('dock.key'), KEY);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads the CA (and a client certificate) for an mqtts:// broker', () => {
+      expect(
+        run(['--mqtt-url=mqtts://emqx:8883', `--mqtt-ca=${file('ca.pem')}`]).fleet.mqtt,
+      ).toEqual({ url: 'mqtts://emqx:8883', protocolVersion: 5, tls: { ca: CERT } });
+      const settings = run([], {
+        MQTT_URL: 'mqtts://emqx:8883',
+        MQTT_CERT_FILE: file('dock.pem'),
+        MQTT_KEY_FILE: file('dock.key'),
+      });
+      expect(settings.fleet.mqtt.tls).toEqual({ cert: CERT, key: KEY });
+    });
+
+    it.each([
+      [['--mqtt-ca=/x.pem'], '--mqtt-ca needs an mqtts:// or wss:// --mqtt-url'],
+      [['--mqtt-url=mqtts://b:8883', '--mqtt-cert=/x.pem'], '--mqtt-cert and --mqtt-key go'],
+      [['--mqtt-url=mqtts://b:8883', '--mqtt-ca=/nope.pem'], '--mqtt-ca: cannot read /nope.pem'],
+    ])('refuses %j', (argv, message) => {
+      const parsed = parseCli(argv);
+      expect(parsed).toEqual({ kind: 'error', message: expect.stringContaining(message) });
+    });
   });
 });

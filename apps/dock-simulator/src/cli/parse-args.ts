@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+// By path, as main.ts takes the logger: the simulator needs no Nest from the platform's index.
+import { readPemFile } from '../../../../libs/platform/src/config/pem-file';
 import {
   DEFAULT_BEHAVIOUR,
   DockBehaviour,
@@ -6,6 +8,7 @@ import {
   ReplyOverride,
 } from '../domain/behaviour';
 import { FleetOptions } from '../fleet/fleet';
+import type { MqttTlsSettings } from '../fleet/simulated-dock';
 
 /** The command line, as node's util.parseArgs reads it (no dependency). */
 
@@ -32,6 +35,9 @@ const OPTIONS = {
   username: { type: 'string' },
   password: { type: 'string' },
   'mqtt-version': { type: 'string' },
+  'mqtt-ca': { type: 'string' },
+  'mqtt-cert': { type: 'string' },
+  'mqtt-key': { type: 'string' },
   'connect-concurrency': { type: 'string' },
   'osd-interval-ms': { type: 'string' },
   'progress-interval-ms': { type: 'string' },
@@ -111,6 +117,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     const username = values.username ?? env.MQTT_USERNAME;
     const password = values.password ?? env.MQTT_PASSWORD;
     const durationS = optionalNumber(values['duration-s'], '--duration-s');
+    const url = values['mqtt-url'] ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+    const tls = tlsFiles(url, {
+      'mqtt-ca': values['mqtt-ca'] ?? env.MQTT_CA_FILE,
+      'mqtt-cert': values['mqtt-cert'] ?? env.MQTT_CERT_FILE,
+      'mqtt-key': values['mqtt-key'] ?? env.MQTT_KEY_FILE,
+    });
     return {
       kind: 'run',
       settings: {
@@ -118,8 +130,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
           docks: int(values.docks, '--docks', 1, 1, 100_000),
           snPrefix: snPrefix(values['sn-prefix'] ?? 'SIMDOCK'),
           mqtt: {
-            url: values['mqtt-url'] ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+            url,
             protocolVersion: version === '5' ? 5 : 4,
+            ...(tls === undefined ? {} : { tls }),
             ...(username === undefined ? {} : { username }),
             ...(password === undefined ? {} : { password }),
           },
@@ -234,4 +247,39 @@ function snPrefix(prefix: string): string {
     );
   }
   return prefix;
+}
+
+/**
+ * The broker's CA and the dock's client certificate for an mqtts:// or wss:// URL, read now so a
+ * wrong path is a usage error rather than a fleet that never connects.
+ */
+function tlsFiles(
+  url: string,
+  files: Record<'mqtt-ca' | 'mqtt-cert' | 'mqtt-key', string | undefined>,
+): MqttTlsSettings | undefined {
+  const given = Object.entries(files).filter(([, file]) => file !== undefined);
+  if (!/^(mqtts|wss):\/\//.test(url)) {
+    if (given.length > 0) {
+      throw new UsageError(`--${given[0]![0]} needs an mqtts:// or wss:// --mqtt-url`);
+    }
+    return undefined;
+  }
+  if ((files['mqtt-cert'] === undefined) !== (files['mqtt-key'] === undefined)) {
+    throw new UsageError('--mqtt-cert and --mqtt-key go together (a client certificate)');
+  }
+  const read = (option: keyof typeof files, kind: 'certificate' | 'private key') => {
+    const file = files[option];
+    if (file === undefined) return undefined;
+    const pem = readPemFile(file, kind);
+    if ('problem' in pem) throw new UsageError(`--${option}: ${pem.problem}`);
+    return pem.pem;
+  };
+  const ca = read('mqtt-ca', 'certificate');
+  const cert = read('mqtt-cert', 'certificate');
+  const key = read('mqtt-key', 'private key');
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+  };
 }

@@ -11,6 +11,9 @@ fleet and broker
       --mqtt-url URL            broker the cloud's gateway uses (env MQTT_URL, mqtt://127.0.0.1:1883)
       --username U / --password P  broker credentials (env MQTT_USERNAME / MQTT_PASSWORD)
       --mqtt-version 5|3.1.1    protocol version (5)
+      --mqtt-ca FILE            for mqtts:// or wss://: the CA of the broker's certificate (env MQTT_CA_FILE)
+      --mqtt-cert F --mqtt-key F  client certificate and key, when the broker requires one
+                                (env MQTT_CERT_FILE / MQTT_KEY_FILE)
       --connect-concurrency N   connections opened at once (50)
 
 timing

@@ -21,6 +21,14 @@ export interface MqttSettings {
   readonly protocolVersion?: 4 | 5;
   readonly connectTimeoutMs?: number;
   readonly reconnectPeriodMs?: number;
+  /** For mqtts:// and wss://: the broker's CA and a client certificate (PEM text). */
+  readonly tls?: MqttTlsSettings;
+}
+
+export interface MqttTlsSettings {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
 }
 
 /** Where problems go; the CLI passes a pino logger, tests usually nothing. */
@@ -127,6 +135,7 @@ export function createSimulatedDock(options: SimulatedDockOptions): SimulatedDoc
       reconnectPeriodMs: options.mqtt.reconnectPeriodMs ?? 2_000,
       ...(options.mqtt.username === undefined ? {} : { username: options.mqtt.username }),
       ...(options.mqtt.password === undefined ? {} : { password: options.mqtt.password }),
+      ...(options.mqtt.tls === undefined ? {} : { tls: options.mqtt.tls }),
     },
     {
       onConnected: () => apply(machine.connected(Date.now())),

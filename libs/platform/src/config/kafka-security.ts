@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { KafkaSecurity } from '@dock/kafka';
 import { kafkaSecurityEnv } from './env-fields';
 import { ConfigError } from './load-config';
+import { readPemFile } from './pem-file';
 
 /** The parsed kafkaSecurityEnv settings. */
 export type KafkaSecurityConfig = z.infer<z.ZodObject<typeof kafkaSecurityEnv>>;
@@ -12,7 +12,6 @@ const SASL_VARIABLES = [
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',
 ] as const;
-const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 
 /**
  * A schema refinement for schemas that spread kafkaSecurityEnv: SASL settings come as a set,
@@ -88,15 +87,5 @@ export function describeKafkaSecurity(security: KafkaSecurity): string {
 }
 
 function readCaFile(file: string): { pem: string } | { problem: string } {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { problem: `cannot read ${file} (${reason})` };
-  }
-  if (!pem.includes(PEM_CERTIFICATE)) {
-    return { problem: `${file} holds no PEM certificate (${PEM_CERTIFICATE})` };
-  }
-  return { pem };
+  return readPemFile(file, 'certificate');
 }

@@ -1,6 +1,6 @@
 import mqtt, { MqttClient } from 'mqtt';
 import type { DockPublisher, GatewayLog } from '../../domain/shared/ports';
-import { credentials, MqttConnectionSettings } from './mqtt-options';
+import { credentials, logMqttError, MqttConnectionSettings } from './mqtt-options';
 
 /**
  * The connection the gateway publishes on (commands and replies). It never subscribes: a
@@ -30,7 +30,7 @@ export class MqttDockPublisher implements DockPublisher {
       ...credentials(this.settings),
     });
     this.client = client;
-    client.on('error', (error) => this.log.warn({ err: error }, 'MQTT publisher error'));
+    client.on('error', (error) => logMqttError(this.log, error, {}, 'MQTT publisher error'));
     // Publishes wait in MQTT.js's queue while offline, so start need not wait forever.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

@@ -1,4 +1,6 @@
 import type { IClientOptions } from 'mqtt';
+import { MqttTls, mqttTlsHint } from '@dock/platform';
+import type { GatewayLog } from '../../domain/shared/ports';
 
 export interface MqttConnectionSettings {
   readonly url: string;
@@ -7,6 +9,8 @@ export interface MqttConnectionSettings {
   readonly protocolVersion: 4 | 5;
   readonly keepaliveSeconds: number;
   readonly sessionExpirySeconds: number;
+  /** For mqtts:// and wss:// URLs: CA, client certificate (PEM text, read at start). */
+  readonly tls?: MqttTls;
 }
 
 /**
@@ -33,9 +37,26 @@ export function persistentSessionOptions(
   };
 }
 
+/** Username and password, and the TLS options: every gateway connection takes both. */
 export function credentials(settings: MqttConnectionSettings): IClientOptions {
   return {
     ...(settings.username === undefined ? {} : { username: settings.username }),
     ...(settings.password === undefined ? {} : { password: settings.password }),
+    ...(settings.tls === undefined ? {} : { ...settings.tls }),
   };
+}
+
+/**
+ * A connection error. A TLS one (certificate not trusted, handshake refused) does not heal by
+ * retrying: it is logged as an error with what to check, the others as warnings.
+ */
+export function logMqttError(
+  log: GatewayLog,
+  error: unknown,
+  context: Record<string, unknown>,
+  message: string,
+): void {
+  const hint = mqttTlsHint(error);
+  if (hint) log.error({ ...context, err: error }, `${message}: ${hint}`);
+  else log.warn({ ...context, err: error }, message);
 }

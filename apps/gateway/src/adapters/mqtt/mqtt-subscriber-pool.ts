@@ -2,7 +2,7 @@ import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import type { GatewayLog } from '../../domain/shared/ports';
 import { StoppingError } from '../../domain/shared/retry';
 import { DeliveryHandler, MqttIntake } from './mqtt-intake';
-import { MqttConnectionSettings, persistentSessionOptions } from './mqtt-options';
+import { logMqttError, MqttConnectionSettings, persistentSessionOptions } from './mqtt-options';
 
 export interface SubscriberPoolSettings extends MqttConnectionSettings {
   /** Client ids are `{instanceId}-{i}`: stable, so a restarted replica resumes its sessions. */
@@ -123,7 +123,7 @@ export class MqttSubscriberPool implements MqttIntake {
         }
       });
     });
-    client.on('error', (error) => this.log.warn({ err: error, clientId }, 'MQTT client error'));
+    client.on('error', (error) => logMqttError(this.log, error, { clientId }, 'MQTT client error'));
     client.on('offline', () => {
       if (!this.stopping) this.log.warn({ clientId }, 'MQTT connection offline; reconnecting');
     });
