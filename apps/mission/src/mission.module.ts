@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   createPostgresDataSource,
   DependencyCheck,
+  guardServiceConsumers,
   kafkaSecurity,
   Logger,
+  METRICS_REGISTRY,
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
@@ -171,17 +174,20 @@ export class MissionModule {
         },
         {
           provide: BUS,
-          inject: [SERVICE_LIFECYCLE],
-          useFactory: (lifecycle: ServiceLifecycle) =>
-            options.bus ??
-            KafkaBus.fromSettings(
-              {
-                brokers: config.KAFKA_BROKERS,
-                clientId: config.KAFKA_CLIENT_ID ?? service,
-                logger,
-                ...kafkaSecurity(config),
-              },
-              { onConsumerGaveUp: lifecycle.consumerGaveUp },
+          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
+          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
+            guardServiceConsumers(
+              options.bus ??
+                KafkaBus.fromSettings(
+                  {
+                    brokers: config.KAFKA_BROKERS,
+                    clientId: config.KAFKA_CLIENT_ID ?? service,
+                    logger,
+                    ...kafkaSecurity(config),
+                  },
+                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
+                ),
+              { service: 'mission', config, registry, lifecycle, logger },
             ),
         },
         {
