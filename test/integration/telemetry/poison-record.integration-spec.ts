@@ -8,6 +8,7 @@ import {
   consumerDeadLetterRecordSchema,
   KAFKA_TOPICS,
 } from '@dock/contracts';
+import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import { TelemetryHarness } from './support/telemetry-harness';
@@ -32,6 +33,9 @@ describe('telemetry with a poison record', () => {
   });
   const reader = kafka.consumer({ groupId: uniqueName('telemetry-dl-reader') });
   const letters: ConsumerDeadLetterRecord[] = [];
+  /** Problems of each captured record against docs/asyncapi.yaml (empty lists when it conforms). */
+  const contractProblems: string[][] = [];
+  const contract = new AsyncApiContract();
 
   const progress = (tid: string, percent: number): ProducedRecord =>
     uplinkRecord(
@@ -59,8 +63,19 @@ describe('telemetry with a poison record', () => {
     });
     await reader.run({
       eachMessage: async ({ message }) => {
-        const letter = consumerDeadLetterRecordSchema.parse(JSON.parse(String(message.value)));
-        if (letter.group === harness.group) letters.push(letter);
+        const value: unknown = JSON.parse(String(message.value));
+        const letter = consumerDeadLetterRecordSchema.parse(value);
+        if (letter.group !== harness.group) return;
+        letters.push(letter);
+        contractProblems.push(
+          contract.check(KAFKA_TOPICS.consumerDeadLetters.telemetry, {
+            key: message.key?.toString() ?? null,
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([name, header]) => [name, String(header)]),
+            ),
+            value,
+          }),
+        );
       },
     });
   });
@@ -99,6 +114,7 @@ describe('telemetry with a poison record', () => {
       attempts: 3,
       error: { code: '22P02' },
     });
+    expect(contractProblems).toEqual([[]]);
     expect(Buffer.from(letter.key ?? '', 'base64').toString()).toBe(dock);
     expect(Buffer.from(letter.value ?? '', 'base64').toString()).toContain(`"tid":"${run}-2"`);
     expect(Buffer.from(letter.headers.tid[0], 'base64').toString()).toBe(`${run}-2`);
