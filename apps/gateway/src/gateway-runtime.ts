@@ -125,6 +125,8 @@ export class GatewayRuntime {
         retryBackoffMs: config.CONSUMER_RETRY_BACKOFF_MS,
         stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
         createTopic: config.GATEWAY_CREATE_TOPICS,
+        // Abandoned because the gateway stops: redelivered to the next owner, never dead-lettered.
+        classify: (error) => (error instanceof StoppingError ? 'transient' : undefined),
       },
     );
     this.intake = options.intake ?? this.subscriberPool();

@@ -24,7 +24,8 @@ import { PgMissionStore } from './adapters/postgres/pg-mission-store';
 import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { MissionService } from './application/mission-service';
 import { PlanService } from './application/plan-service';
-import type { MissionStore, WaylineUrlProvider } from './application/ports';
+import { MissionStore, VersionConflictError, WaylineUrlProvider } from './application/ports';
+import { DependencyError } from './application/errors';
 import { Scheduler } from './application/scheduler';
 import { Clock, systemClock } from './domain/clock';
 import { CommandsController } from './http/commands.controller';
@@ -187,7 +188,18 @@ export class MissionModule {
                   },
                   { onConsumerGaveUp: lifecycle.consumerGaveUp },
                 ),
-              { service: 'mission', config, registry, lifecycle, logger },
+              {
+                service: 'mission',
+                config,
+                registry,
+                lifecycle,
+                logger,
+                // A concurrent write or a dependency away: trying again later succeeds.
+                classify: (error) =>
+                  error instanceof VersionConflictError || error instanceof DependencyError
+                    ? 'transient'
+                    : undefined,
+              },
             ),
         },
         {

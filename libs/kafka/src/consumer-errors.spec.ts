@@ -53,6 +53,18 @@ describe('classifyConsumerError', () => {
         cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
       }),
     ],
+    [
+      'a released typeorm query runner',
+      Object.assign(new Error('released'), { name: 'QueryRunnerAlreadyReleasedError' }),
+    ],
+    [
+      'ioredis giving up on a request',
+      Object.assign(new Error('Reached the max retries per request limit'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+    ],
+    ['a pg client closed under the handler', new Error('Client was closed and is not queryable')],
+    ['a handler aborted at shutdown', Object.assign(new Error('aborted'), { name: 'AbortError' })],
   ])('%s is transient', (_, error) => {
     expect(classifyConsumerError(error)).toBe('transient');
   });

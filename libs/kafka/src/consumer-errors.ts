@@ -50,6 +50,8 @@ const TRANSIENT_MESSAGES: readonly RegExp[] = [
   /driver not connected/i,
   /database system is (?:starting up|shutting down)/i,
   /the bus is closed/i,
+  /client was closed and is not queryable/i,
+  /stream isn't writeable/i,
 ];
 
 /** kafkajs errors that mean the cluster is (for now) unreachable or electing. */
@@ -62,6 +64,12 @@ const TRANSIENT_KAFKA_NAMES: ReadonlySet<string> = new Set([
   'KafkaJSLockTimeout',
   'KafkaJSNoBrokerAvailableError',
   'KafkaJSMetadataNotLoaded',
+  // typeorm and ioredis: the connection went away under the handler.
+  'QueryRunnerAlreadyReleasedError',
+  'ConnectionIsNotSetError',
+  'MaxRetriesPerRequestError',
+  // A handler cut short because its process is stopping: the next owner handles the record.
+  'AbortError',
 ]);
 
 /**
