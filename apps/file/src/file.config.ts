@@ -7,6 +7,7 @@ import {
   commonEnv,
   databaseMigrations,
   infraEnv,
+  consumerGuardEnv,
   kafkaSecurityEnv,
   nonNegativeInt,
   optionalUrl,
@@ -41,6 +42,7 @@ export const fileConfigSchema = z
     KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
     ...kafkaSecurityEnv,
+    ...consumerGuardEnv,
     /** Consumer groups are <prefix>.resource-requests and <prefix>.task-events. */
     FILE_KAFKA_GROUP_PREFIX: z.string().min(1).default('file'),
 

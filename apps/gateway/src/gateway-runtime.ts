@@ -1,8 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Registry } from 'prom-client';
-import { DEFAULT_PARTITIONS } from '@dock/contracts';
-import { BusProducer, KafkaBus, MessageBus, RunningConsumer } from '@dock/kafka';
+import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
+import {
+  BusProducer,
+  GuardedBus,
+  guardConsumers,
+  KafkaBus,
+  MessageBus,
+  RunningConsumer,
+} from '@dock/kafka';
 import {
   DependencyCheck,
   describeMqttTls,
@@ -82,7 +89,7 @@ export class GatewayRuntime {
   private readonly producer: BusProducer;
   private readonly publisher: MqttDockPublisher;
   private readonly intake: MqttIntake;
-  private readonly bus: MessageBus;
+  private readonly bus: GuardedBus;
   private readonly ownsBus: boolean;
   private readonly processor: UplinkProcessor;
   private readonly dispatcher: CommandDispatcher;
@@ -108,17 +115,31 @@ export class GatewayRuntime {
     this.mqttTls = mqttTls(config);
 
     this.ownsBus = options.bus === undefined;
-    this.bus =
+    // A command or request reply that keeps failing goes to gateway.dead-letter, never stalls.
+    this.bus = guardConsumers(
       options.bus ??
-      KafkaBus.fromSettings(
-        {
-          brokers: config.KAFKA_BROKERS,
-          clientId: config.KAFKA_CLIENT_ID ?? `gateway-${config.GATEWAY_INSTANCE_ID}`,
-          logger: this.logger,
-          ...kafkaSecurity(config),
-        },
-        { onConsumerGaveUp: options.onConsumerGaveUp },
-      );
+        KafkaBus.fromSettings(
+          {
+            brokers: config.KAFKA_BROKERS,
+            clientId: config.KAFKA_CLIENT_ID ?? `gateway-${config.GATEWAY_INSTANCE_ID}`,
+            logger: this.logger,
+            ...kafkaSecurity(config),
+          },
+          { onConsumerGaveUp: options.onConsumerGaveUp },
+        ),
+      {
+        service: 'gateway',
+        deadLetterTopic: KAFKA_TOPICS.consumerDeadLetters.gateway,
+        logger: this.logger,
+        registry: options.registry,
+        maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+        retryBackoffMs: config.CONSUMER_RETRY_BACKOFF_MS,
+        stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
+        createTopic: config.GATEWAY_CREATE_TOPICS,
+        // Abandoned because the gateway stops: redelivered to the next owner, never dead-lettered.
+        classify: (error) => (error instanceof StoppingError ? 'transient' : undefined),
+      },
+    );
     this.intake = options.intake ?? this.subscriberPool();
     this.metrics = new PromGatewayMetrics(options.registry, {
       unacknowledged: () => this.intake.unacknowledged,
@@ -265,6 +286,11 @@ export class GatewayRuntime {
   }
 
   /** Readiness probes over the real connections: mqtt, kafka (or bus), redis (when used). */
+  /** Fails while a consumer partition waits behind one offset (see GuardedBus). */
+  checkConsumers(): Promise<void> {
+    return this.bus.checkConsumers();
+  }
+
   checks(): DependencyCheck[] {
     const checks: DependencyCheck[] = [
       {

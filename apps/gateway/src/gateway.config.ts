@@ -4,6 +4,7 @@ import {
   booleanFlag,
   commonEnv,
   infraEnv,
+  consumerGuardEnv,
   kafkaSecurityEnv,
   mqttTlsEnv,
   port,
@@ -30,6 +31,7 @@ const gatewaySettings = z.object({
   KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
   KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
   ...kafkaSecurityEnv,
+  ...consumerGuardEnv,
   REDIS_URL: infraEnv.REDIS_URL,
 
   /** Names this replica's MQTT sessions (`{id}-{i}`) and its claims in Redis. */

@@ -75,6 +75,10 @@ export class GatewayModule {
               onConsumerGaveUp: lifecycle.consumerGaveUp,
             });
             bindChecks(checks, runtime.checks());
+            lifecycle.addReadinessCheck({
+              name: 'consumers-gateway',
+              check: () => runtime.checkConsumers(),
+            });
             return runtime;
           },
         },

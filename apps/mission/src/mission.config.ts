@@ -4,6 +4,7 @@ import {
   commonEnv,
   databaseMigrations,
   infraEnv,
+  consumerGuardEnv,
   kafkaSecurityEnv,
   nonNegativeInt,
   port,
@@ -39,6 +40,7 @@ export const missionConfigSchema = z
     KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
     ...kafkaSecurityEnv,
+    ...consumerGuardEnv,
     REDIS_URL: infraEnv.REDIS_URL,
     /** Consumer groups are <prefix>.command-replies and <prefix>.uplink-events. */
     MISSION_KAFKA_GROUP_PREFIX: z.string().min(1).default('mission'),

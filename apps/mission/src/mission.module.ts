@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   createPostgresDataSource,
   DependencyCheck,
+  guardServiceConsumers,
   kafkaSecurity,
   Logger,
+  METRICS_REGISTRY,
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
@@ -21,7 +24,8 @@ import { PgMissionStore } from './adapters/postgres/pg-mission-store';
 import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { MissionService } from './application/mission-service';
 import { PlanService } from './application/plan-service';
-import type { MissionStore, WaylineUrlProvider } from './application/ports';
+import { MissionStore, VersionConflictError, WaylineUrlProvider } from './application/ports';
+import { DependencyError } from './application/errors';
 import { Scheduler } from './application/scheduler';
 import { Clock, systemClock } from './domain/clock';
 import { CommandsController } from './http/commands.controller';
@@ -171,17 +175,31 @@ export class MissionModule {
         },
         {
           provide: BUS,
-          inject: [SERVICE_LIFECYCLE],
-          useFactory: (lifecycle: ServiceLifecycle) =>
-            options.bus ??
-            KafkaBus.fromSettings(
+          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
+          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
+            guardServiceConsumers(
+              options.bus ??
+                KafkaBus.fromSettings(
+                  {
+                    brokers: config.KAFKA_BROKERS,
+                    clientId: config.KAFKA_CLIENT_ID ?? service,
+                    logger,
+                    ...kafkaSecurity(config),
+                  },
+                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
+                ),
               {
-                brokers: config.KAFKA_BROKERS,
-                clientId: config.KAFKA_CLIENT_ID ?? service,
+                service: 'mission',
+                config,
+                registry,
+                lifecycle,
                 logger,
-                ...kafkaSecurity(config),
+                // A concurrent write or a dependency away: trying again later succeeds.
+                classify: (error) =>
+                  error instanceof VersionConflictError || error instanceof DependencyError
+                    ? 'transient'
+                    : undefined,
               },
-              { onConsumerGaveUp: lifecycle.consumerGaveUp },
             ),
         },
         {

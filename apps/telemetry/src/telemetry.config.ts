@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   authEnv,
   commonEnv,
+  consumerGuardEnv,
   infraEnv,
   port,
   positiveInt,
@@ -23,6 +24,7 @@ export const telemetryConfigSchema = z
     DATABASE_POOL_SIZE: positiveInt(10),
     KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
+    ...consumerGuardEnv,
     /**
      * The consumer group that stores telemetry; replicas share it and split the partitions.
      * Each replica's live stream reads in a group of its own: "<group>.live.<host>.<id>".

@@ -13,6 +13,7 @@ import {
   apiAuthProviders,
   createPostgresDataSource,
   DependencyCheck,
+  guardServiceConsumers,
   kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
@@ -116,26 +117,36 @@ export class TelemetryModule
             broadcaster: LiveBroadcaster,
             metrics: TelemetryMetrics,
             lifecycle: ServiceLifecycle,
+            registry: Registry,
           ) =>
             new TelemetryRuntime(
               config,
-              options.bus ??
-                KafkaBus.fromSettings(
-                  {
-                    brokers: config.KAFKA_BROKERS,
-                    clientId: config.KAFKA_CLIENT_ID ?? 'telemetry',
-                    logger,
-                    ...kafkaSecurity(config),
-                  },
-                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                ),
+              guardServiceConsumers(
+                options.bus ??
+                  KafkaBus.fromSettings(
+                    {
+                      brokers: config.KAFKA_BROKERS,
+                      clientId: config.KAFKA_CLIENT_ID ?? 'telemetry',
+                      logger,
+                      ...kafkaSecurity(config),
+                    },
+                    { onConsumerGaveUp: lifecycle.consumerGaveUp },
+                  ),
+                { service: 'telemetry', config, registry, lifecycle, logger },
+              ),
               dataSource,
               broadcaster,
               metrics,
               logger,
               options.bus === undefined,
             ),
-          inject: [TELEMETRY_DATA_SOURCE, LIVE_BROADCASTER, TELEMETRY_METRICS, SERVICE_LIFECYCLE],
+          inject: [
+            TELEMETRY_DATA_SOURCE,
+            LIVE_BROADCASTER,
+            TELEMETRY_METRICS,
+            SERVICE_LIFECYCLE,
+            METRICS_REGISTRY,
+          ],
         },
       ],
     };

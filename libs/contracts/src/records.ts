@@ -142,3 +142,34 @@ export const taskEventRecordSchema = z.object({
   at: ms,
 });
 export type TaskEventRecord = z.infer<typeof taskEventRecordSchema>;
+
+/**
+ * A consumed record one service's consumer could not handle after every attempt (value of
+ * `<service>.dead-letter`, see KAFKA_TOPICS.consumerDeadLetters). The original record is kept
+ * byte for byte (base64), so it can be inspected and replayed.
+ */
+export const consumerDeadLetterRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** The service whose consumer gave up on the record. */
+  service: z.string().min(1),
+  /** The consumer group. */
+  group: z.string().min(1),
+  /** Where the record was: topic, partition, offset (a decimal string, as Kafka gives it). */
+  topic: z.string().min(1),
+  partition: z.number().int().nonnegative(),
+  offset: z.string().regex(/^\d+$/),
+  /** The record's own timestamp (ms since the epoch, a decimal string). */
+  timestamp: z.string(),
+  /** The original key and value, base64; null when the record had none. */
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+  /** The original headers, each value base64. */
+  headers: z.record(z.array(z.string())),
+  /** The last failure: the message and, when the error had one, its code (e.g. SQLSTATE 22P05). */
+  error: z.object({ message: z.string(), code: z.string().optional() }),
+  /** How many times the record was tried alone before it was given up. */
+  attempts: z.number().int().positive(),
+  /** When it was dead-lettered (ISO 8601). */
+  deadLetteredAt: z.string(),
+});
+export type ConsumerDeadLetterRecord = z.infer<typeof consumerDeadLetterRecordSchema>;

@@ -28,7 +28,19 @@ export const KAFKA_TOPICS = {
    * service).
    */
   deviceEvents: 'registry.device-events',
+  /**
+   * Per service: consumed records that failed every attempt (a poison record), with the error,
+   * written by that service's consumers so their partition moves on (libs/kafka GuardedBus).
+   */
+  consumerDeadLetters: {
+    gateway: 'gateway.dead-letter',
+    mission: 'mission.dead-letter',
+    telemetry: 'telemetry.dead-letter',
+    file: 'file.dead-letter',
+  },
 } as const;
+
+export type ConsumingService = keyof typeof KAFKA_TOPICS.consumerDeadLetters;
 
 export type UplinkFamily = keyof typeof KAFKA_TOPICS.uplink;
 
@@ -46,6 +58,7 @@ export const DEFAULT_PARTITIONS: Record<string, number> = {
   [KAFKA_TOPICS.requestReplies]: 3,
   [KAFKA_TOPICS.taskEvents]: 3,
   [KAFKA_TOPICS.deviceEvents]: 3,
+  ...Object.fromEntries(Object.values(KAFKA_TOPICS.consumerDeadLetters).map((t) => [t, 1])),
 };
 
 /** Header names carried by every record. */

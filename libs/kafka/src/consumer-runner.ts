@@ -9,6 +9,12 @@ export interface ConsumedRecord {
   message: BusMessage;
 }
 
+/** What the bus knows about the batch beyond its records. */
+export interface BatchInfo {
+  /** The offset the partition's next record will get (Kafka's high watermark): lag = this - next to handle. */
+  highWatermark: string;
+}
+
 export interface ConsumerSettings {
   groupId: string;
   topics: string[];
@@ -20,7 +26,7 @@ export interface ConsumerSettings {
    * not throw for bad records (route them to a dead letter instead); a throw means a
    * dependency failed, and the batch is retried.
    */
-  handleBatch(records: ConsumedRecord[]): Promise<void>;
+  handleBatch(records: ConsumedRecord[], batch?: BatchInfo): Promise<void>;
   sessionTimeoutMs?: number;
   /**
    * How many partitions are handled at once (default 1). Records of one partition are always
@@ -111,7 +117,7 @@ export async function startConsumer(
         heartbeat().catch(() => undefined); // a failed beat surfaces at the commit below
       }, heartbeatInterval);
       try {
-        await settings.handleBatch(records);
+        await settings.handleBatch(records, { highWatermark: batch.highWatermark });
       } catch (error) {
         settings.logger.error(
           {

@@ -3,6 +3,8 @@ export * from './record-codec';
 export * from './batching-producer';
 export * from './topic-admin';
 export * from './consumer-runner';
+export * from './consumer-errors';
+export * from './consumer-guard';
 export * from './message-bus';
 export * from './kafka-bus';
 export { InProcessBus, partitionFor } from './in-process/in-process-bus';

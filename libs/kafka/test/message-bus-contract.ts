@@ -2,8 +2,10 @@
 // test/integration/message-bus-kafka.integration-spec.ts, the in-process bus in
 // libs/kafka/src/in-process/in-process-bus.integration-spec.ts). What the services count on.
 import pino from 'pino';
+import { Registry } from 'prom-client';
+import { consumerDeadLetterRecordSchema } from '@dock/contracts';
 import type { ConsumedRecord, MessageBus, RunningConsumer } from '../src';
-import { encodeRecord, headerString } from '../src';
+import { encodeRecord, guardConsumers, headerString } from '../src';
 import { eventually } from '../../../test/support/eventually';
 
 export interface BusContractSubject {
@@ -186,5 +188,149 @@ export function defineMessageBusContract(subject: BusContractSubject): void {
     await producer.sendAll([3, 4].map((n) => ({ topic, message: encodeRecord(`k${n}`, { n }) })));
     await eventually(() => expect([...seen].sort()).toEqual([3, 4]), { timeoutMs });
     await producer.disconnect();
+  });
+
+  describe('through guardConsumers (every service consumes this way)', () => {
+    const permanent = (): Error =>
+      Object.assign(new Error('invalid byte sequence for encoding "UTF8"'), { code: '22P05' });
+    const transient = (): Error =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+    /** Every record of the dead-letter topic, read by a group of its own. */
+    async function deadLetters(topic: string): Promise<ConsumedRecord[]> {
+      const seen: ConsumedRecord[] = [];
+      await subscribe({
+        groupId: subject.name('bus-dl-reader'),
+        topics: [topic],
+        fromBeginning: true,
+        handleBatch: async (records) => {
+          seen.push(...records);
+        },
+      });
+      return seen;
+    }
+
+    it('sends a record that keeps failing alone to the dead-letter topic; the partition moves on', async () => {
+      const topic = subject.name('bus-poison');
+      const deadLetterTopic = subject.name('bus-poison-dl');
+      const registry = new Registry();
+      const guarded = guardConsumers(bus, {
+        service: 'contract',
+        deadLetterTopic,
+        logger,
+        registry,
+        retryBackoffMs: 5,
+      });
+      await bus.ensureTopics([{ topic, numPartitions: 1 }]);
+      const producer = bus.createProducer();
+      await producer.connect();
+      await producer.sendAll(
+        [1, 2, 3, 4, 5].map((n) => ({
+          topic,
+          message: encodeRecord('dock-1', { n }, { tid: `t${n}` }),
+        })),
+      );
+      const handled: number[] = [];
+      const attemptsOfPoison: number[] = [];
+      const consumer = await guarded.subscribe({
+        groupId: subject.name('bus-poison'),
+        topics: [topic],
+        logger,
+        handleBatch: async (records) => {
+          // Like a database transaction: all or nothing.
+          if (numbers(records).includes(3)) {
+            attemptsOfPoison.push(records.length);
+            throw permanent();
+          }
+          handled.push(...numbers(records));
+        },
+      });
+      running.push(consumer);
+      await consumer.joined;
+      await eventually(() => expect([...new Set(handled)].sort()).toEqual([1, 2, 4, 5]), {
+        timeoutMs,
+      });
+      // Tried alone exactly maxAttempts (3) times, after the batches that held it.
+      expect(attemptsOfPoison.filter((size) => size === 1)).toHaveLength(3);
+
+      const letters = await deadLetters(deadLetterTopic);
+      await eventually(() => expect(letters).toHaveLength(1), { timeoutMs });
+      const letter = consumerDeadLetterRecordSchema.parse(
+        JSON.parse(letters[0].message.value?.toString() ?? 'null'),
+      );
+      expect(letter).toMatchObject({
+        service: 'contract',
+        topic,
+        partition: 0,
+        attempts: 3,
+        error: { message: 'invalid byte sequence for encoding "UTF8"', code: '22P05' },
+      });
+      expect(Buffer.from(letter.value ?? '', 'base64').toString()).toBe(JSON.stringify({ n: 3 }));
+      expect(Buffer.from(letter.key ?? '', 'base64').toString()).toBe('dock-1');
+      expect(Buffer.from(letter.headers.tid[0], 'base64').toString()).toBe('t3');
+      expect(letters[0].message.key?.toString()).toBe('dock-1');
+
+      // The partition moved on: a new record goes straight through, and nothing is stuck.
+      await producer.send(topic, encodeRecord('dock-1', { n: 6 }));
+      await eventually(() => expect(handled).toContain(6), { timeoutMs });
+      await expect(guarded.checkConsumers()).resolves.toBeUndefined();
+      const metrics = await registry.metrics();
+      expect(metrics).toMatch(/contract_consumer_records_dead_lettered_total\{[^}]*\} 1\n/);
+      expect(metrics).toMatch(/contract_consumer_records_retried_total\{[^}]*\} [1-9]/);
+      expect(metrics).toMatch(
+        new RegExp(`contract_consumer_lag\\{[^}]*topic="${topic}"[^}]*\\} 0\\n`),
+      );
+      await producer.disconnect();
+    });
+
+    it('retries a transient failure without limit and dead-letters nothing; readiness names the stuck partition meanwhile', async () => {
+      const topic = subject.name('bus-outage');
+      const deadLetterTopic = subject.name('bus-outage-dl');
+      const groupId = subject.name('bus-outage');
+      const guarded = guardConsumers(bus, {
+        service: 'contract',
+        deadLetterTopic,
+        logger,
+        retryBackoffMs: 5,
+        stuckAfterMs: 200,
+      });
+      await bus.ensureTopics([{ topic, numPartitions: 1 }]);
+      const producer = bus.createProducer();
+      await producer.connect();
+      await producer.sendAll([1, 2, 3].map((n) => ({ topic, message: encodeRecord('k', { n }) })));
+      let databaseDown = true;
+      let failures = 0;
+      const handled: number[] = [];
+      const consumer = await guarded.subscribe({
+        groupId,
+        topics: [topic],
+        logger,
+        handleBatch: async (records) => {
+          if (databaseDown) {
+            failures++;
+            throw transient();
+          }
+          handled.push(...numbers(records));
+        },
+      });
+      running.push(consumer);
+      await consumer.joined;
+      await eventually(
+        () =>
+          expect(guarded.checkConsumers()).rejects.toThrow(
+            new RegExp(`group ${groupId} ${topic}\\[0\\] at offset \\d+ .*ECONNREFUSED`),
+          ),
+        { timeoutMs },
+      );
+      // More failures than a poison record would get: a transient failure is not bounded.
+      await eventually(() => expect(failures).toBeGreaterThan(3), { timeoutMs });
+      databaseDown = false;
+      await eventually(() => expect([...new Set(handled)].sort()).toEqual([1, 2, 3]), {
+        timeoutMs,
+      });
+      await expect(guarded.checkConsumers()).resolves.toBeUndefined();
+      expect(await deadLetters(deadLetterTopic)).toEqual([]);
+      await producer.disconnect();
+    });
   });
 }

@@ -12,6 +12,7 @@ export * from './health/probes/postgres-check';
 export * from './health/probes/mqtt-check';
 export * from './lifecycle/in-flight';
 export * from './lifecycle/service-lifecycle';
+export * from './lifecycle/guard-consumers';
 export * from './metrics/metrics-registry';
 export * from './platform-settings';
 export * from './platform.module';

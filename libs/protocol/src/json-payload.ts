@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Decoded, invalid, valid } from './validation/decoded';
 import { isRecord } from './validation/checks';
 
@@ -25,7 +26,28 @@ export const DEFAULT_MAX_DEPTH = 32;
  */
 const POLLUTING_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Buffer/string -> a JSON object, safely: size first, then parse, then a bounded scan. */
+/** The rules of the Unicode checks, as they appear in a refusal (and its dead letter). */
+export const UTF8_RULE = 'valid UTF-8';
+export const UNICODE_RULE = 'valid Unicode text (no lone UTF-16 surrogates)';
+
+/**
+ * A high surrogate not followed by a low one, or a low one not preceded by a high one: what
+ * a `"\ud800"` JSON escape decodes to. No real dock sends one; downstream such a string fails
+ * (PostgreSQL's jsonb refuses it), so it is refused here, first.
+ */
+const LONE_SURROGATE_TEST =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE_TEST.source, 'g');
+
+/** The text with each lone surrogate as U+FFFD, so a refusal can quote it safely. */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATES, '\ufffd');
+}
+
+/**
+ * Buffer/string -> a JSON object, safely: size first, then valid UTF-8, then parse, then a
+ * bounded scan (depth, finite numbers, polluting keys, strings and keys of valid Unicode).
+ */
 export function decodeJsonObject(
   payload: unknown,
   limits: PayloadLimits = {},
@@ -59,6 +81,8 @@ function payloadText(payload: unknown, maxBytes: number): Decoded<string> {
     text = payload;
   } else if (Buffer.isBuffer(payload)) {
     if (payload.length > maxBytes) return invalid('payload', sizeRule, payload.length);
+    // toString would quietly turn bad bytes into U+FFFD: refuse them instead.
+    if (!isUtf8(payload)) return invalid('payload', UTF8_RULE, `${payload.length} bytes`);
     text = payload.toString('utf8');
   } else {
     return invalid('payload', 'Buffer or string', payload);
@@ -80,6 +104,11 @@ interface ScanIssue {
  * Non-finite numbers can only come from overflowing literals such as `1e400` (-> Infinity).
  */
 function scan(value: unknown, depth: number, maxDepth: number): ScanIssue | null {
+  if (typeof value === 'string') {
+    return LONE_SURROGATE_TEST.test(value)
+      ? { segments: [], rule: UNICODE_RULE, received: wellFormed(value) }
+      : null;
+  }
   if (typeof value === 'number') {
     return Number.isFinite(value) ? null : { segments: [], rule: 'finite number', received: value };
   }
@@ -106,6 +135,10 @@ function scan(value: unknown, depth: number, maxDepth: number): ScanIssue | null
         rule: 'no prototype-polluting keys (__proto__, constructor, prototype)',
         received: key,
       };
+    }
+    if (LONE_SURROGATE_TEST.test(key)) {
+      const quoted = wellFormed(key);
+      return { segments: [`${separator}${quoted}`], rule: UNICODE_RULE, received: quoted };
     }
     const issue = scan(record[key], depth + 1, maxDepth);
     if (issue) {

@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@dock/contracts';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
-import { startGroupsAtTopicEnds } from './kafka-groups';
+import { GroupTopics, startGroupsAtTopicEnds } from './kafka-groups';
 import { freePort, ServiceProcess, startServiceProcess } from './service-process';
 import { SCENARIO_SETTINGS, SystemUnderTest } from './system-under-test';
 
@@ -25,6 +25,8 @@ export interface DistributedSystem extends SystemUnderTest {
   readonly logDir: string;
   /** stop() leaves the log directory in place (also with KEEP_E2E_LOGS=1). */
   keepLogs(): void;
+  /** Every consumer group of the run with the topics it reads (e.g. to check their lag). */
+  readonly consumerGroups: readonly GroupTopics[];
 }
 
 export interface DistributedSystemOptions {
@@ -62,7 +64,7 @@ export async function startDistributedSystem(
     telemetry: `${run}.telemetry`,
     file: `${run}.file`,
   };
-  const pinned = startGroupsAtTopicEnds(infraSettings.kafkaBrokers, [
+  const consumerGroups: GroupTopics[] = [
     { groupId: groups.gatewayCommands, topics: [KAFKA_TOPICS.commands] },
     { groupId: groups.gatewayRequestReplies, topics: [KAFKA_TOPICS.requestReplies] },
     { groupId: `${groups.mission}.command-replies`, topics: [KAFKA_TOPICS.commandReplies] },
@@ -73,7 +75,8 @@ export async function startDistributedSystem(
     },
     { groupId: `${groups.file}.resource-requests`, topics: [KAFKA_TOPICS.uplink.requests] },
     { groupId: `${groups.file}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
-  ]);
+  ];
+  const pinned = startGroupsAtTopicEnds(infraSettings.kafkaBrokers, consumerGroups);
   await pinned.catch((error: unknown) => {
     rmSync(logDir, { recursive: true, force: true });
     rmSync(storageDir, { recursive: true, force: true });
@@ -174,6 +177,7 @@ export async function startDistributedSystem(
     snPrefix: `E2E${randomBytes(3).toString('hex').toUpperCase()}`,
     processes,
     logDir,
+    consumerGroups,
     keepLogs: () => {
       keepLogs = true;
     },

@@ -41,7 +41,12 @@ it('answers ready once its connections are up, serves metrics and shuts down cle
     expect(response.status).toBe(200);
     return (await response.json()) as { checks: { name: string }[] };
   });
-  expect(ready.checks.map((c) => c.name).sort()).toEqual(['kafka', 'mqtt', 'redis']);
+  expect(ready.checks.map((c) => c.name).sort()).toEqual([
+    'consumers-gateway',
+    'kafka',
+    'mqtt',
+    'redis',
+  ]);
   const metrics = await (await fetch(`${base}/metrics`)).text();
   expect(metrics).toContain('gateway_mqtt_connections_up');
   expect(metrics).toContain('gateway_uplink_unacknowledged');

@@ -456,6 +456,7 @@ describe('the recorded Dock 3 flight', () => {
 describe('garbage', () => {
   it('lands in the dead-letter topic with raw payload, topic and reason, while valid traffic flows', async () => {
     const sn = newSn();
+    await dock.watch(sn);
     const deadBefore = await replica.metric('gateway_uplink_dead_lettered_total');
     const valid = (i: number) =>
       JSON.stringify({
@@ -474,7 +475,28 @@ describe('garbage', () => {
     });
     const garbage: [string, string, Buffer | string, string][] = [
       ['not JSON', `thing/product/${sn}/events`, 'not json {', 'not_json'],
-      ['binary', `thing/product/${sn}/osd`, Buffer.from([0xff, 0x00, 0x13, 0x37]), 'not_json'],
+      [
+        'binary',
+        `thing/product/${sn}/osd`,
+        Buffer.from([0xff, 0x00, 0x13, 0x37]),
+        'invalid_unicode',
+      ],
+      [
+        'a lone surrogate, reply asked',
+        `thing/product/${sn}/events`,
+        '{"tid":"u-lone","bid":"b","timestamp":1,"method":"hms","need_reply":1,"data":{"list":"\\ud800"}}',
+        'invalid_unicode',
+      ],
+      [
+        'bytes that are not UTF-8',
+        `thing/product/${sn}/events`,
+        Buffer.concat([
+          Buffer.from('{"tid":"u-bytes","bid":"b","timestamp":1,"method":"hms","data":{"n":"'),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('"}}'),
+        ]),
+        'invalid_unicode',
+      ],
       ['a JSON array', `thing/product/${sn}/events`, '[1,2,3]', 'not_json'],
       [
         'oversized',
@@ -577,6 +599,13 @@ describe('garbage', () => {
         await replica.metric('gateway_uplink_dead_lettered_total', { reason }),
       ).toBeGreaterThan(0);
     }
+    // Refused, yet the dock that asked for a reply is told so (a non-zero result), not left waiting.
+    const refusals = await eventually(() => {
+      const found = dock.downlink(`${sn}/events_reply`).filter((r) => r.json.tid === 'u-lone');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(refusals[0].json).toMatchObject({ bid: 'b', method: 'hms', data: { result: 1 } });
   });
 });
 

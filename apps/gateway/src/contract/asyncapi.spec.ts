@@ -1,5 +1,5 @@
 import { KAFKA_TOPICS } from '@dock/contracts';
-import { encodeRecord } from '@dock/kafka';
+import { encodeRecord, toConsumerDeadLetterRecord } from '@dock/kafka';
 import { readRecording, readSpecExamples } from '../../../../libs/protocol/test/shared-files';
 import { invalidRecord, repliedRecord, timeoutRecord } from '../domain/commands/command-records';
 import { PendingCommand } from '../domain/pending/pending-entries';
@@ -35,6 +35,7 @@ describe('docs/asyncapi.yaml', () => {
       KAFKA_TOPICS.commandReplies,
       KAFKA_TOPICS.requestReplies,
       KAFKA_TOPICS.taskEvents,
+      ...Object.values(KAFKA_TOPICS.consumerDeadLetters),
     ];
     expect([...contract.addresses].sort()).toEqual([...topics].sort());
   });
@@ -106,5 +107,35 @@ describe('docs/asyncapi.yaml', () => {
         check(KAFKA_TOPICS.commandReplies, 'SN1', record, { tid: record.tid, bid: record.bid }),
       ).toEqual([]);
     }
+  });
+
+  it("matches the consumers' dead-letter records (as GuardedBus writes them)", () => {
+    const uplink = encodeRecord('SN1', { poison: '\ud800' }, { tid: 't1', method: 'm' });
+    const record = toConsumerDeadLetterRecord({
+      service: 'telemetry',
+      group: 'telemetry',
+      record: {
+        topic: KAFKA_TOPICS.uplink.events,
+        partition: 2,
+        offset: '41',
+        message: {
+          key: Buffer.from('SN1'),
+          value: Buffer.from([0xff, 0xfe, ...Buffer.from(String(uplink.value))]),
+          headers: uplink.headers,
+          timestamp: '1700000000000',
+          offset: '41',
+        },
+      },
+      error: Object.assign(new Error('invalid input syntax for type json'), { code: '22P02' }),
+      attempts: 3,
+      at: 1_700_000_000_500,
+    });
+    for (const topic of Object.values(KAFKA_TOPICS.consumerDeadLetters)) {
+      expect(check(topic, 'SN1', record, {})).toEqual([]);
+    }
+    // Nothing undeclared may slip through: the contract closes every object.
+    expect(
+      check(KAFKA_TOPICS.consumerDeadLetters.file, 'SN1', { ...record, extra: 1 }, {}),
+    ).not.toEqual([]);
   });
 });

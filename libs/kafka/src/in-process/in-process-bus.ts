@@ -378,7 +378,7 @@ class Group {
       member.inFlight++;
       let handled = false;
       try {
-        await member.settings.handleBatch(records);
+        await member.settings.handleBatch(records, { highWatermark: String(log.next) });
         handled = true;
       } catch (error) {
         member.settings.logger.error(

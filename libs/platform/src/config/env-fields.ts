@@ -167,3 +167,15 @@ export function refuseAuthDisabledInProduction(
     });
   }
 }
+
+/**
+ * How every Kafka consumer of a service treats a record that fails (libs/kafka GuardedBus):
+ * attempts of a lone failing record before it goes to the service's dead-letter topic, the
+ * first pause between them (doubling), and how long a partition may wait behind one offset
+ * before readiness reports it.
+ */
+export const consumerGuardEnv = {
+  CONSUMER_MAX_ATTEMPTS: positiveInt(3),
+  CONSUMER_RETRY_BACKOFF_MS: positiveInt(100),
+  CONSUMER_STUCK_AFTER_MS: positiveInt(60_000),
+};

@@ -50,7 +50,10 @@ export class HealthController {
       response.status(503);
       return { status: 'draining', service: this.settings.service, checks: [] };
     }
-    const report = await runChecks(this.checks, this.settings.readinessTimeoutMs ?? 2_000);
+    const report = await runChecks(
+      [...this.checks, ...this.lifecycle.readinessChecks],
+      this.settings.readinessTimeoutMs ?? 2_000,
+    );
     response.status(report.ready ? 200 : 503);
     return {
       status: report.ready ? 'ready' : 'not ready',

@@ -1,3 +1,4 @@
+import type { DependencyCheck } from '../health/health-check';
 import { InFlightWork } from './in-flight';
 
 export type LifecyclePhase = 'running' | 'draining' | 'stopped';
@@ -10,6 +11,7 @@ export class ServiceLifecycle {
   readonly work = new InFlightWork();
   private current: LifecyclePhase = 'running';
   private brokenReasons: string[] = [];
+  private extraChecks: DependencyCheck[] = [];
 
   get phase(): LifecyclePhase {
     return this.current;
@@ -27,6 +29,20 @@ export class ServiceLifecycle {
   readonly consumerGaveUp = (groupId: string, error: Error): void => {
     this.markBroken(`Kafka consumer group ${groupId} stopped for good: ${error.message}`);
   };
+
+  /**
+   * Readiness checks that only exist once the service runs (e.g. its consumers' progress);
+   * readiness runs them with the dependency checks it was configured with.
+   */
+  get readinessChecks(): readonly DependencyCheck[] {
+    return this.extraChecks;
+  }
+
+  addReadinessCheck(check: DependencyCheck): void {
+    if (!this.extraChecks.some((known) => known.name === check.name)) {
+      this.extraChecks = [...this.extraChecks, check];
+    }
+  }
 
   markBroken(reason: string): void {
     if (!this.brokenReasons.includes(reason)) this.brokenReasons = [...this.brokenReasons, reason];

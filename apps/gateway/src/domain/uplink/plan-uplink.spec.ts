@@ -55,6 +55,11 @@ describe('planUplink', () => {
       '{"tid":"t","bid":"b","method":"flighttask_progress","data":{"result":0,"output":{"status":"ok","progress":{"current_step":1,"percent":101}}}}',
       'invalid_data',
     ],
+    [
+      'thing/product/SN1/events',
+      '{"tid":"t","bid":"b","method":"hms","data":{"a":"\\ud800"}}',
+      'invalid_unicode',
+    ],
   ])('dead-letters %s %s as %s', (topic, payload, reason) => {
     const result = plan(topic, payload);
     expect(result.kind).toBe('rejected');

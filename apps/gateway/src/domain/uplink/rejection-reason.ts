@@ -1,4 +1,4 @@
-import type { ValidationFailure } from '@dock/protocol';
+import { UNICODE_RULE, UTF8_RULE, ValidationFailure } from '@dock/protocol';
 
 /** Closed set of dead-letter reasons: a metric label, so it must not grow with the input. */
 export type RejectionReason =
@@ -7,6 +7,7 @@ export type RejectionReason =
   | 'bad_topic'
   | 'bad_sn'
   | 'unsafe_json'
+  | 'invalid_unicode'
   | 'invalid_envelope'
   | 'invalid_data'
   | 'internal';
@@ -26,6 +27,7 @@ export function rejectionReason(failure: ValidationFailure): RejectionReason {
   const { path, rule } = failure;
   if (path === 'topic.gateway_sn') return 'bad_sn';
   if (path === 'topic') return 'bad_topic';
+  if (rule === UTF8_RULE || rule === UNICODE_RULE) return 'invalid_unicode';
   if (path === 'payload') {
     if (rule.startsWith('payload of at most')) return 'oversized';
     if (rule === 'valid JSON' || rule === 'JSON object' || rule === 'Buffer or string') {

@@ -9,6 +9,7 @@ import {
   silentLog,
   TOPICS,
 } from '../shared/test-doubles';
+import { REFUSED_MESSAGE_RESULT } from './refusal-replies';
 import { UplinkProcessor } from './uplink-processor';
 
 function setup() {
@@ -33,10 +34,12 @@ function setup() {
     instanceId: 'gw-1',
     stopping: () => stopping,
   });
-  const handle = (topic: string, payload: object | string) =>
+  const handle = (topic: string, payload: object | string | Buffer) =>
     processor.handle({
       topic,
-      payload: Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
+      payload: Buffer.isBuffer(payload)
+        ? payload
+        : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
       receivedAt: clock.now(),
     });
   return {
@@ -147,6 +150,54 @@ describe('UplinkProcessor', () => {
     await handle('thing/product/SN1/events', '{oops');
     expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
     expect(metrics.counts.get('dead:not_json')).toBe(1);
+  });
+
+  it('refuses text that is not valid Unicode and still answers the dock, with a non-zero result', async () => {
+    const { writer, publisher, metrics, handle } = setup();
+    const lone =
+      '{"tid":"t1","bid":"b1","timestamp":1,"method":"flighttask_progress","need_reply":1,"data":{"output":{"ext":{"track_id":"\\ud800"}}}}';
+    await handle('thing/product/SN1/events', lone);
+    expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
+    expect(writer.on('dock.uplink.events')).toHaveLength(0);
+    expect(metrics.counts.get('dead:invalid_unicode')).toBe(1);
+    expect(publisher.published).toEqual([
+      {
+        topic: 'thing/product/SN1/events_reply',
+        json: expect.objectContaining({
+          tid: 't1',
+          bid: 'b1',
+          method: 'flighttask_progress',
+          data: { result: REFUSED_MESSAGE_RESULT },
+        }),
+      },
+    ]);
+    expect(metrics.counts.get('reply:events_reply')).toBe(1);
+  });
+
+  it('answers a refused request at once and a refused update_topo; sends nothing when no reply was asked', async () => {
+    const { writer, publisher, handle } = setup();
+    const badBytes = Buffer.concat([
+      Buffer.from(
+        '{"tid":"t2","bid":"b2","timestamp":1,"method":"flighttask_resource_get","data":{"flight_id":"',
+      ),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}'),
+    ]);
+    await handle('thing/product/SN1/requests', badBytes);
+    await handle(
+      'sys/product/SN1/status',
+      '{"tid":"t3","bid":"b3","timestamp":1,"method":"update_topo","data":{"sub_devices":"\\udfff"}}',
+    );
+    await handle(
+      'thing/product/SN1/events',
+      '{"tid":"t4","bid":"b4","timestamp":1,"method":"hms","data":{"list":"\\ud800"}}',
+    );
+    await handle('thing/product/SN1/events', '{oops');
+    expect(writer.on('dock.uplink.dead-letter')).toHaveLength(4);
+    expect(publisher.published.map((p) => [p.topic, p.json.tid, p.json.data])).toEqual([
+      ['thing/product/SN1/requests_reply', 't2', { result: REFUSED_MESSAGE_RESULT }],
+      ['sys/product/SN1/status_reply', 't3', { result: REFUSED_MESSAGE_RESULT }],
+    ]);
   });
 
   it('gives up with StoppingError (message stays unacknowledged) when stopping mid-retry', async () => {

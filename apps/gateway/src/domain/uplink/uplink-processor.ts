@@ -6,7 +6,8 @@ import { retryUntilStopped } from '../shared/retry';
 import { readServiceReplyData, repliedRecord } from '../commands/command-records';
 import { PendingCommand, PendingRequest } from '../pending/pending-entries';
 import { ClaimOutcome, pendingId, PendingStore } from '../pending/pending-store';
-import { owedReplies } from './owed-replies';
+import { OwedReply, owedReplies } from './owed-replies';
+import { refusalReplies } from './refusal-replies';
 import { AcceptedMessage, planUplink, UplinkInput, UplinkLimits } from './plan-uplink';
 
 export interface UplinkProcessorDeps {
@@ -50,6 +51,13 @@ export class UplinkProcessor {
         'uplink message refused; sent to the dead-letter topic',
       );
       await this.write([plan.record]);
+      // Refused, but a dock that asked for a reply must not be left waiting: it is told no.
+      const refusals = refusalReplies(
+        input,
+        this.deps.limits.maxPayloadBytes,
+        this.deps.clock.now(),
+      );
+      await this.publishReplies(refusals);
       return;
     }
     const { message } = plan;
@@ -63,9 +71,13 @@ export class UplinkProcessor {
     await this.write(records);
 
     if (onCommandReply) await onCommandReply.complete();
-    for (const reply of owedReplies(message, this.deps.clock.now())) {
+    await this.publishReplies(owedReplies(message, this.deps.clock.now()));
+  }
+
+  private async publishReplies(replies: readonly OwedReply[]): Promise<void> {
+    for (const reply of replies) {
       await this.retry(() => this.deps.publisher.publish(reply.topic, reply.payload));
-      metrics.replySent(reply.type);
+      this.deps.metrics.replySent(reply.type);
     }
   }
 
