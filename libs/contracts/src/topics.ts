@@ -28,6 +28,8 @@ export const KAFKA_TOPICS = {
    * service).
    */
   deviceEvents: 'registry.device-events',
+  /** HMS (health) alerts raised and cleared, per device (written by the alerts service). */
+  hmsAlerts: 'alerts.hms',
   /**
    * Per service: consumed records that failed every attempt (a poison record), with the error,
    * written by that service's consumers so their partition moves on (libs/kafka GuardedBus).
@@ -37,6 +39,7 @@ export const KAFKA_TOPICS = {
     mission: 'mission.dead-letter',
     telemetry: 'telemetry.dead-letter',
     file: 'file.dead-letter',
+    alerts: 'alerts.dead-letter',
   },
 } as const;
 
@@ -58,6 +61,7 @@ export const DEFAULT_PARTITIONS: Record<string, number> = {
   [KAFKA_TOPICS.requestReplies]: 3,
   [KAFKA_TOPICS.taskEvents]: 3,
   [KAFKA_TOPICS.deviceEvents]: 3,
+  [KAFKA_TOPICS.hmsAlerts]: 3,
   ...Object.fromEntries(Object.values(KAFKA_TOPICS.consumerDeadLetters).map((t) => [t, 1])),
 };
 

@@ -31,3 +31,5 @@ export { validateFlighttaskProgressData } from './methods/flighttask-progress';
 export { validateServiceReplyData } from './methods/reply-validators';
 export type { UplinkDataMap, DownlinkDataMap } from './methods/registry';
 export { findDataValidator, isKnownMethod } from './methods/registry';
+export type { HmsArgs, HmsData, HmsEntry } from './methods/hms';
+export { HMS_MAX_ENTRIES, validateHmsData } from './methods/hms';
