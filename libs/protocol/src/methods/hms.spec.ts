@@ -23,7 +23,11 @@ describe('validateHmsData', () => {
     );
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
-    expect(decoded.value.list[0]).toMatchObject({ level: 2, imminent: 1, args: { sensor_index: 0 } });
+    expect(decoded.value.list[0]).toMatchObject({
+      level: 2,
+      imminent: 1,
+      args: { sensor_index: 0 },
+    });
     expect(decoded.value.list[1]).toMatchObject({ level: 1, in_the_sky: 1, imminent: 0, args: {} });
     expect(flags).toContain('int_from_string');
   });

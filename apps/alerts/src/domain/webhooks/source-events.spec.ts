@@ -55,7 +55,11 @@ describe('uplinkEvents', () => {
   });
 
   it('orders events without a flight per dock, and ignores methods it does not deliver', () => {
-    const exit = uplinkEvents(uplink('device_exit_homing_notify', { action: 1, reason: 0 }), at, 'o');
+    const exit = uplinkEvents(
+      uplink('device_exit_homing_notify', { action: 1, reason: 0 }),
+      at,
+      'o',
+    );
     expect(exit.kind === 'event' && exit.event.orderingKey).toBe('dock:DOCK1');
     expect(uplinkEvents(uplink('hms', { list: [] }), at, 'o')).toEqual({ kind: 'none' });
   });

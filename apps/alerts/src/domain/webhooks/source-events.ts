@@ -41,7 +41,10 @@ function event(
 export function taskStateEvent(record: TaskEventRecord, organizationId: string): WebhookEvent {
   return event(
     'task.state_changed',
-    createHash('sha256').update(`task/${record.flightId}/${record.version}`).digest('hex').slice(0, 32),
+    createHash('sha256')
+      .update(`task/${record.flightId}/${record.version}`)
+      .digest('hex')
+      .slice(0, 32),
     organizationId,
     record.gatewaySn,
     record.flightId,
@@ -124,10 +127,20 @@ export function uplinkEvents(
       const flightId = text(data.flight_id);
       return {
         kind: 'event',
-        event: event('flight.return_home_path', id, organizationId, uplink.gatewaySn, flightId, at, {
-          plannedPathPoints: Array.isArray(data.planned_path_points) ? data.planned_path_points : [],
-          lastPointType: int(data.last_point_type),
-        }),
+        event: event(
+          'flight.return_home_path',
+          id,
+          organizationId,
+          uplink.gatewaySn,
+          flightId,
+          at,
+          {
+            plannedPathPoints: Array.isArray(data.planned_path_points)
+              ? data.planned_path_points
+              : [],
+            lastPointType: int(data.last_point_type),
+          },
+        ),
       };
     }
     case 'device_exit_homing_notify':
@@ -172,9 +185,17 @@ function mediaEvents(
   if (uploaded === null || expected === null || expected <= 0 || uploaded < expected) {
     return [received];
   }
-  const complete = event('media.flight_complete', `${id}-complete`, organizationId, gatewaySn, flightId, at, {
-    fileCount: expected,
-  });
+  const complete = event(
+    'media.flight_complete',
+    `${id}-complete`,
+    organizationId,
+    gatewaySn,
+    flightId,
+    at,
+    {
+      fileCount: expected,
+    },
+  );
   return [received, complete];
 }
 

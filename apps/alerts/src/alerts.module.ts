@@ -1,0 +1,219 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import {
+  apiAuthProviders,
+  createPostgresDataSource,
+  DependencyCheck,
+  guardServiceConsumers,
+  kafkaSecurity,
+  Logger,
+  METRICS_REGISTRY,
+  PlatformModule,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
+} from '@dock/platform';
+import { KafkaBus, MessageBus } from '@dock/kafka';
+import { DefaultOrganizationLookup } from './adapters/default-organization-lookup';
+import { loadHmsMessages } from './adapters/hms-message-file';
+import { NodeWebhookSender } from './adapters/http/node-webhook-sender';
+import { AlertsKafkaBridge } from './adapters/kafka/alerts-kafka-bridge';
+import { ALERTS_TOPICS, AlertsTopics } from './adapters/kafka/alerts-topics';
+import { ALERTS_ENTITIES, ALERTS_MIGRATIONS } from './adapters/postgres/alerts-schema';
+import { PgHmsStore } from './adapters/postgres/pg-hms-store';
+import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
+import { PgWebhookStore } from './adapters/postgres/pg-webhook-store';
+import type { AlertsConfig } from './alerts.config';
+import { AlertsMetrics, createAlertsMetrics } from './alerts-metrics';
+import { AlertsRuntime, LoopWakeups } from './alerts-runtime';
+import {
+  ALERTS_CONFIG,
+  ALERTS_METRICS,
+  DATA_SOURCE,
+  DISPATCHER,
+  HMS_SERVICE,
+  HMS_STORE,
+  KAFKA_BRIDGE,
+  ORGANIZATION_LOOKUP,
+  OUTBOX_RELAY,
+  WAKEUPS,
+  WEBHOOK_POLICY,
+  WEBHOOK_STORE,
+} from './alerts.tokens';
+import { Dispatcher } from './application/dispatcher';
+import { HmsService } from './application/hms-service';
+import type { OrganizationLookup } from './application/organization-lookup';
+import type { HmsStore, WebhookStore } from './application/ports';
+import { AlertsController } from './http/alerts.controller';
+import { WebhooksController } from './http/webhooks.controller';
+
+/** What tests change without going through the environment. */
+export interface AlertsModuleOptions {
+  /** Topics of the test's own, so runs never see each other's records. */
+  topics?: AlertsTopics;
+  /** The message bus (the embedded mode's in-process bus); default: Kafka at KAFKA_BROKERS. */
+  bus?: MessageBus;
+  /** false: the host app provides PlatformModule for several services (embedded mode). */
+  platform?: boolean;
+  /** The database URL's pool size (the embedded PostgreSQL wants few connections). */
+  databasePoolSize?: number;
+  /** Where docks' organizations come from (default: every dock in the default organization). */
+  organizations?: OrganizationLookup;
+}
+
+const BUS = Symbol('BUS');
+
+/**
+ * The alerts service: HMS alerts per device (REST, alerts.hms) and signed webhooks for
+ * systems outside Kafka. A thin shell: rules in ./domain, use cases in ./application, I/O in
+ * ./adapters.
+ */
+@Module({})
+export class AlertsModule {
+  static register(
+    config: AlertsConfig,
+    logger: Logger,
+    checks: DependencyCheck[],
+    options: AlertsModuleOptions = {},
+  ): DynamicModule {
+    const topics = options.topics ?? ALERTS_TOPICS;
+    const messages = loadHmsMessages(config.ALERTS_HMS_MESSAGES_FILE, config.ALERTS_HMS_LANGUAGE);
+    if (!messages.loaded) {
+      logger.info('ALERTS_HMS_MESSAGES_FILE is not set: HMS alerts carry code and arguments only');
+    }
+    if (config.ALERTS_WEBHOOK_ALLOW_PRIVATE) {
+      logger.warn('ALERTS_WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach private addresses');
+    }
+    return {
+      module: AlertsModule,
+      imports:
+        options.platform === false
+          ? []
+          : [PlatformModule.forRoot({ service: 'alerts', logger, checks })],
+      controllers: [AlertsController, WebhooksController],
+      providers: [
+        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        { provide: ALERTS_CONFIG, useValue: config },
+        {
+          provide: WEBHOOK_POLICY,
+          useValue: { allowPrivate: config.ALERTS_WEBHOOK_ALLOW_PRIVATE },
+        },
+        { provide: WAKEUPS, useValue: new LoopWakeups() },
+        {
+          provide: ORGANIZATION_LOOKUP,
+          useValue: options.organizations ?? new DefaultOrganizationLookup(),
+        },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () =>
+            createPostgresDataSource({
+              url: config.DATABASE_URL,
+              schema: config.DATABASE_SCHEMA,
+              entities: ALERTS_ENTITIES,
+              migrations: ALERTS_MIGRATIONS,
+              logger,
+              poolSize: options.databasePoolSize,
+              applicationName: config.SERVICE_NAME ?? 'alerts',
+              migrationsOnStart: config.DATABASE_MIGRATIONS,
+            }),
+        },
+        {
+          provide: HMS_STORE,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new PgHmsStore(dataSource, topics.hmsAlerts),
+        },
+        {
+          provide: WEBHOOK_STORE,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new PgWebhookStore(dataSource),
+        },
+        {
+          provide: ALERTS_METRICS,
+          inject: [METRICS_REGISTRY, WEBHOOK_STORE],
+          useFactory: (registry: Registry, store: WebhookStore) =>
+            createAlertsMetrics(registry, () => store.backlog(Date.now())),
+        },
+        {
+          provide: HMS_SERVICE,
+          inject: [HMS_STORE, ORGANIZATION_LOOKUP],
+          useFactory: (store: HmsStore, organizations: OrganizationLookup) =>
+            new HmsService(store, organizations, messages),
+        },
+        {
+          provide: DISPATCHER,
+          inject: [WEBHOOK_STORE, ALERTS_METRICS, WAKEUPS],
+          useFactory: (store: WebhookStore, metrics: AlertsMetrics, wakeups: LoopWakeups) =>
+            new Dispatcher(
+              store,
+              new NodeWebhookSender({
+                timeoutMs: config.ALERTS_WEBHOOK_TIMEOUT_MS,
+                allowPrivate: config.ALERTS_WEBHOOK_ALLOW_PRIVATE,
+                userAgent: 'dock-fleet-cloud-webhooks/1',
+              }),
+              async (id) => store.getSubscription(id),
+              {
+                concurrency: config.ALERTS_WEBHOOK_CONCURRENCY,
+                perSubscription: config.ALERTS_WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION,
+                leaseMs: config.ALERTS_WEBHOOK_TIMEOUT_MS * 2 + 5_000,
+                backoff: {
+                  initialMs: config.ALERTS_WEBHOOK_RETRY_INITIAL_MS,
+                  maxMs: config.ALERTS_WEBHOOK_RETRY_MAX_MS,
+                  maxTotalMs: config.ALERTS_WEBHOOK_RETRY_WINDOW_MS,
+                },
+              },
+              {
+                delivered: (_delivery, latencyMs) => {
+                  metrics.deliveries.inc({ outcome: 'delivered' });
+                  metrics.deliveryLatency.observe(latencyMs / 1000);
+                },
+                failed: (_delivery, dead) =>
+                  metrics.deliveries.inc({ outcome: dead ? 'dead_lettered' : 'failed' }),
+              },
+              logger.child({ component: 'webhooks' }),
+              () => wakeups.dispatch(),
+            ),
+        },
+        {
+          provide: BUS,
+          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
+          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
+            guardServiceConsumers(
+              options.bus ??
+                KafkaBus.fromSettings(
+                  {
+                    brokers: config.KAFKA_BROKERS,
+                    clientId: config.KAFKA_CLIENT_ID ?? 'alerts',
+                    logger,
+                    ...kafkaSecurity(config),
+                  },
+                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
+                ),
+              { service: 'alerts', config, registry, lifecycle, logger },
+            ),
+        },
+        {
+          provide: KAFKA_BRIDGE,
+          inject: [BUS],
+          useFactory: (bus: MessageBus) =>
+            new AlertsKafkaBridge(
+              bus,
+              bus.createProducer(),
+              {
+                topics,
+                groupPrefix: config.ALERTS_KAFKA_GROUP_PREFIX,
+                ownsBus: options.bus === undefined,
+              },
+              logger,
+            ),
+        },
+        {
+          provide: OUTBOX_RELAY,
+          inject: [DATA_SOURCE, KAFKA_BRIDGE],
+          useFactory: (dataSource: DataSource, kafka: AlertsKafkaBridge) =>
+            new PgOutboxRelay(dataSource, (records) => kafka.producer.sendAll(records)),
+        },
+        AlertsRuntime,
+      ],
+    };
+  }
+}

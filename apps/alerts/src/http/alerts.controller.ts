@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorDto } from '@dock/platform';
+import type { HmsStore } from '../application/ports';
+import { HMS_STORE } from '../alerts.tokens';
+import { alertQuerySchema, HmsAlertPageDto, toAlertDto } from './alerts.dto';
+import { requestOrganization } from './organization-scope';
+import { parseWith } from './validation';
+
+const stateQuery = {
+  name: 'state',
+  required: false,
+  enum: ['active', 'cleared', 'all'],
+  description: 'active (default): not cleared; cleared: past alerts; all',
+};
+
+@ApiTags('hms-alerts')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
+@ApiResponse({ status: 400, description: 'Invalid query parameter (named)', type: ErrorDto })
+@Controller()
+export class AlertsController {
+  constructor(@Inject(HMS_STORE) private readonly store: HmsStore) {}
+
+  @Get('hms-alerts')
+  @ApiOperation({ summary: "The organization's HMS alerts, newest first (active by default)" })
+  @ApiQuery(stateQuery)
+  @ApiQuery({ name: 'gatewaySn', required: false })
+  @ApiQuery({ name: 'flightId', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100' })
+  @ApiQuery({ name: 'before', required: false, description: 'first seen before (UTC ms)' })
+  @ApiOkResponse({ type: HmsAlertPageDto })
+  list(@Query() query: unknown): Promise<HmsAlertPageDto> {
+    return this.page(parseWith(alertQuerySchema, query));
+  }
+
+  @Get('docks/:gatewaySn/hms-alerts')
+  @ApiOperation({ summary: "One dock's HMS alerts (its own and its aircraft's)" })
+  @ApiQuery(stateQuery)
+  @ApiOkResponse({ type: HmsAlertPageDto })
+  byDock(@Param('gatewaySn') gatewaySn: string, @Query() query: unknown): Promise<HmsAlertPageDto> {
+    return this.page(parseWith(alertQuerySchema, { ...(query as object), gatewaySn }));
+  }
+
+  @Get('flights/:flightId/hms-alerts')
+  @ApiOperation({ summary: 'HMS alerts raised during one flight' })
+  @ApiQuery(stateQuery)
+  @ApiOkResponse({ type: HmsAlertPageDto })
+  byFlight(@Param('flightId') flightId: string, @Query() query: unknown): Promise<HmsAlertPageDto> {
+    return this.page(parseWith(alertQuerySchema, { state: 'all', ...(query as object), flightId }));
+  }
+
+  private async page(query: ReturnType<typeof alertQuerySchema.parse>): Promise<HmsAlertPageDto> {
+    const alerts = await this.store.listAlerts({ ...query, organizationId: requestOrganization() });
+    const last = alerts.at(-1);
+    return {
+      items: alerts.map(toAlertDto),
+      nextBefore: alerts.length === query.limit && last ? last.firstSeenAt : null,
+    };
+  }
+}
