@@ -1,0 +1,219 @@
+import { createServer as createHttpServer, IncomingMessage, Server } from 'node:http';
+import { createServer } from 'node:net';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import type { TaskEventRecord, UplinkRecord } from '@dock/contracts';
+import { encodeRecord } from '@dock/kafka';
+import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import type { AlertsTopics } from '../../../apps/alerts/src/adapters/kafka/alerts-topics';
+import { AlertsConfig, alertsConfigSchema } from '../../../apps/alerts/src/alerts.config';
+import { AlertsModule } from '../../../apps/alerts/src/alerts.module';
+import { alertsService } from '../../../apps/alerts/src/alerts.service-definition';
+import { verifyWebhook } from '../../../apps/alerts/src/domain/webhooks/signature';
+import { infraSettings, uniqueName } from '../../support/infra-settings';
+
+export const TEST_TOKEN = 'alerts-test-token-0123456789';
+
+export interface RunningAlertsService {
+  running: RunningService;
+  config: AlertsConfig;
+  topics: AlertsTopics;
+  schema: string;
+  baseUrl: string;
+  kafka: Kafka;
+  producer: Producer;
+  db: Client;
+  api(path: string, init?: RequestInit): Promise<{ status: number; body: unknown }>;
+  sendUplink(record: Partial<UplinkRecord> & { gatewaySn: string; method: string }): Promise<void>;
+  sendTaskEvent(record: TaskEventRecord): Promise<void>;
+  sendJson(topic: string, key: string, value: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The alerts service as it runs in production (same module, config schema and OpenAPI setup),
+ * on its own schema, topics and consumer groups, so runs never meet. Private webhook targets
+ * are allowed: the receivers listen on loopback.
+ */
+export async function startAlertsService(
+  env: Record<string, string> = {},
+): Promise<RunningAlertsService> {
+  const schema = uniqueName('alerts_test', '_');
+  const topics: AlertsTopics = {
+    uplinkEvents: uniqueName('alerts-uplink-events'),
+    taskEvents: uniqueName('alerts-task-events'),
+    deviceEvents: uniqueName('alerts-device-events'),
+    hmsAlerts: uniqueName('alerts-hms'),
+  };
+  const port = await freePort();
+  const config = loadConfig(alertsConfigSchema, {
+    HTTP_PORT: String(port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: infraSettings.databaseUrl,
+    DATABASE_SCHEMA: schema,
+    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    ALERTS_KAFKA_GROUP_PREFIX: uniqueName('alerts'),
+    ALERTS_WEBHOOK_ALLOW_PRIVATE: 'true',
+    API_TOKENS: TEST_TOKEN,
+    ...env,
+  });
+  const logger = createLogger({ service: 'alerts', level: config.LOG_LEVEL });
+  const running = await startService({
+    module: AlertsModule.register(config, logger, alertsService.checks(config), { topics }),
+    logger,
+    httpPort: port,
+    httpHost: '127.0.0.1',
+    shutdownTimeoutMs: 10_000,
+    configure: (app) => alertsService.configure?.(app, config),
+  });
+  const kafka = new Kafka({
+    clientId: uniqueName('alerts-test'),
+    brokers: infraSettings.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const db = new Client({ connectionString: infraSettings.databaseUrl });
+  await db.connect();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sendJson = async (topic: string, key: string, value: unknown) => {
+    await producer.send({ topic, messages: [encodeRecord(key, value)] });
+  };
+  return {
+    running,
+    config,
+    topics,
+    schema,
+    baseUrl,
+    kafka,
+    producer,
+    db,
+    async api(path, init = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: {
+          Authorization: `Bearer ${TEST_TOKEN}`,
+          'Content-Type': 'application/json',
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+    },
+    async sendUplink(partial) {
+      const now = Date.now();
+      const record: UplinkRecord = {
+        schemaVersion: 1,
+        family: 'events',
+        tid: uniqueName('tid'),
+        bid: uniqueName('bid'),
+        timestamp: now,
+        needReply: false,
+        known: true,
+        receivedAt: now,
+        data: {},
+        ...partial,
+      };
+      await sendJson(topics.uplinkEvents, record.gatewaySn, record);
+    },
+    async sendTaskEvent(record) {
+      await sendJson(topics.taskEvents, record.gatewaySn, record);
+    },
+    sendJson,
+    async stop() {
+      await running.shutdown('test finished');
+      await producer.disconnect();
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.end();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+export interface ReceivedWebhook {
+  id: string;
+  type: string;
+  attempt: number;
+  verified: boolean;
+  body: {
+    id: string;
+    type: string;
+    gatewaySn: string;
+    flightId: string | null;
+    data: Record<string, unknown>;
+  };
+}
+
+/**
+ * A local webhook receiver that verifies every signature as a customer's would. `fail` says
+ * whether to answer 500 (a receiver that is down); only 2xx answers count as received.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  failures = 0;
+  fail = false;
+  private server: Server | undefined;
+  secret = '';
+
+  async start(): Promise<string> {
+    this.server = createHttpServer((req, res) => {
+      void readBody(req).then((body) => {
+        if (this.fail) {
+          this.failures += 1;
+          res.writeHead(500).end('receiver down');
+          return;
+        }
+        const verified = verifyWebhook(
+          this.secret,
+          {
+            timestamp: req.headers['x-dock-webhook-timestamp'] as string | undefined,
+            signature: req.headers['x-dock-webhook-signature'] as string | undefined,
+          },
+          body,
+          Math.floor(Date.now() / 1000),
+        );
+        const parsed = JSON.parse(body) as ReceivedWebhook['body'];
+        this.received.push({
+          id: req.headers['x-dock-webhook-id'] as string,
+          type: req.headers['x-dock-webhook-event'] as string,
+          attempt: Number(req.headers['x-dock-webhook-attempt']),
+          verified,
+          body: parsed,
+        });
+        res.writeHead(verified ? 204 : 401).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    return `http://127.0.0.1:${port}/hook`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
