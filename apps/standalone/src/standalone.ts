@@ -16,6 +16,8 @@ import {
   setupOpenApi,
   startService,
 } from '@dock/platform';
+import { alertsConfigSchema } from '../../alerts/src/alerts.config';
+import { AlertsModule } from '../../alerts/src/alerts.module';
 import { createBlobStorage } from '../../file/src/adapters/storage/create-blob-storage';
 import { fileConfigSchema } from '../../file/src/file.config';
 import { FileModule } from '../../file/src/file.module';
@@ -46,7 +48,7 @@ import {
 /** Connections per service to the embedded PostgreSQL (serialised anyway; migrations need 2). */
 const EMBEDDED_POOL_SIZE = 3;
 /** The services with a database (each gets its own embedded one). */
-const DATABASES = ['mission', 'telemetry', 'file'] as const;
+const DATABASES = ['mission', 'telemetry', 'file', 'alerts'] as const;
 
 export const STANDALONE_OPENAPI_INFO = {
   title: 'Dock fleet cloud (all services)',
@@ -199,6 +201,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
     const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
+    const alertsConfig = load('alerts', alertsConfigSchema, envOf('alerts'));
 
     // Readiness: every embedded part and every service's own connections.
     const gatewayChecks = [
@@ -236,6 +239,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       FileModule.register(fileConfig, serviceLogger('file'), [], shared),
       TelemetryModule.register(telemetryConfig, serviceLogger('telemetry'), [], shared),
       MissionModule.register(missionConfig, serviceLogger('mission'), [], shared),
+      AlertsModule.register(alertsConfig, serviceLogger('alerts'), [], shared),
     ];
 
     const running = await startService({

@@ -1,4 +1,8 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import pino from 'pino';
+import { servedRoutes, undocumentedRoutes } from '@dock/platform';
 import {
   DEFAULT_ORGANIZATION_ID,
   HmsAlertRecord,
@@ -365,5 +369,27 @@ describe('alerts service', () => {
     const metrics = await fetch(`${service.baseUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/alerts_webhook_deliveries_total{outcome="delivered"[^}]*} [1-9]/);
     expect(metrics).toContain('alerts_webhook_oldest_undelivered_age_seconds');
+  });
+
+  it('documents every route it serves, as committed in docs/openapi/alerts.json', async () => {
+    const document = (await (
+      await fetch(`${service.baseUrl}/docs/openapi.json`)
+    ).json()) as OpenAPIObject;
+    expect(servedRoutes(service.running.app)).toEqual(
+      expect.arrayContaining([
+        { method: 'get', path: '/hms-alerts' },
+        { method: 'post', path: '/webhooks/subscriptions' },
+        { method: 'post', path: '/webhooks/deliveries/{id}/replay' },
+      ]),
+    );
+    expect(undocumentedRoutes(service.running.app, document)).toEqual([]);
+    const snapshot = path.resolve(__dirname, '../../../docs/openapi/alerts.json');
+    const served = `${JSON.stringify(document, null, 2)}\n`;
+    if (process.env.UPDATE_OPENAPI === '1') {
+      await mkdir(path.dirname(snapshot), { recursive: true });
+      await writeFile(snapshot, served);
+    }
+    // Regenerate with: UPDATE_OPENAPI=1 npx jest test/integration/alerts --selectProjects integration
+    expect(served).toBe(await readFile(snapshot, 'utf8'));
   });
 });
