@@ -31,7 +31,7 @@ COPY nest-cli.json tsconfig.base.json tsconfig.json ./
 COPY libs ./libs
 COPY apps ./apps
 COPY scripts ./scripts
-RUN node scripts/build-all.js gateway mission telemetry file \
+RUN node scripts/build-all.js gateway mission telemetry file alerts \
  && node scripts/migrate-build.js
 
 # --- runtime -------------------------------------------------------------------------------------

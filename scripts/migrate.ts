@@ -2,7 +2,7 @@
  * Runs the PostgreSQL migrations of the services ahead of them (the Kubernetes migration Job and
  * the docker-compose `db-migrate` service run it):
  *
- *   node deploy/docker/entrypoint.js migrate [mission] [telemetry] [file]   (none: all three)
+ *   node deploy/docker/entrypoint.js migrate [mission] [telemetry] [file] [alerts]   (none: all)
  *
  * It runs exactly what each service runs at start: `createPostgresDataSource` from
  * libs/platform with the service's own migration list, in the service's schema, under the same
@@ -19,6 +19,7 @@ import pino, { Logger } from 'pino';
 import { z } from 'zod';
 import { infraEnv } from '../libs/platform/src/config/env-fields';
 import { createPostgresDataSource } from '../libs/platform/src/database/create-postgres-data-source';
+import { ALERTS_MIGRATIONS } from '../apps/alerts/src/adapters/postgres/alerts-schema';
 import { FILE_MIGRATIONS } from '../apps/file/src/adapters/postgres/file-schema';
 import { MISSION_MIGRATIONS } from '../apps/mission/src/adapters/postgres/mission-schema';
 import { TELEMETRY_MIGRATIONS } from '../apps/telemetry/src/adapters/postgres/telemetry-schema';
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migrations> = {
   mission: MISSION_MIGRATIONS,
   telemetry: TELEMETRY_MIGRATIONS,
   file: FILE_MIGRATIONS,
+  alerts: ALERTS_MIGRATIONS,
 };
 
 export type MigratedService = keyof typeof MIGRATIONS;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsConfigSchema } from '../../../apps/alerts/src/alerts.config';
 import { fileConfigSchema } from '../../../apps/file/src/file.config';
 import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
@@ -11,6 +12,7 @@ export const CONFIG_SCHEMAS = {
   // What telemetry's runService validates: its schema joined with the shared settings.
   telemetry: telemetryStartSchema,
   file: fileConfigSchema,
+  alerts: alertsConfigSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ServiceName = keyof typeof CONFIG_SCHEMAS;
