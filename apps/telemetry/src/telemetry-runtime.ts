@@ -15,6 +15,8 @@ import type { TelemetryMetrics } from './telemetry-metrics';
 
 /** The topics telemetry reads: events (progress, RTH, exit-RTH, ready) and status (update_topo). */
 export const TELEMETRY_TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
+/** The live stream also shows HMS alerts (alerts.hms, from the alerts service); not stored here. */
+const LIVE_TOPICS = [...TELEMETRY_TOPICS, KAFKA_TOPICS.hmsAlerts];
 
 /**
  * The moving parts behind the HTTP shell: the storing consumer, the live-feed consumer and the
@@ -39,7 +41,7 @@ export class TelemetryRuntime {
 
   async start(): Promise<void> {
     await this.bus.ensureTopics(
-      TELEMETRY_TOPICS.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS[topic] ?? 3 })),
+      LIVE_TOPICS.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS[topic] ?? 3 })),
     );
     const handler = new StoreBatchHandler(
       new PgTelemetryWriter(this.dataSource),
@@ -56,7 +58,11 @@ export class TelemetryRuntime {
     });
     this.live = new LiveFeedConsumer(
       this.bus,
-      { groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP), topics: TELEMETRY_TOPICS },
+      {
+        groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
+        topics: LIVE_TOPICS,
+        hmsTopic: KAFKA_TOPICS.hmsAlerts,
+      },
       this.broadcaster,
       this.metrics,
       this.logger.child({ component: 'live-feed' }),

@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import pino from 'pino';
 import { servedRoutes, undocumentedRoutes } from '@dock/platform';
+import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
 import {
   DEFAULT_ORGANIZATION_ID,
   HmsAlertRecord,
   hmsAlertRecordSchema,
+  KAFKA_TOPICS,
   TaskEventRecord,
 } from '@dock/contracts';
 import { decodeRecord, RunningConsumer, startConsumer } from '@dock/kafka';
@@ -61,6 +63,8 @@ describe('alerts service', () => {
   let service: RunningAlertsService;
   let hmsConsumer: RunningConsumer;
   const hmsRecords: HmsAlertRecord[] = [];
+  const contract = new AsyncApiContract();
+  const contractProblems: string[][] = [];
 
   beforeAll(async () => {
     service = await startAlertsService({
@@ -79,6 +83,16 @@ describe('alerts service', () => {
         for (const record of records) {
           const decoded = decodeRecord(record.message.value, hmsAlertRecordSchema);
           if (decoded.ok) hmsRecords.push(decoded.value);
+          // Every record the service writes conforms to docs/asyncapi.yaml.
+          contractProblems.push(
+            contract.check(KAFKA_TOPICS.hmsAlerts, {
+              key: record.message.key?.toString() ?? null,
+              headers: Object.fromEntries(
+                Object.entries(record.message.headers ?? {}).map(([name, h]) => [name, String(h)]),
+              ),
+              value: JSON.parse(String(record.message.value)),
+            }),
+          );
         }
       },
     });
@@ -178,6 +192,7 @@ describe('alerts service', () => {
         ['cleared', '0x16100083'],
       ]);
     });
+    expect(contractProblems.flat()).toEqual([]);
     const bad = await service.api('/hms-alerts?state=maybe');
     expect(bad.status).toBe(400);
     expect((bad.body as { message: string }).message).toContain('state');

@@ -3,6 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { HmsAlertRecord, KAFKA_TOPICS } from '@dock/contracts';
+import { encodeRecord } from '@dock/kafka';
 import { undocumentedRoutes } from '@dock/platform';
 import { issueStreamTicket } from '../../../apps/telemetry/src/domain/stream-ticket';
 import { eventually } from '../../support/eventually';
@@ -601,6 +603,58 @@ describe('telemetry service', () => {
   });
 
   describe('live stream', () => {
+    it('shows HMS alerts from the alerts service (alerts.hms) as `hms` events', async () => {
+      const dock = sn('LIVEHMS');
+      const client = new SseClient();
+      await client.open(`${harness.baseUrl}/stream?dock=${dock}&events=hms`, 'telemetry-it-token');
+      try {
+        let n = 0;
+        // The live consumer starts at the latest offset once joined: produce until one arrives.
+        await eventually(
+          async () => {
+            n += 1;
+            const alert: HmsAlertRecord = {
+              schemaVersion: 1,
+              id: `${dock}-${n}:raised`,
+              type: 'raised',
+              alertId: `${dock}-${n}`,
+              organizationId: 'org',
+              gatewaySn: dock,
+              flightId: null,
+              deviceType: '0-67-0',
+              code: '0x16100083',
+              level: 2,
+              module: 3,
+              inTheSky: false,
+              imminent: false,
+              componentIndex: 0,
+              sensorIndex: 0,
+              args: {},
+              message: null,
+              firstSeenAt: Date.now(),
+              lastSeenAt: Date.now(),
+              clearedAt: null,
+              count: 1,
+              at: Date.now(),
+            };
+            await harness.produce([
+              { topic: KAFKA_TOPICS.hmsAlerts, message: encodeRecord(dock, alert) },
+            ]);
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            expect(client.of('hms').length).toBeGreaterThan(0);
+          },
+          { timeoutMs: 30_000, intervalMs: 300 },
+        );
+        expect(client.of('hms')[0].data).toMatchObject({
+          type: 'raised',
+          gatewaySn: dock,
+          code: '0x16100083',
+        });
+      } finally {
+        await client.close();
+      }
+    });
+
     it("pushes one dock's progress and RTH updates to an HTTP client", async () => {
       const dock = sn('LIVE');
       const other = sn('LIVEOTHER');

@@ -1,3 +1,4 @@
+import type { HmsAlertRecord } from '@dock/contracts';
 import { trajectoryFeature, TrajectoryFeature } from './rth-geojson';
 import type { TelemetryItem } from './telemetry-rows';
 import {
@@ -32,9 +33,11 @@ export type LiveUpdate =
     }
   | { readonly event: 'exit_homing'; readonly gatewaySn: string; readonly data: ExitHomingView }
   | { readonly event: 'ready'; readonly gatewaySn: string; readonly data: ReadyView }
-  | { readonly event: 'topology'; readonly gatewaySn: string; readonly data: TopoView };
+  | { readonly event: 'topology'; readonly gatewaySn: string; readonly data: TopoView }
+  /** An HMS alert raised or cleared (alerts.hms, written by the alerts service), as recorded. */
+  | { readonly event: 'hms'; readonly gatewaySn: string; readonly data: HmsAlertRecord };
 
-export const LIVE_EVENTS = ['progress', 'rth', 'exit_homing', 'ready', 'topology'] as const;
+export const LIVE_EVENTS = ['progress', 'rth', 'exit_homing', 'ready', 'topology', 'hms'] as const;
 
 export function liveUpdateFor(item: TelemetryItem): LiveUpdate {
   const gatewaySn = item.row.gatewaySn;

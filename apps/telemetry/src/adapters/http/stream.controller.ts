@@ -112,7 +112,8 @@ export class StreamController {
     summary: 'Live updates (Server-Sent Events) of one dock or of the whole fleet',
     description:
       'Events: `progress` (a progress report), `rth` (a new planned return path as GeoJSON, ' +
-      'null when the return ended), `exit_homing`, `ready`, `topology`, and `heartbeat` every ' +
+      'null when the return ended), `exit_homing`, `ready`, `topology`, `hms` (an HMS alert ' +
+      'raised or cleared, from the alerts service), and `heartbeat` every ' +
       'TELEMETRY_SSE_HEARTBEAT_MS while idle. `data` is JSON with the same fields as the REST ' +
       'views. The stream starts with a `retry:` hint (TELEMETRY_SSE_RETRY_MS). A client that ' +
       'does not read fast enough (more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waiting for it) ' +

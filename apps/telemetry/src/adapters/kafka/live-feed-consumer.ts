@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { hmsAlertRecordSchema } from '@dock/contracts';
+import { decodeRecord } from '@dock/kafka';
 import type { ConsumedRecord, MessageBus, RunningConsumer } from '@dock/kafka';
 import { liveUpdateFor } from '../../domain/live-update';
 import { RecentKeys } from '../../domain/recent-keys';
@@ -10,6 +12,8 @@ export interface LiveFeedSettings {
   /** Unique per replica (and per process start): each replica must see every partition. */
   groupId: string;
   topics: string[];
+  /** alerts.hms among `topics`: its records go to the stream as `hms` events. */
+  hmsTopic?: string;
 }
 
 /**
@@ -57,6 +61,17 @@ export class LiveFeedConsumer {
     // Nobody watching: skip the decoding; the offsets still move on in memory.
     if (this.broadcaster.subscriberCount === 0) return;
     for (const record of records) {
+      if (record.topic === this.settings.hmsTopic) {
+        const alert = decodeRecord(record.message.value, hmsAlertRecordSchema);
+        if (!alert.ok || !this.recent.firstSighting(`hms|${alert.value.id}`)) continue;
+        this.metrics.liveUpdates.inc({ event: 'hms' });
+        this.broadcaster.publish({
+          event: 'hms',
+          gatewaySn: alert.value.gatewaySn,
+          data: alert.value,
+        });
+        continue;
+      }
       const outcome = decodeUplink(record);
       if (!outcome.ok) continue;
       const { kind, row } = outcome.item;
