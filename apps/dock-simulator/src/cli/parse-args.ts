@@ -49,6 +49,7 @@ const OPTIONS = {
   'never-reply': { type: 'string', multiple: true },
   'reply-timeout-ms': { type: 'string' },
   quirks: { type: 'boolean' },
+  hms: { type: 'boolean' },
   'exit-homing-trigger': { type: 'string', multiple: true },
   'offline-after-ms': { type: 'string' },
   'reconnect-after-ms': { type: 'string' },
@@ -95,6 +96,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
         1,
       ),
       quirks: values.quirks === true,
+      hms: values.hms === true,
       exitHomingTriggers: (values['exit-homing-trigger'] ?? []).map(exitHomingTrigger),
       ...(offlineAfter === null
         ? {}

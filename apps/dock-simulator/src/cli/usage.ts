@@ -29,6 +29,7 @@ acting out the cloud's edge cases
       --never-reply M           lose service M: no reply, no action (timeout tests); repeatable
       --reply-timeout-ms MS     how long an events_reply / status_reply / requests_reply may take (15000)
       --quirks                  send the traps of the spec README (timestamp: key, enum strings, ...)
+      --hms                     raise an HMS alert mid-flight, repeat it, then clear it
       --exit-homing-trigger after-ms=N[,reason=R][,hold-ms=H]
                                 N ms of return flight in, leave RTH for H ms (device_exit_homing_notify)
       --offline-after-ms MS     drop off the network MS after each execute...

@@ -55,6 +55,8 @@ export interface DockBehaviour {
   /** How long an event (need_reply), update_topo or request waits for its reply. */
   readonly replyTimeoutMs: number;
   readonly home: GeoPoint;
+  /** Raise, repeat and clear an HMS alert mid-flight (see hms-script.ts). */
+  readonly hms?: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: DockBehaviour = {

@@ -5,6 +5,7 @@ import type {
   FlighttaskUndoData,
 } from '@dock/protocol';
 import { DockBehaviour } from './behaviour';
+import { hmsListAt } from './hms-script';
 import { dockOsdData, progressData, updateTopoData } from './dock-messages';
 import { plannedReturnPath } from './flight-plan';
 import { decodeInbound } from './inbound';
@@ -100,6 +101,8 @@ export class DockMachine {
   private outage: { disconnectAt: number; reconnectAt: number; done: boolean } | null = null;
   private jobNumber = 0;
   private ticks = 0;
+  private hmsFlight: string | null = null;
+  private hmsTicks = 0;
 
   constructor(options: DockMachineOptions) {
     this.sn = options.sn;
@@ -387,6 +390,7 @@ export class DockMachine {
       effects.push(...this.progressEffect(now, { status: run.paused ? 'paused' : 'in_progress' }));
       if (run.airborne) effects.push(...this.returnHomeInfo(run, now));
       if (run.airborne && this.behaviour.quirks) effects.push(...this.unmodelledEvents(now));
+      if (run.airborne && this.behaviour.hms) effects.push(...this.hmsEffect(run, now));
     }
     return effects;
   }
@@ -571,6 +575,16 @@ export class DockMachine {
       );
     }
     return effects;
+  }
+
+  /** `--hms`: the complete alert set each airborne tick, from hms-script.ts. */
+  private hmsEffect(run: TaskRun, now: number): Effect[] {
+    if (this.hmsFlight !== run.flightId) {
+      this.hmsFlight = run.flightId;
+      this.hmsTicks = 0;
+    }
+    this.hmsTicks += 1;
+    return this.event(now, 'hms', this.newId(), false, { list: hmsListAt(this.hmsTicks) });
   }
 
   private scriptedOutage(now: number): Effect[] {
