@@ -49,6 +49,8 @@ function freePort(): Promise<number> {
  */
 export async function startAlertsService(
   env: Record<string, string> = {},
+  /** Topics shared with another component under test (e.g. the gateway's events topic). */
+  shared: Partial<AlertsTopics> = {},
 ): Promise<RunningAlertsService> {
   const schema = uniqueName('alerts_test', '_');
   const topics: AlertsTopics = {
@@ -56,6 +58,7 @@ export async function startAlertsService(
     taskEvents: uniqueName('alerts-task-events'),
     deviceEvents: uniqueName('alerts-device-events'),
     hmsAlerts: uniqueName('alerts-hms'),
+    ...shared,
   };
   const port = await freePort();
   const config = loadConfig(alertsConfigSchema, {
@@ -139,7 +142,10 @@ export async function startAlertsService(
       await db.end();
       const admin = kafka.admin();
       await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      const own = Object.entries(topics)
+        .filter(([name]) => !(name in shared))
+        .map(([, topic]) => topic);
+      await admin.deleteTopics({ topics: own }).catch(() => undefined);
       await admin.disconnect();
     },
   };
