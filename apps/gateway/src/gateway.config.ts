@@ -84,6 +84,19 @@ const gatewaySettings = z.object({
   /** Create missing topics at start (development); production creates them ahead. */
   GATEWAY_CREATE_TOPICS: booleanFlag(true),
 
+  /**
+   * The Cloud API licence a dock checks in the `config` reply (app id, key and licence of a
+   * Cloud API app on https://developer.dji.com/). Secrets. Unset: the gateway still answers
+   * config (with empty fields) and warns once at start, since real docks then drop their
+   * connection (docs/gateway.md, "Dock licence").
+   */
+  DJI_APP_ID: optionalSecret,
+  DJI_APP_KEY: optionalSecret,
+  DJI_APP_LICENSE: optionalSecret,
+  /** The NTP server docks sync with (config reply); unset: not sent, docks keep their clock. */
+  NTP_SERVER_HOST: z.string().min(1).max(253).optional(),
+  NTP_SERVER_PORT: port(123).refine((n) => n > 0, 'must be 1..65535'),
+
   /** Larger dock payloads are refused (dead letter, reason oversized). */
   MAX_PAYLOAD_BYTES: positiveInt(256 * 1024).refine(
     (n) => n <= 512 * 1024,

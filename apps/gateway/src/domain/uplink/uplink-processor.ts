@@ -6,6 +6,13 @@ import { retryUntilStopped } from '../shared/retry';
 import { readServiceReplyData, repliedRecord } from '../commands/command-records';
 import { PendingCommand, PendingRequest } from '../pending/pending-entries';
 import { ClaimOutcome, pendingId, PendingStore } from '../pending/pending-store';
+import {
+  decideRequest,
+  DockConfigSettings,
+  methodLabel,
+  replyToRefusedRequest,
+  RequestReply,
+} from '../requests/immediate-replies';
 import { owedReplies } from './owed-replies';
 import { AcceptedMessage, planUplink, UplinkInput, UplinkLimits } from './plan-uplink';
 
@@ -20,6 +27,8 @@ export interface UplinkProcessorDeps {
   readonly topics: GatewayTopics;
   readonly limits: UplinkLimits;
   readonly requestTimeoutMs: number;
+  /** What the gateway answers `config` with. */
+  readonly dockConfig: DockConfigSettings;
   readonly instanceId: string;
   readonly stopping: () => boolean;
 }
@@ -29,7 +38,8 @@ export interface UplinkProcessorDeps {
  * The returned promise resolves only when everything the message causes is durable:
  * its Kafka record (or dead letter) is acknowledged by Kafka, a matched command reply is
  * written, a forwarded request is recorded as pending, and the replies owed to the dock are
- * published. It rejects (StoppingError) only when the service stops first: the message then
+ * published. Requests the gateway answers itself (config, not supported, unreadable) are
+ * answered at once, beside the Kafka write rather than after it: a dock waits for its config. It rejects (StoppingError) only when the service stops first: the message then
  * stays unacknowledged and the broker redelivers it.
  */
 export class UplinkProcessor {
@@ -49,7 +59,14 @@ export class UplinkProcessor {
         },
         'uplink message refused; sent to the dead-letter topic',
       );
-      await this.write([plan.record]);
+      const owed = replyToRefusedRequest(
+        input.topic,
+        input.payload,
+        this.deps.dockConfig,
+        this.deps.clock.now(),
+        this.deps.limits.maxPayloadBytes,
+      );
+      await Promise.all([this.write([plan.record]), owed && this.sendRequestReply(owed)]);
       return;
     }
     const { message } = plan;
@@ -58,9 +75,14 @@ export class UplinkProcessor {
     const onCommandReply =
       message.family === 'services_reply' ? await this.claimCommand(message) : undefined;
     if (onCommandReply) records.push(onCommandReply.record);
-    if (message.family === 'requests') await this.recordPendingRequest(message, input.receivedAt);
+    let immediate: RequestReply | undefined;
+    if (message.family === 'requests') {
+      const decision = decideRequest(message, this.deps.dockConfig, this.deps.clock.now());
+      if (decision.kind === 'forward') await this.recordPendingRequest(message, input.receivedAt);
+      else immediate = decision.reply;
+    }
 
-    await this.write(records);
+    await Promise.all([this.write(records), immediate && this.sendRequestReply(immediate)]);
 
     if (onCommandReply) await onCommandReply.complete();
     for (const reply of owedReplies(message, this.deps.clock.now())) {
@@ -115,6 +137,12 @@ export class UplinkProcessor {
         );
       },
     };
+  }
+
+  private async sendRequestReply(reply: RequestReply): Promise<void> {
+    await this.retry(() => this.deps.publisher.publish(reply.topic, reply.payload));
+    this.deps.metrics.replySent('requests_reply');
+    this.deps.metrics.requestReplied(methodLabel(reply.method), reply.outcome);
   }
 
   /** Recorded before the Kafka write, so the answer can never arrive before its entry. */
