@@ -26,6 +26,7 @@ export interface MqttSettings {
 /** Where problems go; the CLI passes a pino logger, tests usually nothing. */
 export interface DockLogger {
   warn(object: Record<string, unknown>, message: string): void;
+  info?(object: Record<string, unknown>, message: string): void;
 }
 
 export interface SimulatedDockOptions {
@@ -112,6 +113,11 @@ export function createSimulatedDock(options: SimulatedDockOptions): SimulatedDoc
           break;
         case 'reconnect':
           link.reopen();
+          break;
+        case 'log':
+          if (effect.level === 'warn')
+            options.logger?.warn(effect.context ?? { sn }, effect.message);
+          else options.logger?.info?.(effect.context ?? { sn }, effect.message);
           break;
       }
     }

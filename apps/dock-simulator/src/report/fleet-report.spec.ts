@@ -12,7 +12,7 @@ describe('fleet report', () => {
 
   it('counts tasks by final state, missing replies and traffic across docks', () => {
     const ok = new Harness(behaviourWith({ speed: 100, waypoints: 2 })).connect();
-    ok.answerStatus(ok.sent[0]!);
+    ok.answerStatus(ok.topo());
     ok.service('flighttask_prepare', prepareData('F-1', ok.now));
     ok.service('flighttask_execute', { flight_id: 'F-1' });
     ok.answerResource(
