@@ -33,7 +33,12 @@ describe('fleet report', () => {
       publishErrors: 0,
     });
     expect(report.durationS).toBe(12.3);
-    expect(report.docks).toMatchObject({ total: 2, online: 2, connectFailures: 1 });
+    expect(report.docks).toMatchObject({
+      total: 2,
+      online: 2,
+      connectFailures: 1,
+      onboarding: { bound: 2 },
+    });
     expect(report.tasks).toEqual({ 'failed 314005': 1 });
     expect(report.replies.missing).toEqual({ 'status_reply:update_topo': 1 });
     expect(report.replies.pending).toBe(2); // the progress reports the first dock still awaits
@@ -42,6 +47,7 @@ describe('fleet report', () => {
 
     const text = formatReport(report);
     expect(text).toContain('failed 314005  wayline MD5 check failed');
+    expect(text).toContain('onboarding: bound 2');
     expect(text).toContain('replies missing: 1 (status_reply:update_topo 1)');
   });
 });
