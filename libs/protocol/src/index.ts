@@ -24,11 +24,7 @@ export {
   validateFlighttaskResourceGetReplyData,
 } from './methods/flighttask-resource';
 export type { ConfigReplyData, ConfigRequestData } from './methods/config';
-export {
-  hasLicence,
-  validateConfigReplyData,
-  validateConfigRequestData,
-} from './methods/config';
+export { hasLicence, validateConfigReplyData, validateConfigRequestData } from './methods/config';
 export * from './methods/organization-binding';
 export * from './methods/request-routes';
 export type { TopoSubDevice, UpdateTopoData } from './methods/update-topo';
