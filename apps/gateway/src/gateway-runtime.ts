@@ -244,8 +244,8 @@ export class GatewayRuntime {
     if (missing.length > 0) {
       this.logger.warn(
         { unset: missing, ntpServerHost: config.NTP_SERVER_HOST ?? null },
-        `${missing.join(', ')} unset: real docks will drop their connection after config ` +
-          '(simulated docks accept any licence they are not told to check; see docs/gateway.md)',
+        `${missing.join(', ')} unset: real docks will drop their connection after config, and ` +
+          'so will simulated ones (docs/gateway.md, "Dock licence")',
       );
     }
     this.logger.info(

@@ -39,8 +39,10 @@ export interface UplinkProcessorDeps {
  * its Kafka record (or dead letter) is acknowledged by Kafka, a matched command reply is
  * written, a forwarded request is recorded as pending, and the replies owed to the dock are
  * published. Requests the gateway answers itself (config, not supported, unreadable) are
- * answered at once, beside the Kafka write rather than after it: a dock waits for its config. It rejects (StoppingError) only when the service stops first: the message then
- * stays unacknowledged and the broker redelivers it.
+ * answered at once, beside the Kafka write rather than after it: a dock waits for its config.
+ * It rejects (StoppingError) only when the service stops first: the message then stays
+ * unacknowledged and the broker redelivers it (a reply already sent is then sent again, which
+ * a dock ignores: it settles a tid once).
  */
 export class UplinkProcessor {
   constructor(private readonly deps: UplinkProcessorDeps) {}
