@@ -21,6 +21,10 @@ const instanceId = z
 
 const optionalSecret = z.string().min(1).optional();
 
+/** Empty counts as unset (`DJI_APP_ID=` in an .env file, `${DJI_APP_ID:-}` in compose). */
+const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 const gatewaySettings = z.object({
   HTTP_PORT: port(3001),
   ...commonEnv,
@@ -90,11 +94,11 @@ const gatewaySettings = z.object({
    * config (with empty fields) and warns once at start, since real docks then drop their
    * connection (docs/gateway.md, "Dock licence").
    */
-  DJI_APP_ID: optionalSecret,
-  DJI_APP_KEY: optionalSecret,
-  DJI_APP_LICENSE: optionalSecret,
+  DJI_APP_ID: unsetWhenEmpty(optionalSecret),
+  DJI_APP_KEY: unsetWhenEmpty(optionalSecret),
+  DJI_APP_LICENSE: unsetWhenEmpty(optionalSecret),
   /** The NTP server docks sync with (config reply); unset: not sent, docks keep their clock. */
-  NTP_SERVER_HOST: z.string().min(1).max(253).optional(),
+  NTP_SERVER_HOST: unsetWhenEmpty(z.string().min(1).max(253).optional()),
   NTP_SERVER_PORT: port(123).refine((n) => n > 0, 'must be 1..65535'),
 
   /** Larger dock payloads are refused (dead letter, reason oversized). */
