@@ -16,6 +16,20 @@ function run(script, args) {
   execFileSync(process.execPath, [path.join(__dirname, script), ...args], { cwd: root, stdio: 'inherit' });
 }
 
+// Simulated docks refuse a config reply without a licence: when DJI_APP_* are unset, the gateway
+// gets a random development licence for this run (a real dock needs a Cloud API app's: README,
+// "Dock licence"). Only the gateway sees it.
+const { randomBytes, randomInt } = require('node:crypto');
+const licenceSet = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE'].some((name) => process.env[name]);
+const devLicence = licenceSet
+  ? {}
+  : {
+      DJI_APP_ID: String(randomInt(100000, 1000000)),
+      DJI_APP_KEY: randomBytes(16).toString('hex'),
+      DJI_APP_LICENSE: randomBytes(48).toString('base64'),
+    };
+if (!licenceSet) console.log('gateway: development dock licence for this run (simulated docks only; set DJI_APP_* for real docks)');
+
 run('infra.js', ['up']);
 run('build-all.js', []);
 
@@ -23,7 +37,7 @@ const children = services.map(({ name, port }) => {
   const envPort = process.env[`${name.toUpperCase()}_HTTP_PORT`];
   const child = spawn(process.execPath, [path.join(root, 'dist/apps', name, 'main.js')], {
     cwd: root,
-    env: { ...process.env, HTTP_PORT: envPort ?? String(port) },
+    env: { ...process.env, ...(name === 'gateway' ? devLicence : {}), HTTP_PORT: envPort ?? String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

@@ -32,6 +32,7 @@ import { MissionModule } from '../../mission/src/mission.module';
 import { withStreamTicketScheme } from '../../telemetry/src/adapters/http/openapi-schemas';
 import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
+import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
 import { ChosenPort, choosePort } from './infra/ports';
@@ -195,7 +196,9 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens[0],
     };
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
-    const gatewayConfig = load('gateway', gatewayConfigSchema, serviceEnv);
+    const licence = await dockLicence(paths.root, env);
+    const gatewayEnv = { ...serviceEnv, ...licence.gatewayEnv };
+    const gatewayConfig = load('gateway', gatewayConfigSchema, gatewayEnv);
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
     const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
@@ -267,6 +270,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       },
     };
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
+    print(licenceBanner(licence, env));
     return standalone;
   } catch (error) {
     await closeAll();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -106,6 +106,8 @@ export async function startDistributedSystem(
       GATEWAY_MQTT_CONNECTIONS: '4',
       // Sessions of this run's instance id are never resumed: let the broker forget them soon.
       MQTT_SESSION_EXPIRY_S: '60',
+      // A licence of this run only: simulated docks refuse a config reply without one.
+      ...randomLicence(),
     },
     mission: {
       KAFKA_CLIENT_ID: `${run}-mission`,
@@ -217,4 +219,13 @@ async function dropRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** DJI_APP_* for one run: random, as a secret must be (never a constant in source). */
+function randomLicence(): Record<string, string> {
+  return {
+    DJI_APP_ID: String(100_000 + randomInt(900_000)),
+    DJI_APP_KEY: randomBytes(16).toString('hex'),
+    DJI_APP_LICENSE: randomBytes(48).toString('base64'),
+  };
 }

@@ -31,6 +31,19 @@ export const REDACTED_PATHS = [
   '*.KAFKA_SASL_PASSWORD',
   '*.sasl.password',
   '*.*.sasl.password',
+  // The DJI Cloud API licence triple (gateway settings) and the config reply that carries it.
+  'DJI_APP_KEY',
+  'DJI_APP_LICENSE',
+  '*.DJI_APP_KEY',
+  '*.DJI_APP_LICENSE',
+  'app_key',
+  'app_license',
+  '*.app_key',
+  '*.app_license',
+  'data.app_key',
+  'data.app_license',
+  '*.data.app_key',
+  '*.data.app_license',
 ];
 
 export interface LoggerSettings {
