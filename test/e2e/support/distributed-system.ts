@@ -73,6 +73,7 @@ export async function startDistributedSystem(
     },
     { groupId: `${groups.file}.resource-requests`, topics: [KAFKA_TOPICS.uplink.requests] },
     { groupId: `${groups.file}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
+    { groupId: `${groups.telemetry}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
   ]);
   await pinned.catch((error: unknown) => {
     rmSync(logDir, { recursive: true, force: true });

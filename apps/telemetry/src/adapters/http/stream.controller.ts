@@ -25,7 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { bearerToken, LOGGER, Public } from '@dock/platform';
+import { bearerToken, LOGGER, Public, RequestOrganization } from '@dock/platform';
 import { LIVE_EVENTS } from '../../domain/live-update';
 import { issueStreamTicket } from '../../domain/stream-ticket';
 import type { TelemetryConfig } from '../../telemetry.config';
@@ -90,9 +90,19 @@ export class StreamController {
     schema: STREAM_TICKET_SCHEMA,
   })
   @ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
-  issueTicket(@Req() request: Request): StreamTicketView {
+  issueTicket(
+    @Req() request: Request,
+    @RequestOrganization() organizationId: string,
+  ): StreamTicketView {
     const token = bearerToken(request.headers.authorization) ?? this.unauthenticatedKey;
-    const issued = issueStreamTicket(token, Date.now(), this.config.TELEMETRY_STREAM_TICKET_TTL_MS);
+    // The ticket opens the stream of the organization that asked for it, and no other.
+    const issued = issueStreamTicket(
+      token,
+      Date.now(),
+      this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
+      undefined,
+      organizationId,
+    );
     return { ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString() };
   }
 
@@ -153,11 +163,13 @@ export class StreamController {
   stream(
     @Req() request: Request,
     @Res() response: Response,
+    @RequestOrganization() organizationId: string,
     @Query('dock') dock?: string,
     @Query('events') events?: string,
   ): void {
     // Bad parameters answer 400 here, before any header is sent.
     const liveFilter: LiveFilter = {
+      organizationId,
       dock: dock === undefined || dock === '' ? null : dockSn(dock, 'dock'),
       events: parseEvents(events),
     };
