@@ -75,6 +75,7 @@ export async function startDistributedSystem(
     },
     { groupId: `${groups.file}.resource-requests`, topics: [KAFKA_TOPICS.uplink.requests] },
     { groupId: `${groups.file}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
+    { groupId: `${groups.telemetry}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
   ];
   const pinned = startGroupsAtTopicEnds(infraSettings.kafkaBrokers, consumerGroups);
   await pinned.catch((error: unknown) => {

@@ -26,7 +26,13 @@ import { rm } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ErrorDto, LOGGER, SERVICE_LIFECYCLE, ServiceLifecycle } from '@dock/platform';
+import {
+  ErrorDto,
+  LOGGER,
+  RequestOrganization,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
+} from '@dock/platform';
 import { receiveUpload, ReceivedUpload, UploadError } from '../adapters/http/multipart-upload';
 import type { DownloadLinks } from '../domain/downloads/download-links';
 import { KmzRejectedError } from '../domain/kmz/kmz-rejection';
@@ -73,7 +79,10 @@ export class WaylinesController {
   @ApiResponse({ status: 413, description: 'File over FILE_MAX_UPLOAD_BYTES', type: ErrorDto })
   @ApiResponse({ status: 415, description: 'Not multipart/form-data', type: ErrorDto })
   @ApiResponse({ status: 422, description: 'Not an acceptable KMZ (see code)', type: ErrorDto })
-  upload(@Req() request: Request): Promise<WaylineDto> {
+  upload(
+    @Req() request: Request,
+    @RequestOrganization() organizationId: string,
+  ): Promise<WaylineDto> {
     return this.lifecycle.work.track(async () => {
       let received: ReceivedUpload | undefined;
       try {
@@ -83,6 +92,7 @@ export class WaylinesController {
           fileField: 'file',
         });
         const wayline = await this.library.add({
+          organizationId,
           path: received.path,
           sizeBytes: received.sizeBytes,
           md5Hex: received.md5Hex,
@@ -119,10 +129,13 @@ export class WaylinesController {
     schema: { type: 'integer', minimum: 0, default: 0 },
   })
   @ApiOkResponse({ type: WaylinePageDto })
-  async list(@Query() query: Record<string, string>): Promise<WaylinePageDto> {
+  async list(
+    @Query() query: Record<string, string>,
+    @RequestOrganization() organizationId: string,
+  ): Promise<WaylinePageDto> {
     const parsed = pageSchema.safeParse(query);
     if (!parsed.success) throw badRequest('limit must be 1..200 and offset 0 or more');
-    const page = await this.library.list(parsed.data);
+    const page = await this.library.list(organizationId, parsed.data);
     return { items: page.items.map(WaylineDto.of), total: page.total, ...parsed.data };
   }
 
@@ -130,8 +143,11 @@ export class WaylinesController {
   @ApiOperation({ summary: 'One wayline with its metadata and fingerprint' })
   @ApiOkResponse({ type: WaylineDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('id') id: string): Promise<WaylineDto> {
-    return WaylineDto.of(await this.library.get(id));
+  async get(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<WaylineDto> {
+    return WaylineDto.of(await this.library.get(id, organizationId));
   }
 
   @Delete(':id')
@@ -143,8 +159,11 @@ export class WaylinesController {
   @ApiNoContentResponse()
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, description: 'Used by a task that is not final', type: ErrorDto })
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.library.remove(id);
+  async remove(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<void> {
+    await this.library.remove(id, organizationId);
     this.logger.info({ waylineId: id }, 'wayline deleted');
   }
 
@@ -158,8 +177,9 @@ export class WaylinesController {
   async downloadUrl(
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
+    @RequestOrganization() organizationId: string,
   ): Promise<DownloadUrlDto> {
-    const link = await this.links.issue(await this.library.get(id));
+    const link = await this.links.issue(await this.library.get(id, organizationId));
     response.setHeader('Cache-Control', 'no-store');
     return {
       url: link.url,

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { ORGANIZATION_HEADER, ORGANIZATION_ID_PATTERN } from './request-organization';
 
 export interface OpenApiInfo {
   title: string;
@@ -29,7 +31,45 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     .build();
   const document = SwaggerModule.createDocument(app, config);
   markPlatformRoutesPublic(document);
+  declareOrganizationScope(document);
   return document;
+}
+
+/** The name of the organization header parameter under components.parameters. */
+export const ORGANIZATION_PARAMETER = 'OrganizationId';
+
+/**
+ * Every authenticated operation acts in one organization (RequestOrganization): the header is
+ * declared once and referenced by each operation that is not public (security: []).
+ */
+function declareOrganizationScope(document: OpenAPIObject): void {
+  document.components ??= {};
+  document.components.parameters = {
+    ...document.components.parameters,
+    [ORGANIZATION_PARAMETER]: {
+      name: ORGANIZATION_HEADER,
+      in: 'header',
+      required: false,
+      description:
+        'The organization the request acts in: it sees and writes only that organization\'s ' +
+        `records (another organization's record answers 404). Default: ${DEFAULT_ORGANIZATION_ID}. ` +
+        'A value that is not an organization id answers 400.',
+      schema: { type: 'string', pattern: ORGANIZATION_ID_PATTERN.source },
+    },
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
+        continue;
+      }
+      const scoped = operation as { security?: unknown[]; parameters?: unknown[] };
+      if (Array.isArray(scoped.security) && scoped.security.length === 0) continue;
+      scoped.parameters = [
+        ...(scoped.parameters ?? []),
+        { $ref: `#/components/parameters/${ORGANIZATION_PARAMETER}` },
+      ];
+    }
+  }
 }
 
 /** Health and metrics answer without a token (see BearerAuthGuard); say so in the document. */

@@ -3,12 +3,19 @@ import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@dock/contracts';
 import { ensureTopics } from '@dock/kafka';
-import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import {
+  createLogger,
+  loadConfig,
+  ORGANIZATION_HEADER,
+  RunningService,
+  startService,
+} from '@dock/platform';
 import {
   TelemetryConfig,
   telemetryConfigSchema,
 } from '../../../../apps/telemetry/src/telemetry.config';
 import { TelemetryModule } from '../../../../apps/telemetry/src/telemetry.module';
+import { taskEventsGroupId } from '../../../../apps/telemetry/src/telemetry-runtime';
 import { configureTelemetryApp } from '../../../../apps/telemetry/src/telemetry.service-definition';
 import { infraSettings, uniqueName } from '../../../support/infra-settings';
 import type { ProducedRecord } from './uplink-records';
@@ -76,6 +83,14 @@ export class TelemetryHarness {
       this.startOffsets.set(topic, partitions);
       await this.admin.setOffsets({ groupId: this.group, topic, partitions });
     }
+    // The task events telemetry learns organizations from: this run's only, like the above.
+    await ensureTopics(this.kafka, [{ topic: KAFKA_TOPICS.taskEvents, numPartitions: 3 }]);
+    const taskEventEnds = await this.admin.fetchTopicOffsets(KAFKA_TOPICS.taskEvents);
+    await this.admin.setOffsets({
+      groupId: taskEventsGroupId(this.group),
+      topic: KAFKA_TOPICS.taskEvents,
+      partitions: taskEventEnds.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -152,10 +167,13 @@ export class TelemetryHarness {
   }
 
   /** A stream ticket from POST /stream/tickets, as a front end gets one for its EventSource. */
-  async streamTicket(): Promise<{ ticket: string; expiresAt: string }> {
+  async streamTicket(organization?: string): Promise<{ ticket: string; expiresAt: string }> {
     const response = await fetch(`${this.baseUrl}/stream/tickets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(organization === undefined ? {} : { [ORGANIZATION_HEADER]: organization }),
+      },
     });
     if (response.status !== 201) throw new Error(`POST /stream/tickets: ${response.status}`);
     return (await response.json()) as { ticket: string; expiresAt: string };
@@ -185,9 +203,14 @@ export class TelemetryHarness {
   async get<T>(
     path: string,
     token: string | null = TOKEN,
+    /** Sent as X-Organization-Id; none: the default organization. */
+    organization?: string,
   ): Promise<{ status: number; body: T; type: string }> {
     const response = await fetch(`${this.baseUrl}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(organization === undefined ? {} : { [ORGANIZATION_HEADER]: organization }),
+      },
     });
     const text = await response.text();
     return {

@@ -13,6 +13,8 @@ import type { WaylinePage, WaylineRepository } from './wayline-repository';
 
 /** An upload received in full on local disk, with what was measured while it streamed in. */
 export interface StagedUpload {
+  /** The organization the wayline will belong to. */
+  organizationId: string;
   path: string;
   sizeBytes: number;
   md5Hex: string;
@@ -50,6 +52,7 @@ export class WaylineLibrary {
       return await this.repository.add(
         {
           id: randomUUID(),
+          organizationId: upload.organizationId,
           name: upload.name,
           fingerprint: upload.md5Hex,
           sizeBytes: upload.sizeBytes,
@@ -73,20 +76,21 @@ export class WaylineLibrary {
     }
   }
 
-  list(page: { limit: number; offset: number }): Promise<WaylinePage> {
-    return this.repository.list(page);
+  list(organizationId: string, page: { limit: number; offset: number }): Promise<WaylinePage> {
+    return this.repository.list(organizationId, page);
   }
 
-  async get(id: string): Promise<Wayline> {
-    const wayline = await this.repository.findById(id);
+  /** Another organization's wayline is not found, exactly as an unknown id. */
+  async get(id: string, organizationId: string): Promise<Wayline> {
+    const wayline = await this.repository.findInOrganization(id, organizationId);
     if (!wayline) throw new WaylineNotFoundError(id);
     return wayline;
   }
 
   /** Deletes a wayline, refused (WaylineInUseError) while a task that is not final uses it. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, organizationId: string): Promise<void> {
     const now = this.nowMs();
-    const result = await this.repository.remove(id, {
+    const result = await this.repository.remove(id, organizationId, {
       blockingFlights: (bindings) =>
         bindings
           .filter((binding) => blocksDeletion(binding, now, this.settings.unconfirmedBindingHoldMs))

@@ -25,7 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { bearerToken, LOGGER, Public } from '@dock/platform';
+import { bearerToken, LOGGER, Public, RequestOrganization } from '@dock/platform';
 import { LIVE_EVENTS } from '../../domain/live-update';
 import { issueStreamTicket } from '../../domain/stream-ticket';
 import type { TelemetryConfig } from '../../telemetry.config';
@@ -83,16 +83,27 @@ export class StreamController {
       'the same URL) until it expires (TELEMETRY_STREAM_TICKET_TTL_MS, 60 s by default); ' +
       'afterwards the stream answers 401 and the client gets a new ticket. Tickets are ' +
       'signed with the token that asked for them: removing that token from API_TOKENS ' +
-      'invalidates them. The API token itself is never accepted in a URL.',
+      'invalidates them. A ticket opens the stream of the organization the request acted in ' +
+      '(X-Organization-Id), and no other. The API token itself is never accepted in a URL.',
   })
   @ApiCreatedResponse({
     description: 'the ticket and when it expires',
     schema: STREAM_TICKET_SCHEMA,
   })
   @ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
-  issueTicket(@Req() request: Request): StreamTicketView {
+  issueTicket(
+    @Req() request: Request,
+    @RequestOrganization() organizationId: string,
+  ): StreamTicketView {
     const token = bearerToken(request.headers.authorization) ?? this.unauthenticatedKey;
-    const issued = issueStreamTicket(token, Date.now(), this.config.TELEMETRY_STREAM_TICKET_TTL_MS);
+    // The ticket opens the stream of the organization that asked for it, and no other.
+    const issued = issueStreamTicket(
+      token,
+      Date.now(),
+      this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
+      undefined,
+      organizationId,
+    );
     return { ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString() };
   }
 
@@ -118,6 +129,8 @@ export class StreamController {
       'does not read fast enough (more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waiting for it) ' +
       'gets a last `overflow` event (`reason`, `message`) and the stream ends: reconnect and ' +
       're-read the current state from the REST API.\n\n' +
+      'Only updates of the organization the request acts in are streamed: with the header, ' +
+      "X-Organization-Id's; with a ticket, the one it was issued for.\n\n" +
       'Authentication: `Authorization: Bearer <token>` (fetch-based SSE clients), or, for a ' +
       "browser's EventSource, which cannot set headers, `?ticket=` with a ticket from " +
       '`POST /stream/tickets`. The API token itself is not accepted in the URL.',
@@ -153,11 +166,13 @@ export class StreamController {
   stream(
     @Req() request: Request,
     @Res() response: Response,
+    @RequestOrganization() organizationId: string,
     @Query('dock') dock?: string,
     @Query('events') events?: string,
   ): void {
     // Bad parameters answer 400 here, before any header is sent.
     const liveFilter: LiveFilter = {
+      organizationId,
       dock: dock === undefined || dock === '' ? null : dockSn(dock, 'dock'),
       events: parseEvents(events),
     };

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { ConsumedRecord, MessageBus, RunningConsumer } from '@dock/kafka';
 import { liveUpdateFor } from '../../domain/live-update';
+import { flightOf, KnownOrganizations, organizationOf } from '../../domain/organizations';
+import type { TelemetryItem } from '../../domain/telemetry-rows';
 import { RecentKeys } from '../../domain/recent-keys';
 import type { TelemetryMetrics } from '../../telemetry-metrics';
 import type { LiveBroadcaster } from '../live/live-broadcaster';
@@ -30,6 +32,9 @@ export class LiveFeedConsumer {
     private readonly bus: MessageBus,
     private readonly settings: LiveFeedSettings,
     private readonly broadcaster: LiveBroadcaster,
+    private readonly organizations: {
+      known(flightIds: readonly string[], gatewaySns: readonly string[]): Promise<KnownOrganizations>;
+    },
     private readonly metrics: TelemetryMetrics,
     private readonly logger: Logger,
   ) {}
@@ -53,18 +58,39 @@ export class LiveFeedConsumer {
     this.consumer = undefined;
   }
 
-  private show(records: readonly ConsumedRecord[]): void {
+  private async show(records: readonly ConsumedRecord[]): Promise<void> {
     // Nobody watching: skip the decoding; the offsets still move on in memory.
     if (this.broadcaster.subscriberCount === 0) return;
+    const items: TelemetryItem[] = [];
     for (const record of records) {
       const outcome = decodeUplink(record);
       if (!outcome.ok) continue;
       const { kind, row } = outcome.item;
       // A duplicate MQTT delivery or a redelivered record is shown once.
       if (!this.recent.firstSighting(`${kind}|${row.gatewaySn}|${row.dedupeKey}`)) continue;
-      const update = liveUpdateFor(outcome.item);
+      items.push(outcome.item);
+    }
+    if (items.length === 0) return;
+    // Each update goes only to the streams of its organization, the one its rows are stored in.
+    let known: KnownOrganizations;
+    try {
+      known = await this.organizations.known(
+        items.flatMap((item) => flightOf(item) ?? []),
+        items.map((item) => item.row.gatewaySn),
+      );
+    } catch (error) {
+      // Never shown to the wrong organization: without the answer these updates are dropped
+      // (a live view has no past; clients re-read the REST API after a gap).
+      this.logger.warn({ err: error, updates: items.length }, 'live updates dropped: no organization');
+      return;
+    }
+    for (const item of items) {
+      const update = liveUpdateFor(item);
       this.metrics.liveUpdates.inc({ event: update.event });
-      this.broadcaster.publish(update);
+      this.broadcaster.publish(
+        update,
+        organizationOf({ gatewaySn: item.row.gatewaySn, flightId: flightOf(item) }, known),
+      );
     }
   }
 }
