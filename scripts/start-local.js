@@ -2,6 +2,7 @@
 // services as child processes (as in production: separate processes), each on its own port.
 // Ctrl-C or SIGTERM stops them all gracefully.
 const { spawn, execFileSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -16,6 +17,9 @@ function run(script, args) {
   execFileSync(process.execPath, [path.join(__dirname, script), ...args], { cwd: root, stdio: 'inherit' });
 }
 
+// The file service has no built-in signing key; a local run gets a fresh one (links die with it).
+const signingKey = process.env.FILE_URL_SIGNING_KEY ?? randomBytes(32).toString('base64url');
+
 run('infra.js', ['up']);
 run('build-all.js', []);
 
@@ -23,7 +27,7 @@ const children = services.map(({ name, port }) => {
   const envPort = process.env[`${name.toUpperCase()}_HTTP_PORT`];
   const child = spawn(process.execPath, [path.join(root, 'dist/apps', name, 'main.js')], {
     cwd: root,
-    env: { ...process.env, HTTP_PORT: envPort ?? String(port) },
+    env: { ...process.env, FILE_URL_SIGNING_KEY: signingKey, HTTP_PORT: envPort ?? String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

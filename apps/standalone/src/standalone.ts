@@ -35,6 +35,7 @@ import { TelemetryModule } from '../../telemetry/src/telemetry.module';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
 import { ChosenPort, choosePort } from './infra/ports';
+import { embeddedSigningKey } from './infra/signing-key';
 import {
   dataPaths,
   EmbeddedParts,
@@ -193,6 +194,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       FILE_STORAGE_DIR: env.FILE_STORAGE_DIR ?? paths.files,
       FILE_SERVICE_URL: env.FILE_SERVICE_URL ?? httpUrl,
       FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens[0],
+      FILE_URL_SIGNING_KEY: env.FILE_URL_SIGNING_KEY ?? (await embeddedSigningKey(paths.root)),
     };
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
     const gatewayConfig = load('gateway', gatewayConfigSchema, serviceEnv);

@@ -28,12 +28,19 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ErrorDto, LOGGER, SERVICE_LIFECYCLE, ServiceLifecycle } from '@dock/platform';
 import { receiveUpload, ReceivedUpload, UploadError } from '../adapters/http/multipart-upload';
+import type { UploadStaging } from '../adapters/http/upload-staging';
 import type { DownloadLinks } from '../domain/downloads/download-links';
 import { KmzRejectedError } from '../domain/kmz/kmz-rejection';
 import type { WaylineLibrary } from '../domain/waylines/wayline-library';
 import type { FileConfig } from '../file.config';
 import type { FileMetrics } from '../file-metrics';
-import { DOWNLOAD_LINKS, FILE_CONFIG, FILE_METRICS, WAYLINE_LIBRARY } from '../file.tokens';
+import {
+  DOWNLOAD_LINKS,
+  FILE_CONFIG,
+  FILE_METRICS,
+  UPLOAD_STAGING,
+  WAYLINE_LIBRARY,
+} from '../file.tokens';
 import { badRequest } from './file-errors.filter';
 import { DownloadUrlDto, UploadWaylineDto, WaylineDto, WaylinePageDto } from './wayline.dto';
 
@@ -54,6 +61,7 @@ export class WaylinesController {
     @Inject(FILE_CONFIG) private readonly config: FileConfig,
     @Inject(FILE_METRICS) private readonly metrics: FileMetrics,
     @Inject(SERVICE_LIFECYCLE) private readonly lifecycle: ServiceLifecycle,
+    @Inject(UPLOAD_STAGING) private readonly staging: UploadStaging,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -79,7 +87,7 @@ export class WaylinesController {
       try {
         received = await receiveUpload(request, {
           maxBytes: this.config.FILE_MAX_UPLOAD_BYTES,
-          tempDir: this.config.FILE_UPLOAD_TMP_DIR,
+          tempDir: this.staging.dir,
           fileField: 'file',
         });
         const wayline = await this.library.add({
