@@ -26,7 +26,14 @@ import { rm } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ErrorDto, LOGGER, SERVICE_LIFECYCLE, ServiceLifecycle } from '@dock/platform';
+import {
+  badRequest,
+  ErrorDto,
+  LOGGER,
+  pageQuery,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
+} from '@dock/platform';
 import { receiveUpload, ReceivedUpload, UploadError } from '../adapters/http/multipart-upload';
 import type { UploadStaging } from '../adapters/http/upload-staging';
 import type { DownloadLinks } from '../domain/downloads/download-links';
@@ -41,13 +48,9 @@ import {
   UPLOAD_STAGING,
   WAYLINE_LIBRARY,
 } from '../file.tokens';
-import { badRequest } from './file-errors.filter';
 import { DownloadUrlDto, UploadWaylineDto, WaylineDto, WaylinePageDto } from './wayline.dto';
 
-const pageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+const pageSchema = z.object({ ...pageQuery(200, 50) });
 
 /** The KMZ library: upload, list, read, delete, and download URLs. */
 @ApiTags('waylines')
@@ -129,7 +132,14 @@ export class WaylinesController {
   @ApiOkResponse({ type: WaylinePageDto })
   async list(@Query() query: Record<string, string>): Promise<WaylinePageDto> {
     const parsed = pageSchema.safeParse(query);
-    if (!parsed.success) throw badRequest('limit must be 1..200 and offset 0 or more');
+    if (!parsed.success) {
+      throw badRequest(
+        parsed.error.issues.map((issue) => ({
+          field: issue.path.join('.'),
+          problem: issue.message,
+        })),
+      );
+    }
     const page = await this.library.list(parsed.data);
     return { items: page.items.map(WaylineDto.of), total: page.total, ...parsed.data };
   }

@@ -10,7 +10,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { decodeTimeCursor, parseLimit } from '../../domain/query-params';
+import { parseLimit } from '@dock/platform';
+import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
 import {
   trajectoryCollection,
