@@ -281,6 +281,63 @@ describe('telemetry service', () => {
     });
   });
 
+  describe('progress from another dock', () => {
+    it("records and flags progress one dock sends for another dock's flight, never as its progress", async () => {
+      const owner = sn('OWNER');
+      const intruder = sn('INTRUDER');
+      const flightId = `${run}-OWNED`;
+      const now = Date.now();
+      await harness.produce([
+        uplinkRecord(
+          eventsTopic(owner),
+          progressPayload({ sn: owner, flightId, tid: `${run}-o1`, timestamp: now, percent: 10 }),
+        ),
+      ]);
+      await eventually(async () =>
+        expect((await harness.get(`/flights/${flightId}`)).status).toBe(200),
+      );
+      await harness.produce([
+        uplinkRecord(
+          eventsTopic(intruder),
+          progressPayload({
+            sn: intruder,
+            flightId,
+            tid: `${run}-i1`,
+            timestamp: now + 1_000,
+            percent: 99,
+            status: 'ok',
+          }),
+        ),
+        uplinkRecord(
+          eventsTopic(owner),
+          progressPayload({
+            sn: owner,
+            flightId,
+            tid: `${run}-o2`,
+            timestamp: now + 2_000,
+            percent: 20,
+          }),
+        ),
+      ]);
+      await eventually(async () =>
+        expect(
+          await harness.count('progress_reports', 'flight_id = $1 AND from_other_dock', [flightId]),
+        ).toBe(1),
+      );
+      const timeline = await eventually(async () => {
+        const response = await harness.get<Page<Progress>>(`/flights/${flightId}/progress`);
+        expect(response.body.items).toHaveLength(2);
+        return response.body.items;
+      });
+      expect(timeline.map((p) => p.percent)).toEqual([10, 20]);
+      const state = await harness.get<{ gatewaySn: string; latest: Progress }>(
+        `/flights/${flightId}`,
+      );
+      expect(state.body).toMatchObject({ gatewaySn: owner, latest: { percent: 20 } });
+      expect((await harness.get<Dock>(`/docks/${intruder}`)).body.progress ?? null).toBeNull();
+    });
+  });
+
   describe('return_home_info', () => {
     const dock = sn('REAL');
     const flight = 'T-FIXTURE-001';

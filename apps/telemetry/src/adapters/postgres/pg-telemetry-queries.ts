@@ -66,7 +66,8 @@ export class PgTelemetryQueries implements TelemetryQueries {
   ): Promise<Page<Stored<ProgressRow>>> {
     const rows = await this.query(
       `SELECT * FROM progress_reports
-       WHERE flight_id = $1 AND ($2::timestamptz IS NULL OR (event_at, id) > ($2::timestamptz, $3::bigint))
+       WHERE flight_id = $1 AND NOT from_other_dock
+         AND ($2::timestamptz IS NULL OR (event_at, id) > ($2::timestamptz, $3::bigint))
        ORDER BY event_at, id LIMIT $4`,
       [flightId, after ? new Date(after.at).toISOString() : null, after?.id ?? '0', limit + 1],
     );

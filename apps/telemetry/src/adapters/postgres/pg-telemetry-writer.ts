@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { splitByOwner } from '../../domain/flight-ownership';
 import { newestByKey } from '../../domain/latest-state';
 import type {
   ExitHomingRow,
@@ -78,10 +79,18 @@ export class PgTelemetryWriter implements TelemetryWriter {
 
   async write(batch: TelemetryBatch): Promise<WriteOutcome> {
     return this.dataSource.transaction(async (manager) => {
+      const { own, fromOtherDock } = splitByOwner(
+        batch.progress,
+        await this.flightOwners(manager, batch.progress),
+      );
+      const flagged = new Set(fromOtherDock);
       const progress = await this.insertRaw(
         manager,
         'progress_reports',
-        PROGRESS_COLUMNS,
+        [
+          ...PROGRESS_COLUMNS,
+          { name: 'from_other_dock', type: 'boolean', value: (r) => flagged.has(r) },
+        ],
         batch.progress,
       );
       const rth = await this.insertRaw(manager, 'rth_paths', RTH_COLUMNS, batch.rth);
@@ -92,13 +101,13 @@ export class PgTelemetryWriter implements TelemetryWriter {
         batch.exitHoming,
       );
       const ready = await this.insertReady(manager, batch.ready);
-      await this.upsertFlightLatest(manager, batch.progress);
-      await this.upsertDockProgress(manager, batch.progress);
+      await this.upsertFlightLatest(manager, own);
+      await this.upsertDockProgress(manager, own);
       await this.upsertRthLatest(manager, batch.rth);
       await this.upsertDockRth(manager, batch.rth);
       await this.upsertDockTopo(manager, batch.topo);
       return {
-        progress,
+        progress: { ...progress, fromOtherDock: fromOtherDock.length },
         rth,
         exit_homing: exitHoming,
         ready,
@@ -106,6 +115,19 @@ export class PgTelemetryWriter implements TelemetryWriter {
         topo: { stored: batch.topo.length, duplicates: 0 },
       };
     });
+  }
+
+  /** The dock each flight of the batch already belongs to (its first reporter). */
+  private async flightOwners(
+    manager: EntityManager,
+    rows: readonly ProgressRow[],
+  ): Promise<Map<string, string>> {
+    if (rows.length === 0) return new Map();
+    const known = await manager.query<{ flight_id: string; gateway_sn: string }[]>(
+      `SELECT flight_id, gateway_sn FROM flight_latest WHERE flight_id = ANY($1::text[])`,
+      [[...new Set(rows.map((r) => r.flightId))]],
+    );
+    return new Map(known.map((k) => [k.flight_id, k.gateway_sn]));
   }
 
   private async insertRaw<R extends RowBase>(
@@ -152,7 +174,9 @@ export class PgTelemetryWriter implements TelemetryWriter {
          ${guardedSet('f', moving, newer)},
          first_event_at = LEAST(f.first_event_at, excluded.first_event_at),
          updated_at = CASE WHEN ${newer} THEN now() ELSE f.updated_at END
-       WHERE ${newer} OR excluded.first_event_at < f.first_event_at`,
+       -- The owner never changes, even when two docks' first reports race in parallel batches.
+       WHERE f.gateway_sn = excluded.gateway_sn
+         AND (${newer} OR excluded.first_event_at < f.first_event_at)`,
       parameters,
     );
   }
