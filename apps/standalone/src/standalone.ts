@@ -245,6 +245,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       logger,
       httpPort: http.port,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      metricsPort: config.METRICS_PORT,
       handleSignals: false,
       configure: (app) => {
         // The telemetry routes' live stream takes a ticket scheme the decorators cannot declare.

@@ -73,9 +73,11 @@ export class WaylinesController {
   @ApiOperation({
     summary: 'Upload a wayline KMZ',
     description:
-      'Multipart upload, streamed to disk. The KMZ must be a zip holding wpmz/template.kml ' +
-      'and/or wpmz/waylines.wpml as well-formed XML; zip bombs, unsafe entry names and ' +
-      'non-zip data are refused with 422 and nothing is stored. Identical bytes share one blob.',
+      'Multipart upload, streamed to disk. The KMZ must be a zip (deflated or stored entries) ' +
+      'holding wpmz/waylines.wpml, with at least one wayline of waypoints, as well-formed XML ' +
+      '(wpmz/template.kml beside it is optional); zip bombs, unsafe entry names, non-zip data ' +
+      'and archives not read within FILE_KMZ_INSPECT_TIMEOUT_MS are refused with 422 and ' +
+      'nothing is stored. Identical bytes share one blob.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadWaylineDto })
@@ -83,7 +85,15 @@ export class WaylinesController {
   @ApiResponse({ status: 400, description: 'Malformed form, or no file', type: ErrorDto })
   @ApiResponse({ status: 413, description: 'File over FILE_MAX_UPLOAD_BYTES', type: ErrorDto })
   @ApiResponse({ status: 415, description: 'Not multipart/form-data', type: ErrorDto })
-  @ApiResponse({ status: 422, description: 'Not an acceptable KMZ (see code)', type: ErrorDto })
+  @ApiResponse({
+    status: 422,
+    description:
+      'Not an acceptable KMZ; code: empty_file, not_a_zip, corrupt_archive, too_many_entries, ' +
+      'too_large_uncompressed, compression_ratio, unsafe_entry_name, encrypted_entry, ' +
+      'duplicate_entry, missing_wayline_files, malformed_xml, not_a_wayline, empty_wayline, ' +
+      'inspection_timeout',
+    type: ErrorDto,
+  })
   upload(@Req() request: Request): Promise<WaylineDto> {
     return this.lifecycle.work.track(async () => {
       let received: ReceivedUpload | undefined;

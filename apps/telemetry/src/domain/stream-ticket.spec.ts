@@ -11,6 +11,7 @@ describe('stream tickets', () => {
     expect(verifyStreamTicket(ticket, ['token-a', 'token-b'], NOW, TTL)).toEqual({
       ok: true,
       expiresAt,
+      signer: 'token-b',
     });
     expect(verifyStreamTicket(ticket, ['token-b'], expiresAt - 1, TTL).ok).toBe(true);
     expect(verifyStreamTicket(ticket, ['token-b'], expiresAt, TTL)).toEqual({

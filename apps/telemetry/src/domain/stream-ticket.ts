@@ -30,7 +30,8 @@ export interface IssuedTicket {
 export type TicketRefusal = 'malformed' | 'not_accepted' | 'expired';
 
 export type TicketCheck =
-  | { readonly ok: true; readonly expiresAt: number }
+  /** `signer`: the accepted token that signed it (the client, for the stream caps). */
+  | { readonly ok: true; readonly expiresAt: number; readonly signer: string }
   | { readonly ok: false; readonly reason: TicketRefusal };
 
 /** A ticket signed with `token` (the caller's bearer token), valid for `ttlMs` from `now`. */
@@ -73,15 +74,15 @@ export function verifyStreamTicket(
     return refused('malformed');
   }
   const body = `${VERSION}.${expiry}.${nonce}`;
-  let matched = false;
+  let signer: string | undefined;
   for (const token of acceptedTokens) {
-    if (timingSafeEqual(signatureBytes, sign(token, body))) matched = true;
+    if (timingSafeEqual(signatureBytes, sign(token, body))) signer ??= token;
   }
-  if (!matched) return refused('not_accepted');
+  if (signer === undefined) return refused('not_accepted');
   const expiresAt = parseInt(expiry, 36);
   if (expiresAt <= now) return refused('expired');
   if (expiresAt > now + maxTtlMs + TICKET_CLOCK_SKEW_MS) return refused('not_accepted');
-  return { ok: true, expiresAt };
+  return { ok: true, expiresAt, signer };
 }
 
 function sign(token: string, body: string): Buffer {

@@ -29,7 +29,52 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     .build();
   const document = SwaggerModule.createDocument(app, config);
   markPlatformRoutesPublic(document);
+  documentParameterRefusals(document);
   return document;
+}
+
+/** ErrorDto, inline: not every service's document has the class among its schemas. */
+const PARAMETER_ERROR_SCHEMA = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer', example: 400 },
+    code: { type: 'string', example: 'invalid_request' },
+    message: { type: 'string', example: 'offset: must be a whole number in 0..2147483647' },
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, problem: { type: 'string' } },
+      },
+    },
+  },
+};
+
+/**
+ * Every operation that takes a parameter or a body may answer 400 (RequestInputInterceptor
+ * and the request-params rules apply to every route): say so wherever a route's decorators
+ * did not already describe its 400.
+ */
+function documentParameterRefusals(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
+        continue;
+      }
+      const op = operation as {
+        parameters?: unknown[];
+        requestBody?: unknown;
+        responses: Record<string, unknown>;
+      };
+      if ((op.parameters?.length ?? 0) === 0 && op.requestBody === undefined) continue;
+      op.responses['400'] ??= {
+        description:
+          'A parameter or body field is refused (named in `message` and `problems`): wrong ' +
+          'type or range, a NUL character, or a query parameter given more than once',
+        content: { 'application/json': { schema: PARAMETER_ERROR_SCHEMA } },
+      };
+    }
+  }
 }
 
 /** Health and metrics answer without a token (see BearerAuthGuard); say so in the document. */

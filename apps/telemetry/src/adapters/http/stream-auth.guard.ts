@@ -5,6 +5,7 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { API_AUTH_SETTINGS, ApiAuthSettings, bearerToken, matchesAnyToken } from '@dock/platform';
 import { TicketRefusal, verifyStreamTicket } from '../../domain/stream-ticket';
@@ -16,6 +17,20 @@ const TICKET_REFUSALS: Record<TicketRefusal, string> = {
   not_accepted: 'the stream ticket is not accepted',
   expired: 'the stream ticket has expired: get a new one with POST /stream/tickets',
 };
+
+const clients = new WeakMap<Request, string>();
+
+/**
+ * Who holds a stream, for its caps: a digest of the API token the request carried or that
+ * signed its ticket (never the token itself), `anonymous` when authentication is disabled.
+ */
+export function streamClientOf(request: Request): string {
+  return clients.get(request) ?? 'anonymous';
+}
+
+function clientKey(token: string): string {
+  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
 
 /**
  * Authentication of `GET /stream`, the one route that takes a credential in its URL, because a
@@ -49,7 +64,10 @@ export class StreamAuthGuard implements CanActivate {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const token = bearerToken(header);
-      if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) return true;
+      if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) {
+        clients.set(request, clientKey(token));
+        return true;
+      }
       return refuse(
         token === undefined ? 'a bearer token is required' : 'the bearer token is not accepted',
       );
@@ -69,6 +87,8 @@ export class StreamAuthGuard implements CanActivate {
       Date.now(),
       this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
     );
-    return check.ok ? true : refuse(TICKET_REFUSALS[check.reason]);
+    if (!check.ok) return refuse(TICKET_REFUSALS[check.reason]);
+    clients.set(request, clientKey(check.signer));
+    return true;
   }
 }
