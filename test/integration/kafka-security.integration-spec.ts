@@ -74,7 +74,11 @@ describe('the Kafka security settings of every service', () => {
       fileConfigSchema,
     ];
     for (const schema of schemas) {
-      expect(() => loadConfig(schema, { KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toThrow(
+      const env = {
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+      };
+      expect(() => loadConfig(schema, env)).toThrow(
         /KAFKA_SASL_USERNAME: is required[\s\S]*KAFKA_SASL_PASSWORD: is required/,
       );
     }
