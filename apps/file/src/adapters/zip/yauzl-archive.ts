@@ -21,8 +21,8 @@ const OPTIONS: yauzl.Options = {
 /**
  * Opens a zip file on disk. Not yauzl.open: its file-descriptor reader marks a range stream
  * destroyed before pushing its end, so on current Node a stored (uncompressed) entry's stream
- * never ends and its descriptor is never released (a `zip -0` KMZ hung the upload). Node's own
- * fs streams, behind yauzl's RandomAccessReader, end when the range does.
+ * never ends and its descriptor is never released (a `zip -0` KMZ hung the upload). Behind
+ * yauzl's RandomAccessReader, FileRangeReader's range streams end when their range does.
  */
 export async function openZipFile(path: string): Promise<ArchiveReader> {
   const fd = await new Promise<number>((resolve, reject) =>
