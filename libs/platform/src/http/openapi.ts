@@ -70,7 +70,8 @@ function documentParameterRefusals(document: OpenAPIObject): void {
       op.responses['400'] ??= {
         description:
           'A parameter or body field is refused (named in `message` and `problems`): wrong ' +
-          'type or range, a NUL character, or a query parameter given more than once',
+          'type or range, a NUL character, a query parameter given more than once, or one ' +
+          'this route does not take',
         content: { 'application/json': { schema: PARAMETER_ERROR_SCHEMA } },
       };
     }

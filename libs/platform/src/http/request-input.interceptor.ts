@@ -3,6 +3,11 @@ import type { Observable } from 'rxjs';
 import { badRequest, ParamProblem } from './request-params';
 
 const MAX_DEPTH = 32;
+// Metadata keys of @nestjs/swagger (API_PARAMETERS) and @nestjs/common
+// (ROUTE_ARGS, RouteParamtypes.QUERY): their packages do not export the constants.
+const API_PARAMETERS = 'swagger/apiParameters';
+const ROUTE_ARGS = '__routeArguments__';
+const QUERY_ARG = 4;
 
 /**
  * Runs on every request to every controller (APP_INTERCEPTOR of PlatformModule), after
@@ -13,7 +18,10 @@ const MAX_DEPTH = 32;
  *   has a use for it;
  * - a query parameter is given once, as a plain value: `limit=1&limit=2` arrives as an array,
  *   `limit[]=1` or `limit[a]=1` as another name or an object, which one route would coerce
- *   (`Number(['1'])` is 1) and another silently ignore.
+ *   (`Number(['1'])` is 1) and another silently ignore;
+ * - a query parameter is one the route takes (documents with @ApiQuery or reads with
+ *   @Query('name')): `offset=-5` on a route without paging is refused, not silently ignored.
+ *   A route that reads the whole query undocumented is left to its own schema.
  * Everything else is each route's business (its zod schema or @dock/platform's parsers).
  */
 @Injectable()
@@ -26,10 +34,46 @@ export class RequestInputInterceptor implements NestInterceptor {
         body?: unknown;
       }>();
       const problems = requestProblems(request);
+      const known = queryParametersOf(context);
+      if (known) {
+        for (const key of Object.keys(request.query ?? {})) {
+          const name = key.includes('[') ? key.slice(0, key.indexOf('[')) : key;
+          if (!known.has(name) && !problems.some((p) => p.field === name)) {
+            problems.push({ field: name, problem: 'is not a parameter of this route' });
+          }
+        }
+      }
       if (problems.length > 0) throw badRequest(problems);
     }
     return next.handle();
   }
+}
+
+/** The query parameters a route takes; undefined when it reads the whole query undocumented. */
+function queryParametersOf(context: ExecutionContext): Set<string> | undefined {
+  const handler = context.getHandler();
+  const controller = context.getClass();
+  const documented = [
+    ...((Reflect.getMetadata(API_PARAMETERS, controller) as ParamDoc[] | undefined) ?? []),
+    ...((Reflect.getMetadata(API_PARAMETERS, handler) as ParamDoc[] | undefined) ?? []),
+  ]
+    .filter((param) => param.in === 'query' && typeof param.name === 'string')
+    .map((param) => param.name as string);
+  const args = Object.entries(
+    (Reflect.getMetadata(ROUTE_ARGS, controller, handler.name) as
+      Record<string, { data?: unknown }> | undefined) ?? {},
+  ).filter(([key]) => key.startsWith(`${QUERY_ARG}:`));
+  const read = args.map(([, arg]) => arg.data);
+  if (read.some((data) => data === undefined) && documented.length === 0) return undefined;
+  return new Set([
+    ...documented,
+    ...read.filter((data): data is string => typeof data === 'string'),
+  ]);
+}
+
+interface ParamDoc {
+  in?: string;
+  name?: unknown;
 }
 
 export function requestProblems(request: {
