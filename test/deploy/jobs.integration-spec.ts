@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
 import { infraSettings, uniqueName } from '../support/infra-settings';
 import { ROOT } from './support/k8s';
-import { CONFIG_SCHEMAS } from './support/config-schemas';
+import { CONFIG_SCHEMAS, REQUIRED_SECRETS } from './support/config-schemas';
 import { MIGRATIONS, migrationTargets } from '../../scripts/migrate';
 
 function allTopics(tree: object): string[] {
@@ -170,7 +170,7 @@ describe('migrate (the db-migrate Job)', () => {
 
   it('uses the services’ own schema defaults', () => {
     for (const service of Object.keys(MIGRATIONS) as (keyof typeof schemas)[]) {
-      const defaults = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test' }) as {
+      const defaults = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SECRETS }) as {
         DATABASE_SCHEMA: string;
       };
       expect(migrationTargets([service], {})[0].schema).toBe(defaults.DATABASE_SCHEMA);

@@ -36,6 +36,7 @@ import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
 import { ChosenPort, choosePort } from './infra/ports';
+import { embeddedSigningKey } from './infra/signing-key';
 import {
   dataPaths,
   EmbeddedParts,
@@ -194,6 +195,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       FILE_STORAGE_DIR: env.FILE_STORAGE_DIR ?? paths.files,
       FILE_SERVICE_URL: env.FILE_SERVICE_URL ?? httpUrl,
       FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens[0],
+      FILE_URL_SIGNING_KEY: env.FILE_URL_SIGNING_KEY ?? (await embeddedSigningKey(paths.root)),
     };
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
     const licence = await dockLicence(paths.root, env);
@@ -246,6 +248,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       logger,
       httpPort: http.port,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      metricsPort: config.METRICS_PORT,
       handleSignals: false,
       configure: (app) => {
         // The telemetry routes' live stream takes a ticket scheme the decorators cannot declare.

@@ -63,3 +63,8 @@ export const SECRET_SAMPLES: Record<string, string> = {
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   S3_SECRET_ACCESS_KEY: 'secret',
 };
+
+/** What a service needs to start even locally: secrets without a default (the signing key). */
+export const REQUIRED_SECRETS: Record<string, string> = {
+  FILE_URL_SIGNING_KEY: SECRET_SAMPLES.FILE_URL_SIGNING_KEY,
+};

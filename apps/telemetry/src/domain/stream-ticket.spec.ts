@@ -17,6 +17,7 @@ describe('stream tickets', () => {
     expect(verifyStreamTicket(ticket, ['token-a', 'token-b'], NOW, TTL)).toEqual({
       ok: true,
       expiresAt,
+      signer: 'token-b',
     });
     expect(verifyStreamTicket(ticket, ['token-b'], expiresAt - 1, TTL).ok).toBe(true);
     expect(verifyStreamTicket(ticket, ['token-b'], expiresAt, TTL)).toEqual({
@@ -101,6 +102,7 @@ describe('stream tickets', () => {
     expect(verifyStreamTicket(ticket, ['token'], NOW, TTL)).toEqual({
       ok: true,
       expiresAt,
+      signer: 'token',
       organizationId: org,
     });
     expect(unverifiedTicketOrganization(ticket)).toBe(org);
@@ -119,7 +121,9 @@ describe('stream tickets', () => {
       ok: false,
       reason: 'malformed',
     });
-    expect(verifyStreamTicket(`st2.${expiry}.bad!org.${nonce}.${signature}`, ['token'], NOW, TTL)).toEqual({
+    expect(
+      verifyStreamTicket(`st2.${expiry}.bad!org.${nonce}.${signature}`, ['token'], NOW, TTL),
+    ).toEqual({
       ok: false,
       reason: 'malformed',
     });

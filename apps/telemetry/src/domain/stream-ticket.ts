@@ -37,8 +37,16 @@ export interface IssuedTicket {
 export type TicketRefusal = 'malformed' | 'not_accepted' | 'expired';
 
 export type TicketCheck =
-  /** organizationId: the one the ticket names; absent for an `st1` ticket (the default one). */
-  | { readonly ok: true; readonly expiresAt: number; readonly organizationId?: string }
+  /**
+   * organizationId: the one the ticket names; absent for an `st1` ticket (the default one).
+   * `signer`: the accepted token that signed it (the client, for the stream caps).
+   */
+  | {
+      readonly ok: true;
+      readonly expiresAt: number;
+      readonly signer: string;
+      readonly organizationId?: string;
+    }
   | { readonly ok: false; readonly reason: TicketRefusal };
 
 /**
@@ -90,17 +98,17 @@ export function verifyStreamTicket(
     organizationId === undefined
       ? `${VERSION}.${expiry}.${nonce}`
       : `${SCOPED_VERSION}.${expiry}.${organizationId}.${nonce}`;
-  let matched = false;
+  let signer: string | undefined;
   for (const token of acceptedTokens) {
-    if (timingSafeEqual(signatureBytes, sign(token, body))) matched = true;
+    if (timingSafeEqual(signatureBytes, sign(token, body))) signer ??= token;
   }
-  if (!matched) return refused('not_accepted');
+  if (signer === undefined) return refused('not_accepted');
   const expiresAt = parseInt(expiry, 36);
   if (expiresAt <= now) return refused('expired');
   if (expiresAt > now + maxTtlMs + TICKET_CLOCK_SKEW_MS) return refused('not_accepted');
   return organizationId === undefined
-    ? { ok: true, expiresAt }
-    : { ok: true, expiresAt, organizationId };
+    ? { ok: true, expiresAt, signer }
+    : { ok: true, expiresAt, signer, organizationId };
 }
 
 /**

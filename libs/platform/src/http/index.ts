@@ -6,3 +6,5 @@ export * from './openapi';
 export * from './openapi-routes';
 export * from './api-error.dto';
 export * from './request-organization';
+export * from './request-params';
+export * from './request-input.interceptor';

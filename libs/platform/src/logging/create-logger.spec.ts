@@ -82,3 +82,20 @@ describe('createLogger', () => {
     });
   });
 });
+
+describe('serializeError', () => {
+  it('keeps query parameters, and the values PostgreSQL quotes from them, out of error lines', () => {
+    const { lines, destination } = capture();
+    const link = 'https://files.example.com/downloads/w?expires=1&sig=abcdef0123456789';
+    const error = Object.assign(new Error(`invalid input syntax for type uuid: "${link}"`), {
+      query: 'SELECT $1::uuid',
+      parameters: [link],
+      driverError: { detail: `Key (url)=(${link}) already exists`, code: '22P02' },
+    });
+    createLogger({ service: 'file', destination }).error({ err: error }, 'query failed');
+    const line = JSON.stringify(lines[0]);
+    expect(line).not.toContain('sig=abcdef');
+    expect(line).toContain('SELECT $1::uuid');
+    expect(line).toContain('22P02');
+  });
+});

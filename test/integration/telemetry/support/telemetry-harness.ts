@@ -21,6 +21,10 @@ import { infraSettings, uniqueName } from '../../../support/infra-settings';
 import type { ProducedRecord } from './uplink-records';
 
 export const TOKEN = 'telemetry-it-token';
+/** A second client of the API, for the per-token stream cap. */
+export const SECOND_TOKEN = 'telemetry-it-second-token';
+/** The stream caps the harness runs with (small, so a test can reach them). */
+export const STREAM_CAPS = { perToken: 4, total: 6 };
 /** The live stream's per-client bound in these tests (the default, stated to read the tests). */
 export const SSE_MAX_BUFFERED_BYTES = 1_048_576;
 const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
@@ -110,7 +114,9 @@ export class TelemetryHarness {
       KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
       KAFKA_CLIENT_ID: 'telemetry-it',
       TELEMETRY_CONSUMER_GROUP: this.group,
-      API_TOKENS: TOKEN,
+      API_TOKENS: `${TOKEN},${SECOND_TOKEN}`,
+      TELEMETRY_STREAM_MAX_PER_TOKEN: String(STREAM_CAPS.perToken),
+      TELEMETRY_STREAM_MAX_CONNECTIONS: String(STREAM_CAPS.total),
       TELEMETRY_RETENTION_DAYS: '30',
       TELEMETRY_RETENTION_INTERVAL_MS: '1000',
       TELEMETRY_SSE_HEARTBEAT_MS: '1000',

@@ -10,8 +10,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RequestOrganization } from '@dock/platform';
-import { decodeTimeCursor, parseInstant, parseLimit } from '../../domain/query-params';
+import { parseInstant, parseLimit, RequestOrganization } from '@dock/platform';
+import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
 import { trajectoryFeature, TrajectoryFeature } from '../../domain/rth-geojson';
 import { dockView, DockView, exitHomingView, ExitHomingView } from '../../domain/views';

@@ -10,8 +10,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RequestOrganization } from '@dock/platform';
-import { decodeTimeCursor, parseLimit } from '../../domain/query-params';
+import { parseLimit, RequestOrganization } from '@dock/platform';
+import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
 import {
   trajectoryCollection,

@@ -5,6 +5,7 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import {
@@ -28,6 +29,20 @@ const TICKET_REFUSALS: Record<TicketRefusal, string> = {
   not_accepted: 'the stream ticket is not accepted',
   expired: 'the stream ticket has expired: get a new one with POST /stream/tickets',
 };
+
+const clients = new WeakMap<Request, string>();
+
+/**
+ * Who holds a stream, for its caps: a digest of the API token the request carried or that
+ * signed its ticket (never the token itself), `anonymous` when authentication is disabled.
+ */
+export function streamClientOf(request: Request): string {
+  return clients.get(request) ?? 'anonymous';
+}
+
+function clientKey(token: string): string {
+  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
 
 /**
  * Authentication of `GET /stream`, the one route that takes a credential in its URL, because a
@@ -68,6 +83,7 @@ export class StreamAuthGuard implements CanActivate {
       const token = bearerToken(header);
       if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) {
         requestOrganization(request);
+        clients.set(request, clientKey(token));
         return true;
       }
       return refuse(
@@ -91,6 +107,7 @@ export class StreamAuthGuard implements CanActivate {
     );
     if (!check.ok) return refuse(TICKET_REFUSALS[check.reason]);
     setRequestOrganization(request, check.organizationId ?? DEFAULT_ORGANIZATION_ID);
+    clients.set(request, clientKey(check.signer));
     return true;
   }
 

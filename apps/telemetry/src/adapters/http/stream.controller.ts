@@ -5,6 +5,7 @@ import {
   Get,
   Header,
   HttpCode,
+  HttpException,
   Inject,
   Post,
   Query,
@@ -19,6 +20,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
+  ApiResponse,
   ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -27,6 +29,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { bearerToken, LOGGER, Public, RequestOrganization } from '@dock/platform';
 import { LIVE_EVENTS } from '../../domain/live-update';
+import { StreamSlots } from '../../domain/stream-slots';
 import { issueStreamTicket } from '../../domain/stream-ticket';
 import type { TelemetryConfig } from '../../telemetry.config';
 import type { TelemetryMetrics } from '../../telemetry-metrics';
@@ -35,7 +38,7 @@ import type { LiveBroadcaster, LiveFilter } from '../live/live-broadcaster';
 import { SseConnection } from '../live/sse-connection';
 import { ERROR_SCHEMA, STREAM_TICKET_SCHEMA, STREAM_TICKET_SECURITY } from './openapi-schemas';
 import { dockSn } from './request-params';
-import { StreamAuthGuard } from './stream-auth.guard';
+import { StreamAuthGuard, streamClientOf } from './stream-auth.guard';
 
 /** How long an ended stream (overflow, shutdown) may take to drain before its socket is cut. */
 const CLOSE_GRACE_MS = 5_000;
@@ -61,6 +64,7 @@ export class StreamController {
   private readonly logger: Logger;
   /** Signs tickets when AUTH_DISABLED lets a request in without a token (any ticket passes). */
   private readonly unauthenticatedKey = randomBytes(32).toString('base64url');
+  private readonly slots: StreamSlots;
 
   constructor(
     @Inject(LIVE_BROADCASTER) private readonly broadcaster: LiveBroadcaster,
@@ -69,6 +73,10 @@ export class StreamController {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'live-stream' });
+    this.slots = new StreamSlots({
+      perClient: config.TELEMETRY_STREAM_MAX_PER_TOKEN,
+      total: config.TELEMETRY_STREAM_MAX_CONNECTIONS,
+    });
   }
 
   @Post('tickets')
@@ -163,6 +171,14 @@ export class StreamController {
       'or signed with a token no longer accepted; nothing is streamed',
     content: JSON_ERROR,
   })
+  @ApiResponse({
+    status: 429,
+    description:
+      'too many open streams: this token (and the tickets it signed) holds ' +
+      'TELEMETRY_STREAM_MAX_PER_TOKEN, or the service TELEMETRY_STREAM_MAX_CONNECTIONS; ' +
+      'retry after Retry-After seconds or close a stream',
+    content: JSON_ERROR,
+  })
   stream(
     @Req() request: Request,
     @Res() response: Response,
@@ -176,11 +192,32 @@ export class StreamController {
       dock: dock === undefined || dock === '' ? null : dockSn(dock, 'dock'),
       events: parseEvents(events),
     };
-    response.writeHead(200, SSE_HEADERS);
     if (request.method === 'HEAD' || request.socket.destroyed) {
+      response.writeHead(200, SSE_HEADERS);
       response.end();
       return;
     }
+    const slot = this.slots.acquire(streamClientOf(request));
+    if (!slot.ok) {
+      this.metrics.liveRefused.inc({ scope: slot.scope });
+      response.setHeader(
+        'Retry-After',
+        String(Math.ceil(this.config.TELEMETRY_SSE_RETRY_MS / 1000)),
+      );
+      throw new HttpException(
+        {
+          statusCode: 429,
+          code: 'too_many_streams',
+          message:
+            slot.scope === 'client'
+              ? `this token already holds ${slot.limit} live streams (TELEMETRY_STREAM_MAX_PER_TOKEN)`
+              : `the service holds ${slot.limit} live streams, its maximum (TELEMETRY_STREAM_MAX_CONNECTIONS)`,
+        },
+        429,
+      );
+    }
+    response.once('close', () => slot.release());
+    response.writeHead(200, SSE_HEADERS);
     request.socket.setNoDelay(true);
     request.socket.setKeepAlive(true);
     request.socket.setTimeout(0);

@@ -33,7 +33,10 @@ export class LiveFeedConsumer {
     private readonly settings: LiveFeedSettings,
     private readonly broadcaster: LiveBroadcaster,
     private readonly organizations: {
-      known(flightIds: readonly string[], gatewaySns: readonly string[]): Promise<KnownOrganizations>;
+      known(
+        flightIds: readonly string[],
+        gatewaySns: readonly string[],
+      ): Promise<KnownOrganizations>;
     },
     private readonly metrics: TelemetryMetrics,
     private readonly logger: Logger,
@@ -81,7 +84,10 @@ export class LiveFeedConsumer {
     } catch (error) {
       // Never shown to the wrong organization: without the answer these updates are dropped
       // (a live view has no past; clients re-read the REST API after a gap).
-      this.logger.warn({ err: error, updates: items.length }, 'live updates dropped: no organization');
+      this.logger.warn(
+        { err: error, updates: items.length },
+        'live updates dropped: no organization',
+      );
       return;
     }
     for (const item of items) {

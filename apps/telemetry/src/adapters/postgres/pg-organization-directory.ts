@@ -101,7 +101,11 @@ export class PgOrganizationDirectory implements OrganizationDirectory {
   }
 
   known(flightIds: readonly string[], gatewaySns: readonly string[]): Promise<KnownOrganizations> {
-    return queryKnown((sql, parameters) => this.dataSource.query(sql, parameters), flightIds, gatewaySns);
+    return queryKnown(
+      (sql, parameters) => this.dataSource.query(sql, parameters),
+      flightIds,
+      gatewaySns,
+    );
   }
 }
 
@@ -121,7 +125,10 @@ export class CachedOrganizationDirectory {
     private readonly maxEntries = 50_000,
   ) {}
 
-  async known(flightIds: readonly string[], gatewaySns: readonly string[]): Promise<KnownOrganizations> {
+  async known(
+    flightIds: readonly string[],
+    gatewaySns: readonly string[],
+  ): Promise<KnownOrganizations> {
     const now = this.now();
     const missingFlights = flightIds.filter((id) => !((this.flights.get(id)?.until ?? 0) > now));
     const missingDocks = gatewaySns.filter((sn) => !((this.docks.get(sn)?.until ?? 0) > now));

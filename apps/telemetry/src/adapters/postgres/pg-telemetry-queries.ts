@@ -68,7 +68,7 @@ export class PgTelemetryQueries implements TelemetryQueries {
   ): Promise<Page<Stored<ProgressRow>>> {
     const rows = await this.query(
       `SELECT * FROM progress_reports
-       WHERE flight_id = $1 AND organization_id = $5
+       WHERE flight_id = $1 AND organization_id = $5 AND NOT from_other_dock
          AND ($2::timestamptz IS NULL OR (event_at, id) > ($2::timestamptz, $3::bigint))
        ORDER BY event_at, id LIMIT $4`,
       [

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { splitByOwner } from '../../domain/flight-ownership';
 import { newestByKey } from '../../domain/latest-state';
 import { KnownOrganizations, organizationOf } from '../../domain/organizations';
 import type {
@@ -106,10 +107,19 @@ export class PgTelemetryWriter implements TelemetryWriter {
   async write(batch: TelemetryBatch): Promise<WriteOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const known = await knownFor(manager, batch);
+      const { own, fromOtherDock } = splitByOwner(
+        batch.progress,
+        await this.flightOwners(manager, batch.progress),
+      );
+      const flagged = new Set(fromOtherDock);
       const progress = await this.insertRaw(
         manager,
         'progress_reports',
-        [...PROGRESS_COLUMNS, organizationColumn(known)],
+        [
+          ...PROGRESS_COLUMNS,
+          organizationColumn(known),
+          { name: 'from_other_dock', type: 'boolean', value: (r) => flagged.has(r) },
+        ],
         batch.progress,
       );
       const rth = await this.insertRaw(
@@ -125,13 +135,13 @@ export class PgTelemetryWriter implements TelemetryWriter {
         batch.exitHoming,
       );
       const ready = await this.insertReady(manager, batch.ready, known);
-      await this.upsertFlightLatest(manager, batch.progress, known);
-      await this.upsertDockProgress(manager, batch.progress, known);
+      await this.upsertFlightLatest(manager, own, known);
+      await this.upsertDockProgress(manager, own, known);
       await this.upsertRthLatest(manager, batch.rth, known);
       await this.upsertDockRth(manager, batch.rth, known);
       await this.upsertDockTopo(manager, batch.topo, known);
       return {
-        progress,
+        progress: { ...progress, fromOtherDock: fromOtherDock.length },
         rth,
         exit_homing: exitHoming,
         ready,
@@ -139,6 +149,19 @@ export class PgTelemetryWriter implements TelemetryWriter {
         topo: { stored: batch.topo.length, duplicates: 0 },
       };
     });
+  }
+
+  /** The dock each flight of the batch already belongs to (its first reporter). */
+  private async flightOwners(
+    manager: EntityManager,
+    rows: readonly ProgressRow[],
+  ): Promise<Map<string, string>> {
+    if (rows.length === 0) return new Map();
+    const known = await manager.query<{ flight_id: string; gateway_sn: string }[]>(
+      `SELECT flight_id, gateway_sn FROM flight_latest WHERE flight_id = ANY($1::text[])`,
+      [[...new Set(rows.map((r) => r.flightId))]],
+    );
+    return new Map(known.map((k) => [k.flight_id, k.gateway_sn]));
   }
 
   private async insertRaw<R extends RowBase>(
@@ -201,7 +224,9 @@ export class PgTelemetryWriter implements TelemetryWriter {
          ${guardedSet('f', moving, newer)},
          first_event_at = LEAST(f.first_event_at, excluded.first_event_at),
          updated_at = CASE WHEN ${newer} THEN now() ELSE f.updated_at END
-       WHERE ${newer} OR excluded.first_event_at < f.first_event_at`,
+       -- The owner never changes, even when two docks' first reports race in parallel batches.
+       WHERE f.gateway_sn = excluded.gateway_sn
+         AND (${newer} OR excluded.first_event_at < f.first_event_at)`,
       parameters,
     );
   }
