@@ -10,6 +10,7 @@ const services = [
   { name: 'mission', port: 3002 },
   { name: 'telemetry', port: 3003 },
   { name: 'file', port: 3004 },
+  { name: 'registry', port: 3005 },
 ];
 
 function run(script, args) {
