@@ -21,6 +21,7 @@ export const TEST_TOKEN = 'registry-test-token-0123456789';
 export interface Collected {
   topic: string;
   key: string | undefined;
+  headers: Record<string, string>;
   value: Record<string, unknown>;
 }
 
@@ -106,6 +107,9 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
         collected.push({
           topic: record.topic,
           key: record.message.key?.toString(),
+          headers: Object.fromEntries(
+            Object.entries(record.message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
           value: JSON.parse(record.message.value?.toString() ?? 'null') as Record<string, unknown>,
         });
       }

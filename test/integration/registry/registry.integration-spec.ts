@@ -6,6 +6,7 @@ import {
   requestReplyRecordSchema,
 } from '@dock/contracts';
 import { undocumentedRoutes } from '@dock/platform';
+import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
 import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';
@@ -499,4 +500,22 @@ describe('registry service', () => {
     await registry.raw(registry.topics.requests, gw, { nonsense: true });
     expect((await request(gw, 'airport_bind_status', { devices: [{ sn: gw }] })).result).toBe(0);
   }, 60_000);
+
+  it('wrote only records that docs/asyncapi.yaml describes', () => {
+    const contract = new AsyncApiContract();
+    const canonical = {
+      [registry.topics.requestReplies]: 'dock.request-replies',
+      [registry.topics.deviceEvents]: 'registry.device-events',
+    };
+    expect(registry.collected.length).toBeGreaterThan(20);
+    for (const record of registry.collected) {
+      expect(
+        contract.check(canonical[record.topic], {
+          key: record.key ?? null,
+          headers: record.headers,
+          value: record.value,
+        }),
+      ).toEqual([]);
+    }
+  });
 });

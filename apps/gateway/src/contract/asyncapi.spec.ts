@@ -35,6 +35,7 @@ describe('docs/asyncapi.yaml', () => {
       KAFKA_TOPICS.commandReplies,
       KAFKA_TOPICS.requestReplies,
       KAFKA_TOPICS.taskEvents,
+      KAFKA_TOPICS.deviceEvents,
     ];
     expect([...contract.addresses].sort()).toEqual([...topics].sort());
   });

@@ -1,4 +1,4 @@
-import type { DeviceEventRecord } from '@dock/contracts';
+import { DeviceEventRecord, HEADERS } from '@dock/contracts';
 import type { DeviceChange } from './device';
 import { modelName } from './product-models';
 
@@ -21,4 +21,9 @@ export function deviceEventRecord(change: DeviceChange): DeviceEventRecord {
     cause: change.cause,
     at: change.at,
   };
+}
+
+/** Headers of the record beside the standard ones: the method names the kind of change. */
+export function deviceEventHeaders(record: DeviceEventRecord): Record<string, string> {
+  return { [HEADERS.method]: `device.${record.kind}` };
 }

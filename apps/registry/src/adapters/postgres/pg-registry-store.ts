@@ -1,5 +1,4 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { HEADERS } from '@dock/contracts';
 import type {
   DeleteOrganizationOutcome,
   HeardDevices,
@@ -9,7 +8,7 @@ import type { BindingCode } from '../../domain/binding-code';
 import { BindRequestDevice, decideBind, decideUnbind } from '../../domain/binding-decisions';
 import type { BindingResult } from '../../domain/binding-results';
 import type { Device, DeviceChange } from '../../domain/device';
-import { deviceEventRecord } from '../../domain/device-event';
+import { deviceEventHeaders, deviceEventRecord } from '../../domain/device-event';
 import type { Organization } from '../../domain/organization';
 import { planHeard, planSilence, planTopology, TopologyReport } from '../../domain/presence';
 import { bindingCodeOf, deviceOf, isUuid, organizationOf, Row } from './rows';
@@ -421,7 +420,7 @@ export class PgRegistryStore implements RegistryStore {
         this.settings.deviceEventsTopic,
         records.map((r) => r.gatewaySn),
         records.map((r) => JSON.stringify(r)),
-        records.map((r) => JSON.stringify({ [HEADERS.method]: `device.${r.kind}` })),
+        records.map((r) => JSON.stringify(deviceEventHeaders(r))),
         Math.max(...records.map((r) => r.at)),
       ],
     );
