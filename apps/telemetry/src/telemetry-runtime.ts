@@ -39,7 +39,10 @@ export class TelemetryRuntime {
 
   async start(): Promise<void> {
     await this.bus.ensureTopics(
-      TELEMETRY_TOPICS.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS[topic] ?? 3 })),
+      [...TELEMETRY_TOPICS, KAFKA_TOPICS.deviceEvents].map((topic) => ({
+        topic,
+        numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
+      })),
     );
     const handler = new StoreBatchHandler(
       new PgTelemetryWriter(this.dataSource),
@@ -56,7 +59,11 @@ export class TelemetryRuntime {
     });
     this.live = new LiveFeedConsumer(
       this.bus,
-      { groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP), topics: TELEMETRY_TOPICS },
+      {
+        groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
+        topics: TELEMETRY_TOPICS,
+        deviceEventsTopic: KAFKA_TOPICS.deviceEvents,
+      },
       this.broadcaster,
       this.metrics,
       this.logger.child({ component: 'live-feed' }),

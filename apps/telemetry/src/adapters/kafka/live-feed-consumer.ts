@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { ConsumedRecord, MessageBus, RunningConsumer } from '@dock/kafka';
-import { liveUpdateFor } from '../../domain/live-update';
+import { deviceEventRecordSchema } from '@dock/contracts';
+import { ConsumedRecord, decodeRecord, MessageBus, RunningConsumer } from '@dock/kafka';
+import { liveUpdateFor, liveUpdateForDevice } from '../../domain/live-update';
 import { RecentKeys } from '../../domain/recent-keys';
 import type { TelemetryMetrics } from '../../telemetry-metrics';
 import type { LiveBroadcaster } from '../live/live-broadcaster';
@@ -10,6 +11,8 @@ export interface LiveFeedSettings {
   /** Unique per replica (and per process start): each replica must see every partition. */
   groupId: string;
   topics: string[];
+  /** The registry's device events (presence, topology), shown beside the dock's own updates. */
+  deviceEventsTopic?: string;
 }
 
 /**
@@ -37,7 +40,9 @@ export class LiveFeedConsumer {
   async start(): Promise<void> {
     this.consumer = await this.bus.subscribe({
       groupId: this.settings.groupId,
-      topics: this.settings.topics,
+      topics: this.settings.deviceEventsTopic
+        ? [...this.settings.topics, this.settings.deviceEventsTopic]
+        : this.settings.topics,
       fromBeginning: false,
       commit: false,
       sessionTimeoutMs: 10_000,
@@ -57,6 +62,10 @@ export class LiveFeedConsumer {
     // Nobody watching: skip the decoding; the offsets still move on in memory.
     if (this.broadcaster.subscriberCount === 0) return;
     for (const record of records) {
+      if (record.topic === this.settings.deviceEventsTopic) {
+        this.showDevice(record);
+        continue;
+      }
       const outcome = decodeUplink(record);
       if (!outcome.ok) continue;
       const { kind, row } = outcome.item;
@@ -66,5 +75,17 @@ export class LiveFeedConsumer {
       this.metrics.liveUpdates.inc({ event: update.event });
       this.broadcaster.publish(update);
     }
+  }
+
+  private showDevice(record: ConsumedRecord): void {
+    const decoded = decodeRecord(record.message.value, deviceEventRecordSchema);
+    if (!decoded.ok) return;
+    const event = decoded.value;
+    const key = `device|${event.gatewaySn}|${event.deviceSn}|${event.kind}|${event.at}`;
+    if (!this.recent.firstSighting(key)) return;
+    const update = liveUpdateForDevice(event);
+    if (!update) return;
+    this.metrics.liveUpdates.inc({ event: update.event });
+    this.broadcaster.publish(update);
   }
 }
