@@ -60,9 +60,13 @@ function freePort(): Promise<number> {
  * The registry as it runs in production (same module, config schema and OpenAPI setup), on
  * its own schema, topics and consumer groups, against the real PostgreSQL and Kafka.
  */
-export async function startRegistry(env: Record<string, string> = {}): Promise<RunningRegistry> {
-  const schema = uniqueName('registry_test', '_');
-  const topics: RegistryTopics = {
+export async function startRegistry(
+  env: Record<string, string> = {},
+  /** Another replica of that one: same schema, topics and consumer groups (it owns them). */
+  replicaOf?: RunningRegistry,
+): Promise<RunningRegistry> {
+  const schema = replicaOf?.schema ?? uniqueName('registry_test', '_');
+  const topics: RegistryTopics = replicaOf?.topics ?? {
     requests: uniqueName('reg-requests'),
     requestReplies: uniqueName('reg-replies'),
     status: uniqueName('reg-status'),
@@ -77,7 +81,8 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
     DATABASE_URL: infraSettings.databaseUrl,
     DATABASE_SCHEMA: schema,
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
-    REGISTRY_KAFKA_GROUP_PREFIX: uniqueName('registry'),
+    REGISTRY_KAFKA_GROUP_PREFIX:
+      replicaOf?.config.REGISTRY_KAFKA_GROUP_PREFIX ?? uniqueName('registry'),
     API_TOKENS: TEST_TOKEN,
     ...env,
   });
@@ -151,6 +156,10 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<R
       await consumer.stop();
       await producer.disconnect();
       await running.shutdown('test finished');
+      if (replicaOf) {
+        await db.end();
+        return;
+      }
       await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await db.end();
       const admin = kafka.admin();
