@@ -20,6 +20,14 @@ export interface PgRegistryStoreSettings {
   onOutbox?: () => void;
 }
 
+/** Another transaction inserted a device this one planned as new: start over on what is current. */
+class ConcurrentInsertError extends Error {
+  constructor(sn: string) {
+    super(`device ${sn} was inserted concurrently`);
+    this.name = 'ConcurrentInsertError';
+  }
+}
+
 /** Deadlocks between a batch and the sweeper are retried: each side re-reads what is current. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
@@ -195,7 +203,7 @@ export class PgRegistryStore implements RegistryStore {
         });
         results.push({ sn: device.sn, errCode: decision.errCode });
         if (decision.write) {
-          await this.writeDevice(manager, decision.write, request.now);
+          await this.writeDevice(manager, decision.write, request.now, devices.has(device.sn));
           devices.set(device.sn, decision.write);
         }
         if (decision.change) changes.push(decision.change);
@@ -217,7 +225,7 @@ export class PgRegistryStore implements RegistryStore {
       if (!existing) return undefined;
       const decision = decideUnbind(existing, now);
       if (!decision) return false;
-      await this.writeDevice(manager, decision.write, now);
+      await this.writeDevice(manager, decision.write, now, true);
       changes.push(decision.change);
       return decision.write;
     });
@@ -253,7 +261,9 @@ export class PgRegistryStore implements RegistryStore {
       )) as Row[];
       const known = new Map(rows.map((row) => [String(row.sn), deviceOf(row)]));
       const plan = planTopology(report, known);
-      for (const device of plan.writes) await this.writeDevice(manager, device, report.at);
+      for (const device of plan.writes) {
+        await this.writeDevice(manager, device, report.at, known.has(device.sn));
+      }
       changes.push(...plan.changes);
       return { refused: plan.refused };
     });
@@ -272,7 +282,7 @@ export class PgRegistryStore implements RegistryStore {
         const existing = devices.get(sn);
         if (existing && (existing.role !== 'gateway' || existing.online)) continue;
         const plan = planHeard(existing, sn, at);
-        await this.writeDevice(manager, plan.write, at);
+        await this.writeDevice(manager, plan.write, at, existing !== undefined);
         if (plan.change) changes.push(plan.change);
         written.add(sn);
       }
@@ -335,7 +345,7 @@ export class PgRegistryStore implements RegistryStore {
           offlineAfterMs,
         );
         if (!plan) continue;
-        for (const device of plan.writes) await this.writeDevice(manager, device, now);
+        for (const device of plan.writes) await this.writeDevice(manager, device, now, true);
         changes.push(...plan.changes);
         count++;
       }
@@ -361,9 +371,11 @@ export class PgRegistryStore implements RegistryStore {
         return result;
       } catch (error) {
         const code =
-          (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+          (error as { driverError?: { code?: string } }).driverError?.code ??
           (error as { code?: string }).code;
-        if (attempt >= 3 || !code || !RETRYABLE.has(code)) throw error;
+        const retryable =
+          error instanceof ConcurrentInsertError || (code !== undefined && RETRYABLE.has(code));
+        if (attempt >= 5 || !retryable) throw error;
       }
     }
   }
@@ -380,10 +392,46 @@ export class PgRegistryStore implements RegistryStore {
     return new Map(rows.map((row) => [String(row.sn), deviceOf(row)]));
   }
 
-  private async writeDevice(manager: EntityManager, d: Device, at: number): Promise<void> {
+  /**
+   * Writes a device the transaction decided on. `existed`: the row was read (and locked) first,
+   * so it is updated; otherwise it is inserted, and a row another transaction inserted in the
+   * meantime makes this one start over on what is current (never overwrite a decision made on
+   * a row it did not see, e.g. a binding committed while a topology was being planned).
+   */
+  private async writeDevice(
+    manager: EntityManager,
+    d: Device,
+    at: number,
+    existed: boolean,
+  ): Promise<void> {
+    const values = [
+      d.sn,
+      d.gatewaySn,
+      d.role,
+      d.modelKey,
+      d.firmwareVersion,
+      d.organizationId,
+      d.callsign,
+      d.boundAt,
+      d.boundCodeId,
+      d.boundTid,
+      d.online,
+      d.presenceChangedAt,
+      d.lastSeenAt,
+      at,
+    ];
+    const insert = `INSERT INTO devices (${DEVICE_COLUMNS}, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`;
+    if (!existed) {
+      const inserted = (await manager.query(
+        `${insert} ON CONFLICT (sn) DO NOTHING RETURNING sn`,
+        values,
+      )) as Row[];
+      if (inserted.length === 0) throw new ConcurrentInsertError(d.sn);
+      return;
+    }
     await manager.query(
-      `INSERT INTO devices (${DEVICE_COLUMNS}, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+      `${insert}
        ON CONFLICT (sn) DO UPDATE SET
          gateway_sn = excluded.gateway_sn, role = excluded.role, model_key = excluded.model_key,
          firmware_version = excluded.firmware_version, organization_id = excluded.organization_id,
@@ -391,22 +439,7 @@ export class PgRegistryStore implements RegistryStore {
          bound_code_id = excluded.bound_code_id, bound_tid = excluded.bound_tid,
          online = excluded.online, presence_changed_at = excluded.presence_changed_at,
          last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at`,
-      [
-        d.sn,
-        d.gatewaySn,
-        d.role,
-        d.modelKey,
-        d.firmwareVersion,
-        d.organizationId,
-        d.callsign,
-        d.boundAt,
-        d.boundCodeId,
-        d.boundTid,
-        d.online,
-        d.presenceChangedAt,
-        d.lastSeenAt,
-        at,
-      ],
+      values,
     );
   }
 
