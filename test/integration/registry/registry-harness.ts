@@ -64,16 +64,19 @@ export async function startRegistry(
   env: Record<string, string> = {},
   /** Another replica of that one: same schema, topics and consumer groups (it owns them). */
   replicaOf?: RunningRegistry,
+  /** Topics someone else writes (a real gateway's); default: topics of this run. */
+  givenTopics?: RegistryTopics,
 ): Promise<RunningRegistry> {
   const schema = replicaOf?.schema ?? uniqueName('registry_test', '_');
-  const topics: RegistryTopics = replicaOf?.topics ?? {
-    requests: uniqueName('reg-requests'),
-    requestReplies: uniqueName('reg-replies'),
-    status: uniqueName('reg-status'),
-    osd: uniqueName('reg-osd'),
-    state: uniqueName('reg-state'),
-    deviceEvents: uniqueName('reg-device-events'),
-  };
+  const topics: RegistryTopics = replicaOf?.topics ??
+    givenTopics ?? {
+      requests: uniqueName('reg-requests'),
+      requestReplies: uniqueName('reg-replies'),
+      status: uniqueName('reg-status'),
+      osd: uniqueName('reg-osd'),
+      state: uniqueName('reg-state'),
+      deviceEvents: uniqueName('reg-device-events'),
+    };
   const port = await freePort();
   const config = loadConfig(registryConfigSchema, {
     HTTP_PORT: String(port),
