@@ -275,6 +275,9 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const onboarding = await ensureCredentials(running.app, paths.root, {
       url: standalone.httpUrl,
       token: tokens[0],
+    }).catch(async (error: unknown) => {
+      await running.shutdown('onboarding failed');
+      throw error;
     });
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
     print(onboardingBanner(onboarding.credentials, onboarding.file));
