@@ -1,4 +1,4 @@
-// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the four
+// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the five
 // services as child processes (as in production: separate processes), each on its own port.
 // Ctrl-C or SIGTERM stops them all gracefully.
 const { spawn, execFileSync } = require('node:child_process');
