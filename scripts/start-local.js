@@ -1,4 +1,4 @@
-// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the four
+// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the five
 // services as child processes (as in production: separate processes), each on its own port.
 // Ctrl-C or SIGTERM stops them all gracefully.
 const { spawn, execFileSync } = require('node:child_process');
@@ -11,6 +11,7 @@ const services = [
   { name: 'mission', port: 3002 },
   { name: 'telemetry', port: 3003 },
   { name: 'file', port: 3004 },
+  { name: 'registry', port: 3005 },
 ];
 
 function run(script, args) {

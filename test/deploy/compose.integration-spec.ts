@@ -189,7 +189,12 @@ describe('docker-compose.yml', () => {
     const migrate = names.find((n) => program(services[n]) === 'migrate')!;
     const migrateEnv = serviceEnv(services[migrate]);
     const targets = migrationTargets(services[migrate].command!.slice(1), migrateEnv);
-    expect(targets.map((t) => t.service).sort()).toEqual(['file', 'mission', 'telemetry']);
+    expect(targets.map((t) => t.service).sort()).toEqual([
+      'file',
+      'mission',
+      'registry',
+      'telemetry',
+    ]);
     const topicsJob = names.find((n) => program(services[n]) === 'provision-topics')!;
     const topicsEnv = serviceEnv(services[topicsJob]);
     expect(provisionTopics.loadSettings(topicsEnv).replicationFactor).toBe(1);

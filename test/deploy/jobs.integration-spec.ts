@@ -145,6 +145,7 @@ describe('migrate (the db-migrate Job)', () => {
     mission: uniqueName('deploy_m', '_'),
     telemetry: uniqueName('deploy_t', '_'),
     file: uniqueName('deploy_f', '_'),
+    registry: uniqueName('deploy_r', '_'),
   };
   const client = new Client({ connectionString: infraSettings.databaseUrl });
 
@@ -182,11 +183,12 @@ describe('migrate (the db-migrate Job)', () => {
       MISSION_DATABASE_SCHEMA: schemas.mission,
       TELEMETRY_DATABASE_SCHEMA: schemas.telemetry,
       FILE_DATABASE_SCHEMA: schemas.file,
+      REGISTRY_DATABASE_SCHEMA: schemas.registry,
     };
     for (let round = 0; round < 2; round++) {
       const run = migrate([], env);
       expect(run.status).toBe(0);
-      expect(run.stdout.match(/schema migrated/g)).toHaveLength(3);
+      expect(run.stdout.match(/schema migrated/g)).toHaveLength(4);
     }
     for (const [service, schema] of Object.entries(schemas)) {
       const { rows } = await client.query(`SELECT name FROM "${schema}".migrations ORDER BY id`);

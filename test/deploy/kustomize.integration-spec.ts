@@ -44,6 +44,7 @@ const WORKLOAD_KIND: Record<ServiceName, string> = {
   mission: 'Deployment',
   telemetry: 'Deployment',
   file: 'Deployment',
+  registry: 'Deployment',
 };
 
 /** The Kafka topics each service's consumer groups read (see each app's kafka adapters). */
@@ -52,6 +53,7 @@ const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
   mission: ['dock.command-replies', 'dock.uplink.events'],
   telemetry: ['dock.uplink.events', 'dock.uplink.status'],
   file: ['dock.uplink.requests', 'mission.task-events'],
+  registry: ['dock.uplink.requests', 'dock.uplink.status', 'dock.uplink.osd', 'dock.uplink.state'],
 };
 
 const PRE_STOP_MS = 5_000;
@@ -300,6 +302,7 @@ describe('kustomize output', () => {
         ['migrate', 'mission'],
         ['migrate', 'telemetry'],
         ['migrate', 'file'],
+        ['migrate', 'registry'],
       ]);
       for (const c of containers) {
         const service = c.args[1] as ServiceName;

@@ -56,7 +56,7 @@ export class TelemetryRuntime {
 
   async start(): Promise<void> {
     await this.bus.ensureTopics(
-      [...TELEMETRY_TOPICS, ...ORGANIZATION_TOPICS].map((topic) => ({
+      [...TELEMETRY_TOPICS, ...ORGANIZATION_TOPICS, KAFKA_TOPICS.deviceEvents].map((topic) => ({
         topic,
         numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
       })),
@@ -88,7 +88,11 @@ export class TelemetryRuntime {
     });
     this.live = new LiveFeedConsumer(
       this.bus,
-      { groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP), topics: TELEMETRY_TOPICS },
+      {
+        groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
+        topics: TELEMETRY_TOPICS,
+        deviceEventsTopic: KAFKA_TOPICS.deviceEvents,
+      },
       this.broadcaster,
       new CachedOrganizationDirectory(directory, LIVE_ORGANIZATION_TTL_MS),
       this.metrics,

@@ -2,3 +2,4 @@ export * from './topics';
 export * from './records';
 export * from './decode-record-value';
 export * from './organizations';
+export * from './device-records';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fileConfigSchema } from '../../../apps/file/src/file.config';
 import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
+import { registryConfigSchema } from '../../../apps/registry/src/registry.config';
 import { telemetryStartSchema } from '../../../apps/telemetry/src/telemetry-start-schema';
 
 /** Each service's own configuration schema: what its environment must satisfy at start. */
@@ -11,6 +12,7 @@ export const CONFIG_SCHEMAS = {
   // What telemetry's runService validates: its schema joined with the shared settings.
   telemetry: telemetryStartSchema,
   file: fileConfigSchema,
+  registry: registryConfigSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ServiceName = keyof typeof CONFIG_SCHEMAS;

@@ -36,6 +36,7 @@ describe('docs/asyncapi.yaml', () => {
       KAFKA_TOPICS.requestReplies,
       KAFKA_TOPICS.taskEvents,
       ...Object.values(KAFKA_TOPICS.consumerDeadLetters),
+      KAFKA_TOPICS.deviceEvents,
     ];
     expect([...contract.addresses].sort()).toEqual([...topics].sort());
   });

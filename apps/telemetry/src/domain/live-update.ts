@@ -1,3 +1,4 @@
+import type { DeviceEventRecord } from '@dock/contracts';
 import { trajectoryFeature, TrajectoryFeature } from './rth-geojson';
 import type { TelemetryItem } from './telemetry-rows';
 import {
@@ -32,9 +33,27 @@ export type LiveUpdate =
     }
   | { readonly event: 'exit_homing'; readonly gatewaySn: string; readonly data: ExitHomingView }
   | { readonly event: 'ready'; readonly gatewaySn: string; readonly data: ReadyView }
-  | { readonly event: 'topology'; readonly gatewaySn: string; readonly data: TopoView };
+  | { readonly event: 'topology'; readonly gatewaySn: string; readonly data: TopoView }
+  /** data: a registry.device-events record (presence or topology) as the registry wrote it. */
+  | { readonly event: 'device'; readonly gatewaySn: string; readonly data: DeviceEventRecord };
 
-export const LIVE_EVENTS = ['progress', 'rth', 'exit_homing', 'ready', 'topology'] as const;
+export const LIVE_EVENTS = [
+  'progress',
+  'rth',
+  'exit_homing',
+  'ready',
+  'topology',
+  'device',
+] as const;
+
+/**
+ * The registry's presence and topology changes on the live stream, under the dock they belong
+ * to (so the dock filter applies). Binding changes are an organization matter: not carried.
+ */
+export function liveUpdateForDevice(record: DeviceEventRecord): LiveUpdate | undefined {
+  if (record.kind === 'binding') return undefined;
+  return { event: 'device', gatewaySn: record.gatewaySn, data: record };
+}
 
 export function liveUpdateFor(item: TelemetryItem): LiveUpdate {
   const gatewaySn = item.row.gatewaySn;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { ConsumedRecord, MessageBus, RunningConsumer } from '@dock/kafka';
-import { liveUpdateFor } from '../../domain/live-update';
+import { deviceEventRecordSchema } from '@dock/contracts';
+import { ConsumedRecord, decodeRecord, MessageBus, RunningConsumer } from '@dock/kafka';
+import { liveUpdateFor, liveUpdateForDevice } from '../../domain/live-update';
 import { flightOf, KnownOrganizations, organizationOf } from '../../domain/organizations';
 import type { TelemetryItem } from '../../domain/telemetry-rows';
 import { RecentKeys } from '../../domain/recent-keys';
@@ -12,6 +13,8 @@ export interface LiveFeedSettings {
   /** Unique per replica (and per process start): each replica must see every partition. */
   groupId: string;
   topics: string[];
+  /** The registry's device events (presence, topology), shown beside the dock's own updates. */
+  deviceEventsTopic?: string;
 }
 
 /**
@@ -45,7 +48,9 @@ export class LiveFeedConsumer {
   async start(): Promise<void> {
     this.consumer = await this.bus.subscribe({
       groupId: this.settings.groupId,
-      topics: this.settings.topics,
+      topics: this.settings.deviceEventsTopic
+        ? [...this.settings.topics, this.settings.deviceEventsTopic]
+        : this.settings.topics,
       fromBeginning: false,
       commit: false,
       sessionTimeoutMs: 10_000,
@@ -66,6 +71,10 @@ export class LiveFeedConsumer {
     if (this.broadcaster.subscriberCount === 0) return;
     const items: TelemetryItem[] = [];
     for (const record of records) {
+      if (record.topic === this.settings.deviceEventsTopic) {
+        this.showDevice(record);
+        continue;
+      }
       const outcome = decodeUplink(record);
       if (!outcome.ok) continue;
       const { kind, row } = outcome.item;
@@ -98,5 +107,19 @@ export class LiveFeedConsumer {
         organizationOf({ gatewaySn: item.row.gatewaySn, flightId: flightOf(item) }, known),
       );
     }
+  }
+
+  private showDevice(record: ConsumedRecord): void {
+    const decoded = decodeRecord(record.message.value, deviceEventRecordSchema);
+    if (!decoded.ok) return;
+    const event = decoded.value;
+    // A device bound to no organization is nobody's to watch (the registry's REST shows it).
+    if (event.organizationId === null) return;
+    const key = `device|${event.gatewaySn}|${event.deviceSn}|${event.kind}|${event.at}`;
+    if (!this.recent.firstSighting(key)) return;
+    const update = liveUpdateForDevice(event);
+    if (!update) return;
+    this.metrics.liveUpdates.inc({ event: update.event });
+    this.broadcaster.publish(update, event.organizationId);
   }
 }
