@@ -44,6 +44,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scripts/provision-topics.js ./scripts/provision-topics.js
+COPY libs/kafka/src/kafkajs-request-queue-fix.js ./libs/kafka/src/kafkajs-request-queue-fix.js
 COPY deploy/topics.json ./deploy/topics.json
 COPY deploy/docker/entrypoint.js deploy/docker/healthcheck.js ./deploy/docker/
 # The local storage driver's directory (a volume in docker-compose, a PVC or S3 in Kubernetes).

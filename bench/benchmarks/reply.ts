@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomDockLicence } from '../../test/support/dock-licence';
 import { BenchContext, env, fmt, kafkaPid, ResultRow } from '../lib/context';
 import { benchTopics, createTopics } from '../lib/kafka';
 import { BenchChild, CpuMeter, rssMiB, RssSampler } from '../lib/proc';
@@ -37,9 +37,7 @@ export async function startBenchGateway(
       KAFKA_CONSUMER_START: 'earliest',
       MQTT_SESSION_EXPIRY_S: '600',
       // Simulated docks refuse a config reply without a licence: one of this run only.
-      DJI_APP_ID: String(randomInt(100_000, 1_000_000)),
-      DJI_APP_KEY: randomBytes(16).toString('hex'),
-      DJI_APP_LICENSE: randomBytes(48).toString('base64'),
+      ...randomDockLicence(),
       ...extraEnv,
     },
   });

@@ -1,7 +1,8 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomDockLicence } from '../../support/dock-licence';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@dock/contracts';
@@ -108,7 +109,7 @@ export async function startDistributedSystem(
       // Sessions of this run's instance id are never resumed: let the broker forget them soon.
       MQTT_SESSION_EXPIRY_S: '60',
       // A licence of this run only: simulated docks refuse a config reply without one.
-      ...randomLicence(),
+      ...randomDockLicence(),
     },
     mission: {
       KAFKA_CLIENT_ID: `${run}-mission`,
@@ -220,13 +221,4 @@ async function dropRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** DJI_APP_* for one run: random, as a secret must be (never a constant in source). */
-function randomLicence(): Record<string, string> {
-  return {
-    DJI_APP_ID: String(100_000 + randomInt(900_000)),
-    DJI_APP_KEY: randomBytes(16).toString('hex'),
-    DJI_APP_LICENSE: randomBytes(48).toString('base64'),
-  };
 }

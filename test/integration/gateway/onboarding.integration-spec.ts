@@ -3,6 +3,7 @@
 // answered through dock.request-replies (this test plays the registry), broken answers turned
 // into error results, and the dock simulator onboarding end to end. Real Mosquitto, Kafka and
 // Redis; topics of this run only.
+import { randomDockLicence } from '../../support/dock-licence';
 import { randomBytes } from 'node:crypto';
 import { createKafkaClient, encodeRecord } from '@dock/kafka';
 import { BINDING_UNAVAILABLE_RESULT, REQUEST_NOT_SUPPORTED_RESULT } from '@dock/protocol';
@@ -23,11 +24,7 @@ import { CollectedRecord, KafkaCollector } from './support/kafka-collector';
 jest.setTimeout(90_000);
 
 /** This run's licence: random, as the operator's secrets would be. */
-const LICENCE = {
-  DJI_APP_ID: String(100_000 + Math.floor(Math.random() * 900_000)),
-  DJI_APP_KEY: randomBytes(16).toString('hex'),
-  DJI_APP_LICENSE: randomBytes(48).toString('base64'),
-};
+const LICENCE = randomDockLicence();
 const REQUEST_TIMEOUT_MS = 3_000;
 const group = replicaGroup('it-gw-onb', {
   GATEWAY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
