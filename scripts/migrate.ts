@@ -2,7 +2,7 @@
  * Runs the PostgreSQL migrations of the services ahead of them (the Kubernetes migration Job and
  * the docker-compose `db-migrate` service run it):
  *
- *   node deploy/docker/entrypoint.js migrate [mission] [telemetry] [file] [alerts]   (none: all)
+ *   node deploy/docker/entrypoint.js migrate [mission] [telemetry] [file] [registry] [alerts]   (none: all)
  *
  * It runs exactly what each service runs at start: `createPostgresDataSource` from
  * libs/platform with the service's own migration list, in the service's schema, under the same
@@ -23,6 +23,7 @@ import { ALERTS_MIGRATIONS } from '../apps/alerts/src/adapters/postgres/alerts-s
 import { FILE_MIGRATIONS } from '../apps/file/src/adapters/postgres/file-schema';
 import { MISSION_MIGRATIONS } from '../apps/mission/src/adapters/postgres/mission-schema';
 import { TELEMETRY_MIGRATIONS } from '../apps/telemetry/src/adapters/postgres/telemetry-schema';
+import { REGISTRY_MIGRATIONS } from '../apps/registry/src/adapters/postgres/registry-schema';
 
 type Migrations = Parameters<typeof createPostgresDataSource>[0]['migrations'];
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migrations> = {
   mission: MISSION_MIGRATIONS,
   telemetry: TELEMETRY_MIGRATIONS,
   file: FILE_MIGRATIONS,
+  registry: REGISTRY_MIGRATIONS,
   alerts: ALERTS_MIGRATIONS,
 };
 

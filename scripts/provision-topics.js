@@ -24,6 +24,7 @@
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
+require('../libs/kafka/src/kafkajs-request-queue-fix');
 
 class SettingError extends Error {}
 

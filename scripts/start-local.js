@@ -1,7 +1,8 @@
-// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the four
+// `npm run start:services`: makes sure local infrastructure answers, builds every app, and runs the five
 // services as child processes (as in production: separate processes), each on its own port.
 // Ctrl-C or SIGTERM stops them all gracefully.
 const { spawn, execFileSync } = require('node:child_process');
+const { randomBytes, randomInt } = require('node:crypto');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -10,12 +11,28 @@ const services = [
   { name: 'mission', port: 3002 },
   { name: 'telemetry', port: 3003 },
   { name: 'file', port: 3004 },
+  { name: 'registry', port: 3005 },
   { name: 'alerts', port: 3006 },
 ];
 
 function run(script, args) {
   execFileSync(process.execPath, [path.join(__dirname, script), ...args], { cwd: root, stdio: 'inherit' });
 }
+
+// Simulated docks refuse a config reply without a licence: when DJI_APP_* are unset, the gateway
+// gets a random development licence for this run (a real dock needs a Cloud API app's: README,
+// "Dock licence"). Only the gateway sees it.
+const licenceSet = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE'].some((name) => process.env[name]);
+const devLicence = licenceSet
+  ? {}
+  : {
+      DJI_APP_ID: String(randomInt(100000, 1000000)),
+      DJI_APP_KEY: randomBytes(16).toString('hex'),
+      DJI_APP_LICENSE: randomBytes(48).toString('base64'),
+    };
+if (!licenceSet) console.log('gateway: development dock licence for this run (simulated docks only; set DJI_APP_* for real docks)');
+// The file service has no built-in signing key; a local run gets a fresh one (links die with it).
+const signingKey = process.env.FILE_URL_SIGNING_KEY ?? randomBytes(32).toString('base64url');
 
 run('infra.js', ['up']);
 run('build-all.js', []);
@@ -24,7 +41,12 @@ const children = services.map(({ name, port }) => {
   const envPort = process.env[`${name.toUpperCase()}_HTTP_PORT`];
   const child = spawn(process.execPath, [path.join(root, 'dist/apps', name, 'main.js')], {
     cwd: root,
-    env: { ...process.env, HTTP_PORT: envPort ?? String(port) },
+    env: {
+      ...process.env,
+      ...(name === 'gateway' ? devLicence : {}),
+      FILE_URL_SIGNING_KEY: signingKey,
+      HTTP_PORT: envPort ?? String(port),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

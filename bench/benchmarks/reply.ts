@@ -1,3 +1,4 @@
+import { randomDockLicence } from '../../test/support/dock-licence';
 import { BenchContext, env, fmt, kafkaPid, ResultRow } from '../lib/context';
 import { benchTopics, createTopics } from '../lib/kafka';
 import { BenchChild, CpuMeter, rssMiB, RssSampler } from '../lib/proc';
@@ -35,6 +36,8 @@ export async function startBenchGateway(
       KAFKA_MAX_BATCH_RECORDS: String(env('BENCH_KAFKA_MAX_BATCH_RECORDS', 2000)),
       KAFKA_CONSUMER_START: 'earliest',
       MQTT_SESSION_EXPIRY_S: '600',
+      // Simulated docks refuse a config reply without a licence: one of this run only.
+      ...randomDockLicence(),
       ...extraEnv,
     },
   });

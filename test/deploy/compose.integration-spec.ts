@@ -180,6 +180,11 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('has no built-in URL signing key: the file service needs the operator to set one', () => {
+    const file = names.find((n) => program(services[n]) === 'file')!;
+    expect(() => serviceEnv(services[file], {})).toThrow(/FILE_URL_SIGNING_KEY/);
+  });
+
   it('migrates the database the services use, and provisions the Kafka they use', () => {
     const migrate = names.find((n) => program(services[n]) === 'migrate')!;
     const migrateEnv = serviceEnv(services[migrate]);
@@ -188,6 +193,7 @@ describe('docker-compose.yml', () => {
       'alerts',
       'file',
       'mission',
+      'registry',
       'telemetry',
     ]);
     const topicsJob = names.find((n) => program(services[n]) === 'provision-topics')!;

@@ -10,7 +10,7 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './support/k8s';
-import { CONFIG_SCHEMAS, SERVICES } from './support/config-schemas';
+import { CONFIG_SCHEMAS, REQUIRED_SECRETS, SERVICES } from './support/config-schemas';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const entrypoint = require('../../deploy/docker/entrypoint.js') as {
@@ -188,7 +188,9 @@ describe('entry point', () => {
       expect(program.service).toBe(`dist/apps/${service}/main.js`);
       expect(nest.projects[service].type).toBe('application');
       // Its port is the service's own default (the health check probes it when HTTP_PORT is unset).
-      expect(program.port).toBe(CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test' }).HTTP_PORT);
+      expect(program.port).toBe(
+        CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SECRETS }).HTTP_PORT,
+      );
     }
     expect(entrypoint.PROGRAMS['provision-topics'].tool).toBe('scripts/provision-topics.js');
     expect(entrypoint.PROGRAMS.migrate.tool).toBe('dist/tools/migrate.js');

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
 import { infraSettings, uniqueName } from '../support/infra-settings';
 import { ROOT } from './support/k8s';
-import { CONFIG_SCHEMAS } from './support/config-schemas';
+import { CONFIG_SCHEMAS, REQUIRED_SECRETS } from './support/config-schemas';
 import { MIGRATIONS, migrationTargets } from '../../scripts/migrate';
 
 function allTopics(tree: object): string[] {
@@ -145,6 +145,7 @@ describe('migrate (the db-migrate Job)', () => {
     mission: uniqueName('deploy_m', '_'),
     telemetry: uniqueName('deploy_t', '_'),
     file: uniqueName('deploy_f', '_'),
+    registry: uniqueName('deploy_r', '_'),
     alerts: uniqueName('deploy_a', '_'),
   };
   const client = new Client({ connectionString: infraSettings.databaseUrl });
@@ -171,7 +172,7 @@ describe('migrate (the db-migrate Job)', () => {
 
   it('uses the services’ own schema defaults', () => {
     for (const service of Object.keys(MIGRATIONS) as (keyof typeof schemas)[]) {
-      const defaults = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test' }) as {
+      const defaults = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SECRETS }) as {
         DATABASE_SCHEMA: string;
       };
       expect(migrationTargets([service], {})[0].schema).toBe(defaults.DATABASE_SCHEMA);
@@ -183,6 +184,7 @@ describe('migrate (the db-migrate Job)', () => {
       MISSION_DATABASE_SCHEMA: schemas.mission,
       TELEMETRY_DATABASE_SCHEMA: schemas.telemetry,
       FILE_DATABASE_SCHEMA: schemas.file,
+      REGISTRY_DATABASE_SCHEMA: schemas.registry,
       ALERTS_DATABASE_SCHEMA: schemas.alerts,
     };
     for (let round = 0; round < 2; round++) {

@@ -44,6 +44,7 @@ const WORKLOAD_KIND: Record<ServiceName, string> = {
   mission: 'Deployment',
   telemetry: 'Deployment',
   file: 'Deployment',
+  registry: 'Deployment',
   alerts: 'Deployment',
 };
 
@@ -53,6 +54,7 @@ const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
   mission: ['dock.command-replies', 'dock.uplink.events'],
   telemetry: ['dock.uplink.events', 'dock.uplink.status'],
   file: ['dock.uplink.requests', 'mission.task-events'],
+  registry: ['dock.uplink.requests', 'dock.uplink.status', 'dock.uplink.osd', 'dock.uplink.state'],
   alerts: ['dock.uplink.events', 'mission.task-events', 'registry.device-events', 'alerts.hms'],
 };
 
@@ -302,6 +304,7 @@ describe('kustomize output', () => {
         ['migrate', 'mission'],
         ['migrate', 'telemetry'],
         ['migrate', 'file'],
+        ['migrate', 'registry'],
         ['migrate', 'alerts'],
       ]);
       for (const c of containers) {

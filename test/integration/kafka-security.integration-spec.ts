@@ -3,6 +3,7 @@
  * (scripts/infra.js starts it with PLAIN and SCRAM-SHA-256 test users), wired as the services
  * wire them: environment -> config schema -> kafkaSecurity -> KafkaBus and readiness checks.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,7 +74,11 @@ describe('the Kafka security settings of every service', () => {
       fileConfigSchema,
     ];
     for (const schema of schemas) {
-      expect(() => loadConfig(schema, { KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toThrow(
+      const env = {
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+      };
+      expect(() => loadConfig(schema, env)).toThrow(
         /KAFKA_SASL_USERNAME: is required[\s\S]*KAFKA_SASL_PASSWORD: is required/,
       );
     }
@@ -186,7 +191,11 @@ describe('Kafka with SASL credentials', () => {
       definition: { schema: S; checks(config: z.infer<S>): DependencyCheck[] },
       env: Record<string, string>,
     ): Promise<void> {
-      const config = loadConfig(definition.schema, { FILE_STORAGE_DIR: storageDir, ...env });
+      const config = loadConfig(definition.schema, {
+        FILE_STORAGE_DIR: storageDir,
+        FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+        ...env,
+      });
       const checks = definition.checks(config);
       try {
         await checks.find((check) => check.name === 'kafka')!.check();

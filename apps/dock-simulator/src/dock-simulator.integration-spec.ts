@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -8,8 +8,12 @@ import {
   buildRequestsReply,
   buildServiceCommand,
   buildStatusReply,
+  AirportOrganizationBindData,
+  AirportOrganizationGetData,
+  ConfigReplyData,
   normaliseUplink,
   NormalisedMessage,
+  RequestsReplyData,
   ServiceDataMap,
   ServiceMethod,
 } from '@dock/protocol';
@@ -26,6 +30,19 @@ import { createSimulatedDock, Fleet, SimulatedDock, startFleet } from './index';
 const KMZ = Buffer.from('PK\u0003\u0004 a tiny stand-in for a wayline KMZ');
 const KMZ_MD5 = createHash('md5').update(KMZ).digest('hex');
 const FAST = { speed: 200, progressIntervalMs: 100, osdIntervalMs: 300, waypoints: 3 };
+/** This run's licence, as a gateway's DJI_APP_* settings (random: never a constant secret). */
+const LICENCE: ConfigReplyData = {
+  ntp_server_host: 'ntp.test',
+  ntp_server_port: 123,
+  app_id: randomBytes(4).toString('hex'),
+  app_key: randomBytes(16).toString('hex'),
+  app_license: randomBytes(32).toString('base64'),
+};
+const ORGANIZATION = {
+  id: 'org-sim',
+  name: 'Simulated North',
+  bindingCode: randomBytes(4).toString('hex'),
+};
 
 /** A minimal cloud: records every uplink message and answers what it is told to. */
 class Cloud {
@@ -34,6 +51,10 @@ class Cloud {
   readonly files = new Map<string, { url: string; fingerprint: string }>();
   /** Docks whose events this cloud leaves unanswered (to see them counted missing). */
   readonly silentFor = new Set<string>();
+  /** Docks this cloud answers config without a licence (a gateway without DJI_APP_*). */
+  readonly unlicensed = new Set<string>();
+  /** Docks bound to ORGANIZATION (this cloud plays the registry too). */
+  readonly bound = new Set<string>();
   private tid = 0;
 
   private constructor(
@@ -103,16 +124,61 @@ class Cloud {
     else if (m.family === 'events' && m.needReply && !this.silentFor.has(m.gatewaySn)) {
       reply = buildEventsReply(m, now);
     } else if (m.family === 'requests') {
-      const file = this.files.get((m.data as { flight_id: string }).flight_id);
-      reply = buildRequestsReply(
-        m,
-        now,
-        file ? { result: 0, output: { file } } : { result: 314013 },
-      );
+      reply = buildRequestsReply(m, now, this.answer(m));
     }
     if (reply === undefined) return;
     if (!reply.ok) throw new Error(reply.error.message);
     void this.client.publishAsync(reply.message.topic, reply.message.payload, { qos: 1 });
+  }
+
+  /** Plays the gateway (config), the file service (the KMZ) and the registry (binding). */
+  private answer(m: NormalisedMessage): RequestsReplyData {
+    switch (m.method) {
+      case 'config':
+        return this.unlicensed.has(m.gatewaySn)
+          ? { ...LICENCE, app_id: '', app_key: '', app_license: '' }
+          : LICENCE;
+      case 'airport_bind_status': {
+        const devices = (m.data as { devices: { sn: string }[] }).devices;
+        const bound = this.bound.has(m.gatewaySn);
+        return {
+          result: 0,
+          output: {
+            bind_status: devices.map(({ sn }) => ({
+              sn,
+              is_device_bind_organization: bound,
+              organization_id: bound ? ORGANIZATION.id : '',
+              organization_name: bound ? ORGANIZATION.name : '',
+              device_callsign: bound ? sn : '',
+            })),
+          },
+        };
+      }
+      case 'airport_organization_get': {
+        const data = m.data as AirportOrganizationGetData;
+        return data.organization_id === ORGANIZATION.id &&
+          data.device_binding_code === ORGANIZATION.bindingCode
+          ? { result: 0, output: { organization_name: ORGANIZATION.name } }
+          : { result: 210231 };
+      }
+      case 'airport_organization_bind': {
+        const devices = (m.data as AirportOrganizationBindData).bind_devices;
+        const right = (d: (typeof devices)[number]) =>
+          d.organization_id === ORGANIZATION.id &&
+          d.device_binding_code === ORGANIZATION.bindingCode;
+        if (devices.every(right)) this.bound.add(m.gatewaySn);
+        return {
+          result: 0,
+          output: {
+            err_infos: devices.map((d) => ({ sn: d.sn, err_code: right(d) ? 0 : 210231 })),
+          },
+        };
+      }
+      default: {
+        const file = this.files.get((m.data as { flight_id: string }).flight_id);
+        return file ? { result: 0, output: { file } } : { result: 314013 };
+      }
+    }
   }
 }
 
@@ -284,6 +350,62 @@ describe('dock simulator against Mosquitto', () => {
     expect(dock.snapshot().tasks).toEqual([
       expect.objectContaining({ flightId: 'F-R', state: 'prepared' }),
     ]);
+  });
+
+  it('disconnects when the config reply has no licence, like a real dock', async () => {
+    const dock = createSimulatedDock({
+      sn: `${prefix}-L0001`,
+      mqtt: { url: infraSettings.mqttUrl },
+      behaviour: { ...FAST, licenceRetryMs: 600_000 },
+    });
+    extraDocks.push(dock);
+    cloud.unlicensed.add(dock.sn);
+    await dock.start();
+    await eventually(() =>
+      expect(dock.snapshot()).toMatchObject({
+        online: false,
+        onboarding: { state: 'refused', reason: expect.stringContaining('no licence') },
+      }),
+    );
+    expect(cloud.of(dock.sn, 'requests').map((m) => m.method)).toEqual(['config']);
+    expect(cloud.of(dock.sn, 'status')).toEqual([]);
+    expect(cloud.of(dock.sn, 'osd')).toEqual([]);
+  });
+
+  it('onboards when something answers: config, topology, bind status, organization, bind', async () => {
+    const dock = createSimulatedDock({
+      sn: `${prefix}-B0001`,
+      mqtt: { url: infraSettings.mqttUrl },
+      behaviour: {
+        ...FAST,
+        expectedLicence: {
+          app_id: LICENCE.app_id,
+          app_key: LICENCE.app_key,
+          app_license: LICENCE.app_license,
+        },
+        organization: { id: ORGANIZATION.id, bindingCode: ORGANIZATION.bindingCode },
+      },
+    });
+    extraDocks.push(dock);
+    await dock.start();
+    await eventually(() =>
+      expect(dock.snapshot().onboarding).toEqual({
+        state: 'bound',
+        organizationName: ORGANIZATION.name,
+      }),
+    );
+    const order = cloud.received
+      .filter((m) => m.gatewaySn === dock.sn && (m.family === 'requests' || m.family === 'status'))
+      .map((m) => m.method);
+    expect(order).toEqual([
+      'config',
+      'update_topo',
+      'airport_bind_status',
+      'airport_organization_get',
+      'airport_organization_bind',
+    ]);
+    expect(cloud.bound.has(dock.sn)).toBe(true);
+    await eventually(() => expect(cloud.of(dock.sn, 'osd').length).toBeGreaterThan(0));
   });
 
   it('connects 1,000 docks from one process, each announcing itself and pushing osd', async () => {

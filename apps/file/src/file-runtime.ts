@@ -23,7 +23,9 @@ import {
   FILE_KAFKA_BRIDGE,
   FILE_METRICS,
   FLIGHT_RESOURCES,
+  UPLOAD_STAGING,
 } from './file.tokens';
+import type { UploadStaging } from './adapters/http/upload-staging';
 import type { BusProducer } from '@dock/kafka';
 
 export const REPLY_PRODUCER = Symbol('REPLY_PRODUCER');
@@ -44,6 +46,7 @@ export class FileRuntime
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
     @Inject(FILE_CONFIG) private readonly config: FileConfig,
     @Inject(FILE_METRICS) private readonly metrics: FileMetrics,
+    @Inject(UPLOAD_STAGING) private readonly staging: UploadStaging,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -74,5 +77,12 @@ export class FileRuntime
       this.logger.warn({ err: error }, 'database pool did not close cleanly');
     });
     if (this.storage instanceof S3BlobStorage) this.storage.destroy();
+    // HTTP has drained by now: what is left in the staging directory belongs to nobody.
+    await this.staging.remove().catch((error: unknown) => {
+      this.logger.warn(
+        { err: error, dir: this.staging.dir },
+        'upload staging directory not removed',
+      );
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@dock/platform';
-import { DEV_URL_SIGNING_KEY, fileConfigSchema } from './file.config';
+import { fileConfigSchema } from './file.config';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -10,13 +10,20 @@ function problems(env: Record<string, string>): string[] {
   }
 }
 
+const KEY = 'k'.repeat(40);
+
 describe('fileConfigSchema', () => {
-  it('runs locally with no settings at all', () => {
-    const config = loadConfig(fileConfigSchema, {});
+  it('refuses to start without a signing key, naming it: no key is built in', () => {
+    expect(problems({})).toEqual(['FILE_URL_SIGNING_KEY']);
+  });
+
+  it('runs locally with nothing but a signing key', () => {
+    const config = loadConfig(fileConfigSchema, { FILE_URL_SIGNING_KEY: KEY });
     expect(config.HTTP_PORT).toBe(3004);
     expect(config.FILE_STORAGE_DRIVER).toBe('local');
     expect(config.FILE_STORAGE_DIR).toBe('./.data/files');
-    expect(config.FILE_URL_SIGNING_KEY).toBe(DEV_URL_SIGNING_KEY);
+    expect(config.FILE_URL_SIGNING_KEY).toBe(KEY);
+    expect(config.FILE_KMZ_INSPECT_TIMEOUT_MS).toBe(30_000);
     expect(config.FILE_PUBLIC_BASE_URL).toBe('http://127.0.0.1:3004');
     expect(config.API_TOKENS).toEqual([]);
     expect(config.AUTH_DISABLED).toBe(false);
@@ -24,6 +31,7 @@ describe('fileConfigSchema', () => {
 
   it('reads the operator settings', () => {
     const config = loadConfig(fileConfigSchema, {
+      FILE_URL_SIGNING_KEY: KEY,
       API_TOKENS: 'a, b',
       FILE_MAX_UPLOAD_BYTES: '1000',
       FILE_PUBLIC_BASE_URL: 'https://files.example.com/dock',
@@ -37,12 +45,10 @@ describe('fileConfigSchema', () => {
     expect(config.S3_FORCE_PATH_STYLE).toBe(true);
   });
 
-  it('demands a signing key and a public URL in production, and refuses disabled auth there', () => {
-    expect(problems({ NODE_ENV: 'production', AUTH_DISABLED: 'true' })).toEqual([
-      'AUTH_DISABLED',
-      'FILE_PUBLIC_BASE_URL',
-      'FILE_URL_SIGNING_KEY',
-    ]);
+  it('demands a public URL in production, and refuses disabled auth there', () => {
+    expect(
+      problems({ NODE_ENV: 'production', AUTH_DISABLED: 'true', FILE_URL_SIGNING_KEY: KEY }),
+    ).toEqual(['AUTH_DISABLED', 'FILE_PUBLIC_BASE_URL']);
   });
 
   it('refuses a short signing key and a TTL past 7 days', () => {
@@ -53,9 +59,8 @@ describe('fileConfigSchema', () => {
   });
 
   it('refuses the S3 driver without a bucket, and half a credential pair', () => {
-    expect(problems({ FILE_STORAGE_DRIVER: 's3', S3_ACCESS_KEY_ID: 'id' })).toEqual([
-      'S3_BUCKET',
-      'S3_SECRET_ACCESS_KEY',
-    ]);
+    expect(
+      problems({ FILE_URL_SIGNING_KEY: KEY, FILE_STORAGE_DRIVER: 's3', S3_ACCESS_KEY_ID: 'id' }),
+    ).toEqual(['S3_BUCKET', 'S3_SECRET_ACCESS_KEY']);
   });
 });

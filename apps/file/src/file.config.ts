@@ -17,12 +17,6 @@ import {
   refuseAuthDisabledInProduction,
 } from '@dock/platform';
 
-/**
- * Used when FILE_URL_SIGNING_KEY is unset outside production, so `npm start` works out of the
- * box; the service logs a warning. Production refuses to start without a real key.
- */
-export const DEV_URL_SIGNING_KEY = 'dev-only-url-signing-key-never-use-in-production';
-
 const MIB = 1024 * 1024;
 
 /** Every setting of the file service, validated at start. Defaults point at local services. */
@@ -48,13 +42,24 @@ export const fileConfigSchema = z
 
     FILE_STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     FILE_STORAGE_DIR: z.string().min(1).default('./.data/files'),
+    /** Each instance stages uploads in a directory of its own under this one, removed at stop. */
     FILE_UPLOAD_TMP_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'dock-file-uploads')),
+    /** Opening and reading one uploaded KMZ; past it the upload is refused (422). */
+    FILE_KMZ_INSPECT_TIMEOUT_MS: positiveInt(30_000),
     FILE_MAX_UPLOAD_BYTES: positiveInt(50 * MIB),
     FILE_KMZ_MAX_ENTRIES: positiveInt(1_000),
     FILE_KMZ_MAX_UNCOMPRESSED_BYTES: positiveInt(200 * MIB),
     FILE_KMZ_MAX_COMPRESSION_RATIO: positiveInt(100),
 
-    FILE_URL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Required: a key in the source would let anyone forge download links. Replicas share it.
+     * The embedded mode (apps/standalone) generates one and keeps it in DATA_DIR.
+     */
+    FILE_URL_SIGNING_KEY: z
+      .string({
+        required_error: 'is required: a random secret of 32+ characters, shared by every replica',
+      })
+      .min(32, 'must be at least 32 characters'),
     FILE_URL_TTL_SECONDS: positiveInt(3_600).refine(
       (seconds) => seconds <= 604_800,
       'must be at most 604800 (7 days, the longest an S3 presigned URL lives)',
@@ -81,13 +86,6 @@ export const fileConfigSchema = z
     refuseAuthDisabledInProduction(config, ctx);
     refineKafkaSecurity(config, ctx);
     const production = config.NODE_ENV === 'production';
-    if (production && !config.FILE_URL_SIGNING_KEY) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['FILE_URL_SIGNING_KEY'],
-        message: 'is required when NODE_ENV=production (a random secret of 32+ characters)',
-      });
-    }
     if (production && !config.FILE_PUBLIC_BASE_URL) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -112,7 +110,6 @@ export const fileConfigSchema = z
   })
   .transform((config) => ({
     ...config,
-    FILE_URL_SIGNING_KEY: config.FILE_URL_SIGNING_KEY ?? DEV_URL_SIGNING_KEY,
     FILE_PUBLIC_BASE_URL: config.FILE_PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`,
   }));
 

@@ -20,6 +20,7 @@ import { FILE_TOPICS, FileTopics } from './adapters/kafka/file-topics';
 import { FILE_ENTITIES, FILE_MIGRATIONS } from './adapters/postgres/file-schema';
 import { TypeOrmFlightBindingRepository } from './adapters/postgres/typeorm-flight-binding-repository';
 import { TypeOrmWaylineRepository } from './adapters/postgres/typeorm-wayline-repository';
+import { UploadStaging } from './adapters/http/upload-staging';
 import { createBlobStorage } from './adapters/storage/create-blob-storage';
 import { openZipFile } from './adapters/zip/yauzl-archive';
 import { DownloadLinks } from './domain/downloads/download-links';
@@ -28,7 +29,7 @@ import { FlightResources } from './domain/flights/flight-resources';
 import type { BlobStorage } from './domain/waylines/blob-storage';
 import { WaylineLibrary } from './domain/waylines/wayline-library';
 import type { WaylineRepository } from './domain/waylines/wayline-repository';
-import { DEV_URL_SIGNING_KEY, FileConfig } from './file.config';
+import type { FileConfig } from './file.config';
 import { createFileMetrics } from './file-metrics';
 import { FileRuntime, REPLY_PRODUCER } from './file-runtime';
 import {
@@ -41,6 +42,7 @@ import {
   FILE_METRICS,
   FLIGHT_RESOURCES,
   WAYLINE_LIBRARY,
+  UPLOAD_STAGING,
   WAYLINE_REPOSITORY,
 } from './file.tokens';
 import { DownloadsController } from './http/downloads.controller';
@@ -74,11 +76,6 @@ export class FileModule {
     checks: DependencyCheck[],
     options: FileModuleOptions = {},
   ): DynamicModule {
-    if (config.FILE_URL_SIGNING_KEY === DEV_URL_SIGNING_KEY) {
-      logger.warn(
-        'FILE_URL_SIGNING_KEY is not set: download URLs are signed with a development key',
-      );
-    }
     const topics = options.topics ?? FILE_TOPICS;
     return {
       module: FileModule,
@@ -91,6 +88,10 @@ export class FileModule {
         ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
         { provide: APP_FILTER, useClass: FileErrorsFilter },
         { provide: FILE_CONFIG, useValue: config },
+        {
+          provide: UPLOAD_STAGING,
+          useFactory: () => new UploadStaging(config.FILE_UPLOAD_TMP_DIR),
+        },
         {
           provide: FILE_METRICS,
           inject: [METRICS_REGISTRY],
@@ -141,6 +142,7 @@ export class FileModule {
                 maxCompressionRatio: config.FILE_KMZ_MAX_COMPRESSION_RATIO,
                 ratioCheckMinBytes: 1024 * 1024,
               },
+              inspectTimeoutMs: config.FILE_KMZ_INSPECT_TIMEOUT_MS,
               unconfirmedBindingHoldMs: config.FILE_UNCONFIRMED_BINDING_HOLD_SECONDS * 1000,
             }),
         },

@@ -31,11 +31,23 @@ import { DeadlineSweeper } from './domain/pending/deadline-sweeper';
 import { PendingCommand, PendingRequest } from './domain/pending/pending-entries';
 import type { PendingStore } from './domain/pending/pending-store';
 import { RequestAnswerer } from './domain/requests/request-answerer';
+import { DockConfigSettings, missingLicenceSettings } from './domain/requests/immediate-replies';
 import { allGatewayTopics, GATEWAY_TOPICS, GatewayTopics } from './domain/shared/gateway-topics';
 import { systemClock, WorkTracker } from './domain/shared/ports';
 import { StoppingError } from './domain/shared/retry';
 import { UplinkProcessor } from './domain/uplink/uplink-processor';
 import { GatewayConfig } from './gateway.config';
+
+/** The config reply's settings, from the gateway's configuration. */
+export function dockConfigSettings(config: GatewayConfig): DockConfigSettings {
+  return {
+    ...(config.DJI_APP_ID === undefined ? {} : { appId: config.DJI_APP_ID }),
+    ...(config.DJI_APP_KEY === undefined ? {} : { appKey: config.DJI_APP_KEY }),
+    ...(config.DJI_APP_LICENSE === undefined ? {} : { appLicense: config.DJI_APP_LICENSE }),
+    ...(config.NTP_SERVER_HOST === undefined ? {} : { ntpServerHost: config.NTP_SERVER_HOST }),
+    ntpServerPort: config.NTP_SERVER_PORT,
+  };
+}
 
 /** Which uplink topics the gateway subscribes to (every family a dock publishes). */
 export const GATEWAY_SUBSCRIPTION_FILTERS = UPLINK_SUBSCRIPTION_FILTERS;
@@ -194,6 +206,7 @@ export class GatewayRuntime {
         maxDeadLetterRawBytes: config.DEAD_LETTER_MAX_RAW_BYTES,
       },
       requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
+      dockConfig: dockConfigSettings(config),
       instanceId: this.instanceId,
     });
     this.dispatcher = new CommandDispatcher({
@@ -259,6 +272,14 @@ export class GatewayRuntime {
       }),
     ];
     this.scheduleSweep();
+    const missing = missingLicenceSettings(dockConfigSettings(config));
+    if (missing.length > 0) {
+      this.logger.warn(
+        { unset: missing, ntpServerHost: config.NTP_SERVER_HOST ?? null },
+        `${missing.join(', ')} unset: real docks will drop their connection after config, and ` +
+          'so will simulated ones (docs/gateway.md, "Dock licence")',
+      );
+    }
     this.logger.info(
       {
         connections: this.intake.size,

@@ -24,6 +24,10 @@ const instanceId = z
 
 const optionalSecret = z.string().min(1).optional();
 
+/** Empty counts as unset (`DJI_APP_ID=` in an .env file, `${DJI_APP_ID:-}` in compose). */
+const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 const gatewaySettings = z.object({
   HTTP_PORT: port(3001),
   ...commonEnv,
@@ -89,6 +93,19 @@ const gatewaySettings = z.object({
   KAFKA_CONSUMER_START: z.enum(['earliest', 'latest']).default('earliest'),
   /** Create missing topics at start (development); production creates them ahead. */
   GATEWAY_CREATE_TOPICS: booleanFlag(true),
+
+  /**
+   * The Cloud API licence a dock checks in the `config` reply (app id, key and licence of a
+   * Cloud API app on https://developer.dji.com/). Secrets. Unset: the gateway still answers
+   * config (with empty fields) and warns once at start, since real docks then drop their
+   * connection (docs/gateway.md, "Dock licence").
+   */
+  DJI_APP_ID: unsetWhenEmpty(optionalSecret),
+  DJI_APP_KEY: unsetWhenEmpty(optionalSecret),
+  DJI_APP_LICENSE: unsetWhenEmpty(optionalSecret),
+  /** The NTP server docks sync with (config reply); unset: not sent, docks keep their clock. */
+  NTP_SERVER_HOST: unsetWhenEmpty(z.string().min(1).max(253).optional()),
+  NTP_SERVER_PORT: port(123).refine((n) => n > 0, 'must be 1..65535'),
 
   /** Larger dock payloads are refused (dead letter, reason oversized). */
   MAX_PAYLOAD_BYTES: positiveInt(256 * 1024).refine(

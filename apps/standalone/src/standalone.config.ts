@@ -9,6 +9,8 @@ import { logLevel, nonNegativeInt, optionalUrl, port, positiveInt } from '@dock/
 export const standaloneConfigSchema = z.object({
   /** The HTTP API of all four services, their OpenAPI page and the health checks. */
   HTTP_PORT: port(3000).optional(),
+  /** Set: /metrics on this port only (404 on HTTP_PORT), for a deployment the public reaches. */
+  METRICS_PORT: port(9464).optional(),
   /** Where docks connect (the embedded MQTT broker). */
   MQTT_PORT: port(1883).optional(),
   /** Where the embedded parts keep their data (PostgreSQL, the bus log, the KMZ files). */

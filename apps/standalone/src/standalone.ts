@@ -32,11 +32,16 @@ import { GatewayModule } from '../../gateway/src/gateway.module';
 import { missionConfigSchema } from '../../mission/src/mission.config';
 import { MissionModule } from '../../mission/src/mission.module';
 import { withStreamTicketScheme } from '../../telemetry/src/adapters/http/openapi-schemas';
+import { registryConfigSchema } from '../../registry/src/registry.config';
+import { RegistryModule } from '../../registry/src/registry.module';
 import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
+import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
 import { ChosenPort, choosePort } from './infra/ports';
+import { embeddedSigningKey } from './infra/signing-key';
+import { Credentials, ensureCredentials } from './onboarding';
 import {
   dataPaths,
   EmbeddedParts,
@@ -48,14 +53,15 @@ import {
 /** Connections per service to the embedded PostgreSQL (serialised anyway; migrations need 2). */
 const EMBEDDED_POOL_SIZE = 3;
 /** The services with a database (each gets its own embedded one). */
-const DATABASES = ['mission', 'telemetry', 'file', 'alerts'] as const;
+const DATABASES = ['mission', 'telemetry', 'file', 'registry', 'alerts'] as const;
 
 export const STANDALONE_OPENAPI_INFO = {
   title: 'Dock fleet cloud (all services)',
   description:
     'The HTTP API of the four services in one place, as the embedded mode (`npm start`) serves ' +
     'it: missions (/tasks, /plans, /commands, /docks/{sn}/...), telemetry (/flights/{id}, ' +
-    '/docks, /stream), waylines and downloads (/waylines, /flights/{id}/wayline, /downloads). ' +
+    '/docks, /stream), waylines and downloads (/waylines, /flights/{id}/wayline, /downloads), ' +
+    'organizations, binding codes and devices (/organizations, /devices/{sn}). ' +
     'The paths are the same as each service serves on its own, so the same clients work.',
   version: '1',
 };
@@ -195,12 +201,16 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       FILE_STORAGE_DIR: env.FILE_STORAGE_DIR ?? paths.files,
       FILE_SERVICE_URL: env.FILE_SERVICE_URL ?? httpUrl,
       FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens[0],
+      FILE_URL_SIGNING_KEY: env.FILE_URL_SIGNING_KEY ?? (await embeddedSigningKey(paths.root)),
     };
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
-    const gatewayConfig = load('gateway', gatewayConfigSchema, serviceEnv);
+    const licence = await dockLicence(paths.root, env);
+    const gatewayEnv = { ...serviceEnv, ...licence.gatewayEnv };
+    const gatewayConfig = load('gateway', gatewayConfigSchema, gatewayEnv);
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
     const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
+    const registryConfig = load('registry', registryConfigSchema, envOf('registry'));
     const alertsConfig = load('alerts', alertsConfigSchema, envOf('alerts'));
 
     // Readiness: every embedded part and every service's own connections.
@@ -239,6 +249,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       FileModule.register(fileConfig, serviceLogger('file'), [], shared),
       TelemetryModule.register(telemetryConfig, serviceLogger('telemetry'), [], shared),
       MissionModule.register(missionConfig, serviceLogger('mission'), [], shared),
+      RegistryModule.register(registryConfig, serviceLogger('registry'), [], shared),
       AlertsModule.register(alertsConfig, serviceLogger('alerts'), [], shared),
     ];
 
@@ -247,6 +258,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       logger,
       httpPort: http.port,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      metricsPort: config.METRICS_PORT,
       handleSignals: false,
       configure: (app) => {
         // The telemetry routes' live stream takes a ticket scheme the decorators cannot declare.
@@ -270,7 +282,16 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         return stopping;
       },
     };
+    const onboarding = await ensureCredentials(running.app, paths.root, {
+      url: standalone.httpUrl,
+      token: tokens[0],
+    }).catch(async (error: unknown) => {
+      await running.shutdown('onboarding failed');
+      throw error;
+    });
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
+    print(licenceBanner(licence, env));
+    print(onboardingBanner(onboarding.credentials, onboarding.file));
     return standalone;
   } catch (error) {
     await closeAll();
@@ -375,7 +396,7 @@ function banner(
   const { parts } = running;
   const lines = [
     '',
-    'dock-fleet-cloud is up: gateway, mission, telemetry and file in one process.',
+    'dock-fleet-cloud is up: gateway, mission, telemetry, file and registry in one process.',
     '',
     `  HTTP API       ${running.httpUrl}${moved(http, 'HTTP_PORT')}`,
     `  API docs       ${running.httpUrl}/docs`,
@@ -409,4 +430,16 @@ function banner(
     '',
   ];
   return `${lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n')}\n`;
+}
+
+/** What an operator types into Pilot 2 to bind a dock to this cloud. */
+function onboardingBanner(credentials: Credentials, file: string): string {
+  const { organization } = credentials;
+  return [
+    'Bind a dock (Pilot 2: organization ID and device binding code):',
+    `  organization   ${organization.id}  (${organization.name})`,
+    `  binding code   ${organization.binding_code}`,
+    `  saved in       ${file}`,
+    '',
+  ].join('\n');
 }

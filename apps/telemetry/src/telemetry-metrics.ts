@@ -12,6 +12,8 @@ export interface TelemetryMetrics {
   liveUpdates: Counter<'event'>;
   /** SSE clients dropped because more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waited for them. */
   liveOverflows: Counter;
+  /** Live-stream requests answered 429, by the cap that refused them (client, total). */
+  liveRefused: Counter<'scope'>;
 }
 
 export function createTelemetryMetrics(registry: Registry): TelemetryMetrics {
@@ -55,6 +57,12 @@ export function createTelemetryMetrics(registry: Registry): TelemetryMetrics {
       name: 'telemetry_live_updates_total',
       help: 'Updates published to the live stream, by event',
       labelNames: ['event'],
+      registers: [registry],
+    }),
+    liveRefused: new Counter({
+      name: 'telemetry_live_refused_total',
+      help: 'Live-stream requests refused with 429, by cap (client: per token, total)',
+      labelNames: ['scope'],
       registers: [registry],
     }),
     liveOverflows: new Counter({

@@ -6,7 +6,12 @@ import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
 import type { MessageBus, RunningConsumer } from '@dock/kafka';
 import { LiveFeedConsumer } from './adapters/kafka/live-feed-consumer';
 import { StoreBatchHandler } from './adapters/kafka/store-batch-handler';
+import { TaskEventOrganizationHandler } from './adapters/kafka/task-event-organization-handler';
 import type { LiveBroadcaster } from './adapters/live/live-broadcaster';
+import {
+  CachedOrganizationDirectory,
+  PgOrganizationDirectory,
+} from './adapters/postgres/pg-organization-directory';
 import { PgRetentionStore } from './adapters/postgres/pg-retention-store';
 import { PgTelemetryWriter } from './adapters/postgres/pg-telemetry-writer';
 import { RetentionJob } from './adapters/retention-job';
@@ -15,8 +20,17 @@ import type { TelemetryMetrics } from './telemetry-metrics';
 
 /** The topics telemetry reads: events (progress, RTH, exit-RTH, ready) and status (update_topo). */
 export const TELEMETRY_TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
-/** The live stream also shows HMS alerts (alerts.hms, from the alerts service); not stored here. */
-const LIVE_TOPICS = [...TELEMETRY_TOPICS, KAFKA_TOPICS.hmsAlerts];
+
+/** Where telemetry learns whose flights and docks are (see domain/organizations.ts). */
+export const ORGANIZATION_TOPICS = [KAFKA_TOPICS.taskEvents];
+
+/** The consumer group of the task events: "<TELEMETRY_CONSUMER_GROUP>.task-events". */
+export function taskEventsGroupId(group: string): string {
+  return `${group}.task-events`;
+}
+
+/** How long the live feed trusts what it read of a dock's or flight's organization. */
+const LIVE_ORGANIZATION_TTL_MS = 5_000;
 
 /**
  * The moving parts behind the HTTP shell: the storing consumer, the live-feed consumer and the
@@ -25,6 +39,7 @@ const LIVE_TOPICS = [...TELEMETRY_TOPICS, KAFKA_TOPICS.hmsAlerts];
  */
 export class TelemetryRuntime {
   private store: RunningConsumer | undefined;
+  private organizations: RunningConsumer | undefined;
   private live: LiveFeedConsumer | undefined;
   private retention: RetentionJob | undefined;
 
@@ -41,8 +56,28 @@ export class TelemetryRuntime {
 
   async start(): Promise<void> {
     await this.bus.ensureTopics(
-      LIVE_TOPICS.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS[topic] ?? 3 })),
+      [
+        ...TELEMETRY_TOPICS,
+        ...ORGANIZATION_TOPICS,
+        KAFKA_TOPICS.deviceEvents,
+        KAFKA_TOPICS.hmsAlerts,
+      ].map((topic) => ({
+        topic,
+        numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
+      })),
     );
+    const directory = new PgOrganizationDirectory(this.dataSource);
+    const organizationHandler = new TaskEventOrganizationHandler(
+      directory,
+      this.metrics,
+      this.logger.child({ component: 'organization-consumer' }),
+    );
+    this.organizations = await this.bus.subscribe({
+      groupId: taskEventsGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
+      topics: ORGANIZATION_TOPICS,
+      logger: this.logger,
+      handleBatch: (records) => organizationHandler.handleBatch(records),
+    });
     const handler = new StoreBatchHandler(
       new PgTelemetryWriter(this.dataSource),
       this.metrics,
@@ -60,10 +95,12 @@ export class TelemetryRuntime {
       this.bus,
       {
         groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
-        topics: LIVE_TOPICS,
+        topics: TELEMETRY_TOPICS,
+        deviceEventsTopic: KAFKA_TOPICS.deviceEvents,
         hmsTopic: KAFKA_TOPICS.hmsAlerts,
       },
       this.broadcaster,
+      new CachedOrganizationDirectory(directory, LIVE_ORGANIZATION_TTL_MS),
       this.metrics,
       this.logger.child({ component: 'live-feed' }),
     );
@@ -87,7 +124,12 @@ export class TelemetryRuntime {
 
   async stop(): Promise<void> {
     this.broadcaster.close();
-    const stopping = [this.store?.stop(), this.live?.stop(), this.retention?.stop()];
+    const stopping = [
+      this.store?.stop(),
+      this.organizations?.stop(),
+      this.live?.stop(),
+      this.retention?.stop(),
+    ];
     const results = await Promise.allSettled(stopping);
     for (const result of results) {
       if (result.status === 'rejected') {
@@ -95,6 +137,7 @@ export class TelemetryRuntime {
       }
     }
     this.store = undefined;
+    this.organizations = undefined;
     this.live = undefined;
     this.retention = undefined;
     if (this.ownsBus) await this.bus.close();

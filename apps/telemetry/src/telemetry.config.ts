@@ -64,6 +64,10 @@ export const telemetryConfigSchema = z
       (n) => n >= 65_536,
       'must be at least 65536 (64 KiB): a few of the largest updates',
     ),
+    /** Live streams open at once, all clients together; more are answered 429. */
+    TELEMETRY_STREAM_MAX_CONNECTIONS: positiveInt(200),
+    /** Live streams one API token (or the tickets it signed) may hold open; more: 429. */
+    TELEMETRY_STREAM_MAX_PER_TOKEN: positiveInt(20),
     /** How long a stream ticket (POST /stream/tickets) opens the live stream. */
     TELEMETRY_STREAM_TICKET_TTL_MS: positiveInt(60_000).refine(
       (n) => n >= 5_000 && n <= 600_000,

@@ -2,4 +2,5 @@ export * from './topics';
 export * from './records';
 export * from './decode-record-value';
 export * from './organizations';
+export * from './device-records';
 export * from './hms-alerts';

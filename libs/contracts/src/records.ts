@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ORGANIZATION_ID } from './organizations';
 
 /**
  * Record schemas of every topic. Producers build these types; consumers validate with the
@@ -132,6 +133,11 @@ export const taskEventRecordSchema = z.object({
   gatewaySn,
   /** The wayline file the task flies; the file service learns flight -> file from this. */
   waylineId: z.string(),
+  /**
+   * The organization the task belongs to. Written on every record since organizations exist;
+   * absent on older records, which belong to DEFAULT_ORGANIZATION_ID (taskEventOrganization).
+   */
+  organizationId: z.string().min(1).max(64).optional(),
   taskType: z.number().int(),
   state: z.enum(taskStates),
   previousState: z.enum(taskStates).nullable(),
@@ -173,3 +179,8 @@ export const consumerDeadLetterRecordSchema = z.object({
   deadLetteredAt: z.string(),
 });
 export type ConsumerDeadLetterRecord = z.infer<typeof consumerDeadLetterRecordSchema>;
+
+/** The organization of a task event: the one it names, or the default one for older records. */
+export function taskEventOrganization(event: Pick<TaskEventRecord, 'organizationId'>): string {
+  return event.organizationId ?? DEFAULT_ORGANIZATION_ID;
+}

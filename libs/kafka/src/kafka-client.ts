@@ -1,4 +1,5 @@
 import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import './kafkajs-request-queue-fix';
 import type { Logger } from 'pino';
 
 /** TLS towards the brokers. Without `ca`, Node's default trust store verifies them. */

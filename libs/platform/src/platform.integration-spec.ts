@@ -35,7 +35,10 @@ class SlowController {
   }
 }
 
-async function start(checks: Parameters<typeof PlatformModule.forRoot>[0]['checks']) {
+async function start(
+  checks: Parameters<typeof PlatformModule.forRoot>[0]['checks'],
+  metricsPort?: number,
+) {
   @Module({
     imports: [
       PlatformModule.forRoot({ service: 'test', logger: pino({ level: 'silent' }), checks }),
@@ -49,6 +52,7 @@ async function start(checks: Parameters<typeof PlatformModule.forRoot>[0]['check
     httpPort: 0,
     httpHost: '127.0.0.1',
     shutdownTimeoutMs: 5_000,
+    metricsPort,
   });
 }
 
@@ -99,6 +103,24 @@ describe('platform baseline against real dependencies', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(await response.text()).toMatch(/process_cpu_user_seconds_total\{service="test"\}/);
+  });
+
+  it('sends no X-Powered-By, and serves /metrics only on METRICS_PORT when set', async () => {
+    service = await start([], 0);
+    const api = await fetch(`http://127.0.0.1:${service.port}/health/live`);
+    expect(api.status).toBe(200);
+    expect(api.headers.get('x-powered-by')).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${service.port}/metrics`)).status).toBe(404);
+    expect(service.metricsPort).toBeGreaterThan(0);
+    expect(service.metricsPort).not.toBe(service.port);
+    const metrics = await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('process_cpu_seconds_total');
+    expect((await fetch(`http://127.0.0.1:${service.metricsPort}/health/live`)).status).toBe(404);
+    const metricsPort = service.metricsPort;
+    await service.shutdown('test over');
+    service = undefined;
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
   });
 
   it('on shutdown turns unready, finishes in-flight work, then stops', async () => {

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 import { HealthController } from './health/health.controller';
+import { RequestInputInterceptor } from './http/request-input.interceptor';
 import type { DependencyCheck } from './health/health-check';
 import { ServiceLifecycle } from './lifecycle/service-lifecycle';
 import { createMetricsRegistry } from './metrics/metrics-registry';
@@ -33,6 +35,8 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: DEPENDENCY_CHECKS, useValue: settings.checks },
         { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry(settings.service) },
         { provide: SERVICE_LIFECYCLE, useFactory: () => new ServiceLifecycle() },
+        // Every service's routes: no NUL, query parameters given once (request-input.interceptor.ts).
+        { provide: APP_INTERCEPTOR, useClass: RequestInputInterceptor },
       ],
       exports: [LOGGER, METRICS_REGISTRY, SERVICE_LIFECYCLE, PLATFORM_SETTINGS],
     };

@@ -1,9 +1,9 @@
 import { WireEnvelope } from './envelope';
 import { FlagSink } from './flags';
-import {
-  FlighttaskResourceGetReplyData,
-  validateFlighttaskResourceGetReplyData,
-} from './methods/flighttask-resource';
+import { ConfigReplyData } from './methods/config';
+import { FlighttaskResourceGetReplyData } from './methods/flighttask-resource';
+import { BindingReplyDataMap } from './methods/organization-binding';
+import { findDataValidator } from './methods/registry';
 import { ServiceMethod } from './methods/method-names';
 import { resultCode } from './methods/reply-validators';
 import { ResultOnlyData, ServiceDataMap } from './methods/service-types';
@@ -49,9 +49,15 @@ export interface ReplyTarget {
   readonly family?: TopicFamily;
 }
 
-/** requests_reply data: flighttask_resource_get's, or `{result, output?}` for other requests. */
+/**
+ * requests_reply data: flighttask_resource_get's, config's (not wrapped in result), the binding
+ * methods', or `{result, output?}` for other requests (a "not supported" refusal).
+ */
 export type RequestsReplyData =
-  FlighttaskResourceGetReplyData | { readonly result: number; readonly output?: unknown };
+  | FlighttaskResourceGetReplyData
+  | ConfigReplyData
+  | BindingReplyDataMap[keyof BindingReplyDataMap]
+  | { readonly result: number; readonly output?: unknown };
 
 const ID = nonEmptyString(256);
 
@@ -107,7 +113,9 @@ export function buildStateReply(
 /**
  * requests_reply. For flighttask_resource_get, `data` is `{result: 0, output: {file: {url,
  * fingerprint}}}` (url: a fresh expiring KMZ URL; fingerprint: MD5 of the file bytes) or
- * `{result: <code>}` to refuse. Other request methods need at least `{result}`.
+ * `{result: <code>}` to refuse. `config` takes its fields straight in `data` (no result); the
+ * binding methods their `{result, output}` (organization-binding.ts). Methods this library does
+ * not model need at least `{result}`.
  */
 export function buildRequestsReply(
   request: ReplyTarget,
@@ -116,10 +124,9 @@ export function buildRequestsReply(
 ): BuildResult<RequestsReplyData> {
   const target = checkTarget(request, 'requests', timestamp, true);
   if (target) return target;
-  const checked =
-    request.method === 'flighttask_resource_get'
-      ? validateFlighttaskResourceGetReplyData(data, [])
-      : checkResultData(data);
+  const validator =
+    request.method === null ? undefined : findDataValidator('requests_reply', request.method);
+  const checked = validator ? validator(data, []) : checkResultData(data);
   if (!checked.ok) return checked;
   return publishable(request.gatewaySn, 'requests_reply', {
     tid: request.tid,

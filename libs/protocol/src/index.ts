@@ -23,6 +23,10 @@ export {
   validateFlighttaskResourceGetData,
   validateFlighttaskResourceGetReplyData,
 } from './methods/flighttask-resource';
+export type { ConfigReplyData, ConfigRequestData } from './methods/config';
+export { hasLicence, validateConfigReplyData, validateConfigRequestData } from './methods/config';
+export * from './methods/organization-binding';
+export * from './methods/request-routes';
 export type { TopoSubDevice, UpdateTopoData } from './methods/update-topo';
 export { isAircraftOffline } from './methods/update-topo';
 export { SERVICE_DATA_VALIDATORS, validatePrepareData } from './methods/service-validators';

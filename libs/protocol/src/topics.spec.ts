@@ -55,6 +55,9 @@ describe('topics', () => {
     ['$SYS', 'no leading $ (reserved by brokers)'],
     ['DOCK*', 'characters in [A-Za-z0-9_.:-]'],
     ['DÖCK', 'characters in [A-Za-z0-9_.:-]'],
+    ['..', 'gateway SN with a letter or digit'],
+    ['.', 'gateway SN with a letter or digit'],
+    ['-', 'gateway SN with a letter or digit'],
   ])('refuses gateway SN %j (%s)', (sn, rule) => {
     expect(validateGatewaySn(sn)).toMatchObject({ ok: false, error: { path: 'gatewaySn', rule } });
     expect(buildTopic(sn, 'events').ok).toBe(false);

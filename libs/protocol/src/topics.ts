@@ -49,6 +49,8 @@ export interface ParsedTopic {
 
 export const MAX_GATEWAY_SN_LENGTH = 64;
 const GATEWAY_SN = /^[A-Za-z0-9_.:-]+$/;
+/** `.`, `..`, `-` or `:` alone are path segments or separators, never a device's serial number. */
+const HAS_LETTER_OR_DIGIT = /[A-Za-z0-9]/;
 /** NUL, C0 controls, space, DEL and the C1 range / Unicode spaces a terminal would hide. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u00a0\u2000-\u200f\u2028\u2029\ufeff]/;
@@ -60,7 +62,14 @@ const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u00a0\u2000-\u200f\u2028\u2029\u
  */
 export function validateGatewaySn(sn: unknown, path = 'gatewaySn'): Decoded<string> {
   if (typeof sn !== 'string') return invalid(path, 'string', sn);
-  if (sn.length > 0 && sn.length <= MAX_GATEWAY_SN_LENGTH && GATEWAY_SN.test(sn)) return valid(sn);
+  if (
+    sn.length > 0 &&
+    sn.length <= MAX_GATEWAY_SN_LENGTH &&
+    GATEWAY_SN.test(sn) &&
+    HAS_LETTER_OR_DIGIT.test(sn)
+  ) {
+    return valid(sn);
+  }
   if (sn.length === 0) return invalid(path, 'non-empty gateway SN', sn);
   if (sn.length > MAX_GATEWAY_SN_LENGTH) {
     return invalid(path, `gateway SN of at most ${MAX_GATEWAY_SN_LENGTH} characters`, sn);
@@ -69,6 +78,7 @@ export function validateGatewaySn(sn: unknown, path = 'gatewaySn'): Decoded<stri
   if (sn.includes('/')) return invalid(path, 'no topic separator (/)', sn);
   if (CONTROL_OR_SPACE.test(sn)) return invalid(path, 'no whitespace or control characters', sn);
   if (sn.startsWith('$')) return invalid(path, 'no leading $ (reserved by brokers)', sn);
+  if (GATEWAY_SN.test(sn)) return invalid(path, 'gateway SN with a letter or digit', sn);
   return invalid(path, 'characters in [A-Za-z0-9_.:-]', sn);
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -51,9 +52,20 @@ export function interpolate(value: string, env: Record<string, string> = {}): st
   );
 }
 
+/** What the operator must export before `docker compose up` (the file has no default for it). */
+export const OPERATOR_ENV: Record<string, string> = {
+  FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+};
+
 /** A service's environment after interpolation, every value a string. */
-export function serviceEnv(service: ComposeService): Record<string, string> {
+export function serviceEnv(
+  service: ComposeService,
+  env: Record<string, string> = OPERATOR_ENV,
+): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? ''))]),
+    Object.entries(service.environment ?? {}).map(([k, v]) => [
+      k,
+      interpolate(String(v ?? ''), env),
+    ]),
   );
 }

@@ -3,6 +3,7 @@ import { alertsConfigSchema } from '../../../apps/alerts/src/alerts.config';
 import { fileConfigSchema } from '../../../apps/file/src/file.config';
 import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
+import { registryConfigSchema } from '../../../apps/registry/src/registry.config';
 import { telemetryStartSchema } from '../../../apps/telemetry/src/telemetry-start-schema';
 
 /** Each service's own configuration schema: what its environment must satisfy at start. */
@@ -12,6 +13,7 @@ export const CONFIG_SCHEMAS = {
   // What telemetry's runService validates: its schema joined with the shared settings.
   telemetry: telemetryStartSchema,
   file: fileConfigSchema,
+  registry: registryConfigSchema,
   alerts: alertsConfigSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
@@ -64,4 +66,9 @@ export const SECRET_SAMPLES: Record<string, string> = {
   MQTT_PASSWORD: 'secret',
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   S3_SECRET_ACCESS_KEY: 'secret',
+};
+
+/** What a service needs to start even locally: secrets without a default (the signing key). */
+export const REQUIRED_SECRETS: Record<string, string> = {
+  FILE_URL_SIGNING_KEY: SECRET_SAMPLES.FILE_URL_SIGNING_KEY,
 };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomDockLicence } from '../../support/dock-licence';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@dock/contracts';
@@ -75,6 +76,7 @@ export async function startDistributedSystem(
     },
     { groupId: `${groups.file}.resource-requests`, topics: [KAFKA_TOPICS.uplink.requests] },
     { groupId: `${groups.file}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
+    { groupId: `${groups.telemetry}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
   ];
   const pinned = startGroupsAtTopicEnds(infraSettings.kafkaBrokers, consumerGroups);
   await pinned.catch((error: unknown) => {
@@ -106,6 +108,8 @@ export async function startDistributedSystem(
       GATEWAY_MQTT_CONNECTIONS: '4',
       // Sessions of this run's instance id are never resumed: let the broker forget them soon.
       MQTT_SESSION_EXPIRY_S: '60',
+      // A licence of this run only: simulated docks refuse a config reply without one.
+      ...randomDockLicence(),
     },
     mission: {
       KAFKA_CLIENT_ID: `${run}-mission`,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -12,7 +13,8 @@ import { fileService } from '../../../apps/file/src/file.service-definition';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 
 export const TEST_TOKEN = 'file-test-token-0123456789';
-export const SIGNING_KEY = 'file-test-signing-key-0123456789abcdef';
+/** Generated per run, as operators must: no signing key is a constant anywhere. */
+export const SIGNING_KEY = randomBytes(32).toString('base64url');
 
 export interface RunningFileService {
   running: RunningService;

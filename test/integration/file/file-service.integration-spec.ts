@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, readlink, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Producer } from 'kafkajs';
@@ -35,6 +35,14 @@ import {
 } from './file-harness';
 
 const MIB = 1024 * 1024;
+
+/** Descriptors of this process open on files under `dir` (deleted ones included). */
+async function openFilesUnder(dir: string): Promise<string[]> {
+  const targets = await Promise.all(
+    (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.filter((target) => target.startsWith(dir));
+}
 const auth = { Authorization: `Bearer ${TEST_TOKEN}` };
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
@@ -296,6 +304,30 @@ describe('file service', () => {
         'unsafe_entry_name',
       ],
       ['sizes that lie', lyingSizesKmz, 422, 'corrupt_archive'],
+      [
+        'template.kml without waylines.wpml',
+        () => zip([{ name: 'wpmz/template.kml', data: templateKml() }]),
+        422,
+        'missing_wayline_files',
+      ],
+      [
+        'a wayline without waypoints',
+        () => zip([{ name: 'wpmz/waylines.wpml', data: waylinesWpml({ waypoints: 0 }) }]),
+        422,
+        'empty_wayline',
+      ],
+      [
+        'waylines.wpml without a wayline',
+        () =>
+          zip([
+            {
+              name: 'wpmz/waylines.wpml',
+              data: '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>',
+            },
+          ]),
+        422,
+        'empty_wayline',
+      ],
       ['a file over the upload limit', async () => noise(9 * MIB), 413, 'file_too_large'],
     ];
 
@@ -319,6 +351,35 @@ describe('file service', () => {
         await eventually(async () => expect(await filesUnder(service.tmpDir)).toEqual([]));
       },
     );
+
+    it('answers a KMZ of stored (zip -0) entries, leaving no file or handle behind', async () => {
+      const stored = await zip([
+        { name: 'wpmz/template.kml', data: templateKml({ author: 'stored' }), compress: false },
+        { name: 'wpmz/waylines.wpml', data: waylinesWpml({ waypoints: 5 }), compress: false },
+      ]);
+      const form = new FormData();
+      form.append('name', 'z');
+      form.append('file', new Blob([stored]), 'z0.kmz');
+      const response = await fetch(url('/waylines'), {
+        method: 'POST',
+        headers: auth,
+        body: form,
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(201);
+      expect(await response.json()).toMatchObject({ metadata: { waypointCount: 5 } });
+      await eventually(async () => {
+        expect(await filesUnder(service.tmpDir)).toEqual([]);
+        expect(await openFilesUnder(service.tmpDir)).toEqual([]);
+      });
+    });
+
+    it('stages uploads in a directory of its own instance under FILE_UPLOAD_TMP_DIR', async () => {
+      await uploadOk(await validKmz({ author: 'staging' }));
+      const dirs = await readdir(service.tmpDir);
+      expect(dirs).toHaveLength(1);
+      expect(dirs[0]).toMatch(new RegExp(`^instance-${process.pid}-[0-9a-f]{8}$`));
+    });
 
     it('refuses a body that is not multipart, and a form without the file', async () => {
       const raw = await fetch(url('/waylines'), {

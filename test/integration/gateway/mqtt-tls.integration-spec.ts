@@ -2,6 +2,7 @@
 // made with openssl now), the broker's CA, a client certificate where the broker requires one,
 // and a dock message reaching Kafka; a broker certificate the gateway does not trust, or a
 // missing client certificate, is refused with a clear error. Real Kafka and Redis.
+import { randomDockLicence } from '../../support/dock-licence';
 import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import { createLogger } from '@dock/platform';
@@ -114,6 +115,8 @@ it("takes a dock simulator's messages over mqtts:// (--mqtt-ca)", async () => {
   await startGateway('sim', {
     MQTT_URL: `mqtts://127.0.0.1:${broker.tlsPort}`,
     MQTT_CA_FILE: broker.pki.caFile,
+    // The simulated dock asks for config first and leaves without a licence, as a real one.
+    ...randomDockLicence(),
   });
   const parsed = parseCli([
     `--mqtt-url=mqtts://localhost:${broker.tlsPort}`,

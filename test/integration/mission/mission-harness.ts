@@ -9,7 +9,14 @@ import {
   taskEventRecordSchema,
   UplinkRecord,
 } from '@dock/contracts';
-import { createLogger, kafkaCheck, loadConfig, postgresCheck, redisCheck } from '@dock/platform';
+import {
+  createLogger,
+  kafkaCheck,
+  loadConfig,
+  ORGANIZATION_HEADER,
+  postgresCheck,
+  redisCheck,
+} from '@dock/platform';
 import { RunningService, setupOpenApi, startService } from '@dock/platform';
 import { MISSION_OPENAPI_INFO } from '../../../apps/mission/src/mission.service-definition';
 import { ensureTopics, decodeRecord } from '@dock/kafka';
@@ -38,13 +45,21 @@ export class ManualClock implements Clock {
 export const API_TOKEN = 'mission-it-token';
 export const UNKNOWN_WAYLINE = '00000000-0000-4000-8000-000000000404';
 
-/** Stands in for the file service's POST /flights/{flightId}/wayline. */
-export async function startFileServiceStub(): Promise<{
+export interface FileServiceStub {
   server: Server;
   url: string;
   calls: string[];
-}> {
+  /** The organization each call stated (X-Organization-Id), in call order. */
+  organizations: (string | undefined)[];
+  /** Waylines that belong to one organization: any other one gets 404, as the file service answers. */
+  owners: Map<string, string>;
+}
+
+/** Stands in for the file service's POST /flights/{flightId}/wayline. */
+export async function startFileServiceStub(): Promise<FileServiceStub> {
   const calls: string[] = [];
+  const organizations: (string | undefined)[] = [];
+  const owners = new Map<string, string>();
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -59,7 +74,13 @@ export async function startFileServiceStub(): Promise<{
       if (request.method !== 'POST' || !match) return reply(404, { message: 'no route' });
       const parsed = JSON.parse(body) as { waylineId: string; gatewaySn: string };
       calls.push(decodeURIComponent(match[1]));
+      const organization = request.headers[ORGANIZATION_HEADER.toLowerCase()] as string | undefined;
+      organizations.push(organization);
       if (parsed.waylineId === UNKNOWN_WAYLINE) return reply(404, { message: 'unknown wayline' });
+      const owner = owners.get(parsed.waylineId);
+      if (owner !== undefined && owner !== organization) {
+        return reply(404, { message: 'unknown wayline' });
+      }
       reply(200, {
         flightId: decodeURIComponent(match[1]),
         waylineId: parsed.waylineId,
@@ -72,7 +93,7 @@ export async function startFileServiceStub(): Promise<{
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, calls };
+  return { server, url: `http://127.0.0.1:${port}`, calls, organizations, owners };
 }
 
 /** What the fake dock answers to a command: a result code, or null for no answer at all. */
@@ -85,6 +106,9 @@ export type DockScript = (command: CommandRecord) => number | null;
 export class FakeGateway {
   readonly commands: CommandRecord[] = [];
   readonly taskEvents: TaskEventRecord[] = [];
+  /** The task events as written (key, headers, JSON value), for the AsyncAPI contract checks. */
+  readonly rawTaskEvents: { key: string | null; headers: Record<string, string>; value: unknown }[] =
+    [];
   private readonly scripts = new Map<string, DockScript>();
   private producer!: Producer;
   private consumers: Consumer[] = [];
@@ -117,6 +141,13 @@ export class FakeGateway {
       eachMessage: async ({ message }) => {
         const decoded = decodeRecord(message.value, taskEventRecordSchema);
         if (decoded.ok) this.taskEvents.push(decoded.value);
+        this.rawTaskEvents.push({
+          key: message.key?.toString() ?? null,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+          ),
+          value: JSON.parse(message.value?.toString() ?? 'null') as unknown,
+        });
       },
     });
     this.consumers = [commands, events];
@@ -299,6 +330,8 @@ export class Api {
   constructor(
     private readonly baseUrl: string,
     private readonly token: string | null = API_TOKEN,
+    /** Sent as X-Organization-Id; none: the default organization. */
+    private readonly organizationId?: string,
   ) {}
 
   async call<T = Record<string, unknown>>(
@@ -308,6 +341,7 @@ export class Api {
   ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.organizationId !== undefined) headers[ORGANIZATION_HEADER] = this.organizationId;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
@@ -336,7 +370,7 @@ export interface MissionWorld {
   readonly kafka: Kafka;
   readonly topics: MissionTopics;
   readonly gateway: FakeGateway;
-  readonly fileStub: { server: Server; url: string; calls: string[] };
+  readonly fileStub: FileServiceStub;
   readonly replicas: RunningService[];
   readonly apiA: Api;
   readonly apiB: Api;

@@ -11,7 +11,13 @@ import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';
 import { SseClient } from './support/sse-client';
 import { StalledSseClient } from './support/stalled-sse-client';
-import { SSE_MAX_BUFFERED_BYTES, TelemetryHarness, TOKEN } from './support/telemetry-harness';
+import {
+  SECOND_TOKEN,
+  SSE_MAX_BUFFERED_BYTES,
+  STREAM_CAPS,
+  TelemetryHarness,
+  TOKEN,
+} from './support/telemetry-harness';
 import {
   eventsTopic,
   progressPayload,
@@ -280,6 +286,63 @@ describe('telemetry service', () => {
         (await harness.get<{ latest: Progress }>(`/flights/${flightId}`)).body.latest.percent,
       ).toBe(60);
       expect((await harness.get<Dock>(`/docks/${lateDock}`)).body.progress?.percent).toBe(60);
+    });
+  });
+
+  describe('progress from another dock', () => {
+    it("records and flags progress one dock sends for another dock's flight, never as its progress", async () => {
+      const owner = sn('OWNER');
+      const intruder = sn('INTRUDER');
+      const flightId = `${run}-OWNED`;
+      const now = Date.now();
+      await harness.produce([
+        uplinkRecord(
+          eventsTopic(owner),
+          progressPayload({ sn: owner, flightId, tid: `${run}-o1`, timestamp: now, percent: 10 }),
+        ),
+      ]);
+      await eventually(async () =>
+        expect((await harness.get(`/flights/${flightId}`)).status).toBe(200),
+      );
+      await harness.produce([
+        uplinkRecord(
+          eventsTopic(intruder),
+          progressPayload({
+            sn: intruder,
+            flightId,
+            tid: `${run}-i1`,
+            timestamp: now + 1_000,
+            percent: 99,
+            status: 'ok',
+          }),
+        ),
+        uplinkRecord(
+          eventsTopic(owner),
+          progressPayload({
+            sn: owner,
+            flightId,
+            tid: `${run}-o2`,
+            timestamp: now + 2_000,
+            percent: 20,
+          }),
+        ),
+      ]);
+      await eventually(async () =>
+        expect(
+          await harness.count('progress_reports', 'flight_id = $1 AND from_other_dock', [flightId]),
+        ).toBe(1),
+      );
+      const timeline = await eventually(async () => {
+        const response = await harness.get<Page<Progress>>(`/flights/${flightId}/progress`);
+        expect(response.body.items).toHaveLength(2);
+        return response.body.items;
+      });
+      expect(timeline.map((p) => p.percent)).toEqual([10, 20]);
+      const state = await harness.get<{ gatewaySn: string; latest: Progress }>(
+        `/flights/${flightId}`,
+      );
+      expect(state.body).toMatchObject({ gatewaySn: owner, latest: { percent: 20 } });
+      expect((await harness.get<Dock>(`/docks/${intruder}`)).body.progress ?? null).toBeNull();
     });
   });
 
@@ -762,6 +825,52 @@ describe('telemetry service', () => {
       expect(anonymous.status).toBe(401);
       expect((await harness.get('/stream?events=nonsense')).status).toBe(400);
       expect((await harness.get('/stream?dock=a/b')).status).toBe(400);
+    });
+  });
+
+  describe('live stream caps', () => {
+    it('answers 429 past the per-token cap (tickets count for their token) and the total cap', async () => {
+      const stream = `${harness.baseUrl}/stream`;
+      const open: SseClient[] = [];
+      const openOne = async (token: string | null, url = stream): Promise<SseClient> => {
+        const client = new SseClient();
+        await client.open(url, token);
+        if (client.status === 200) open.push(client);
+        return client;
+      };
+      try {
+        for (let i = 0; i < STREAM_CAPS.perToken; i++) {
+          expect((await openOne(SECOND_TOKEN)).status).toBe(200);
+        }
+        const refused = await probe(stream, {
+          headers: { authorization: `Bearer ${SECOND_TOKEN}` },
+        });
+        expect(refused.status).toBe(429);
+        expect(refused.message).toContain('TELEMETRY_STREAM_MAX_PER_TOKEN');
+        const ticket = await fetch(`${harness.baseUrl}/stream/tickets`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SECOND_TOKEN}` },
+        });
+        const { ticket: value } = (await ticket.json()) as { ticket: string };
+        expect((await openOne(null, `${stream}?ticket=${encodeURIComponent(value)}`)).status).toBe(
+          429,
+        );
+
+        // The other token still gets streams, until the service as a whole is full.
+        let total: SseClient | undefined;
+        for (let i = 0; i <= STREAM_CAPS.total && !total; i++) {
+          const client = await openOne(TOKEN);
+          if (client.status !== 200) total = client;
+        }
+        expect(total?.status).toBe(429);
+        const full = await probe(stream, { headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(full.message).toContain('TELEMETRY_STREAM_MAX_CONNECTIONS');
+      } finally {
+        await Promise.all(open.map((client) => client.close()));
+      }
+      // Closed streams give their slots back.
+      await eventually(async () => expect((await openOne(SECOND_TOKEN)).status).toBe(200));
+      await Promise.all(open.map((client) => client.close()));
     });
   });
 

@@ -142,4 +142,82 @@ describe('parseCli', () => {
       expect(parsed).toEqual({ kind: 'error', message: expect.stringContaining(message) });
     });
   });
+
+  describe('onboarding options', () => {
+    const files: Record<string, string> = {
+      'creds.json': JSON.stringify({
+        organization: { id: 'org-9', name: 'North', binding_code: 'CODE-9' },
+        api: { url: 'http://127.0.0.1:3000', token: 't' },
+        mqtt: { url: 'mqtt://10.0.0.2:1883', username: 'dock', password: 'pw' },
+      }),
+      'partial.json': JSON.stringify({ mqtt: { username: 'dock' } }),
+      'broken.json': '{',
+      'wrong.json': JSON.stringify({ organization: { id: 7 } }),
+    };
+    const readText = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw new Error('ENOENT');
+      return text;
+    };
+    const withFiles = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      const parsed = parseCli(argv, env, readText);
+      if (parsed.kind !== 'run') throw new Error(JSON.stringify(parsed));
+      return parsed.settings.fleet;
+    };
+
+    it('reads the expected licence, the organization to join and the silence', () => {
+      const fleet = withFiles([
+        '--app-id=1',
+        '--app-key=k',
+        '--app-license=l',
+        '--organization-id=org-1',
+        '--binding-code=C1',
+        '--silent-after=30',
+        '--silent-for=60',
+        '--licence-retry-s=5',
+      ]);
+      expect(fleet.behaviour).toMatchObject({
+        expectedLicence: { app_id: '1', app_key: 'k', app_license: 'l' },
+        organization: { id: 'org-1', bindingCode: 'C1' },
+        silence: { afterMs: 30_000, forMs: 60_000 },
+        licenceRetryMs: 5_000,
+      });
+    });
+
+    it('takes the licence from the gateway variables, and checks nothing when unset', () => {
+      expect(
+        withFiles([], { DJI_APP_ID: 'a', DJI_APP_KEY: 'k' }).behaviour?.expectedLicence,
+      ).toEqual({
+        app_id: 'a',
+        app_key: 'k',
+      });
+      expect(withFiles([]).behaviour?.expectedLicence).toEqual({});
+      expect(withFiles(['--silent-after=5']).behaviour?.silence).toEqual({ afterMs: 5_000 });
+    });
+
+    it('takes organization and MQTT credentials from --credentials; options win', () => {
+      const fleet = withFiles(['--credentials=creds.json', '--username=other']);
+      expect(fleet.behaviour?.organization).toEqual({ id: 'org-9', bindingCode: 'CODE-9' });
+      expect(fleet.mqtt).toMatchObject({
+        url: 'mqtt://10.0.0.2:1883',
+        username: 'other',
+        password: 'pw',
+      });
+      const partial = withFiles(['--credentials=partial.json'], { MQTT_PASSWORD: 'env' });
+      expect(partial.mqtt).toMatchObject({ username: 'dock', password: 'env' });
+      expect(partial.behaviour?.organization).toBeUndefined();
+    });
+
+    it.each([
+      [['--credentials=missing.json'], 'cannot read missing.json'],
+      [['--credentials=broken.json'], 'not JSON'],
+      [['--credentials=wrong.json'], 'organization.id'],
+      [['--organization-id=org-1'], '--binding-code'],
+      [['--silent-for=5'], '--silent-after'],
+      [['--silent-after=soon'], '--silent-after'],
+    ])('refuses %j, naming the problem', (argv, named) => {
+      const parsed = parseCli(argv, {}, readText);
+      expect(parsed).toEqual({ kind: 'error', message: expect.stringContaining(named) });
+    });
+  });
 });

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 // By path, as main.ts takes the logger: the simulator needs no Nest from the platform's index.
 import { readPemFile } from '../../../../libs/platform/src/config/pem-file';
 import {
   DEFAULT_BEHAVIOUR,
   DockBehaviour,
   ExitHomingTrigger,
+  LicenceExpectation,
   ReplyOverride,
 } from '../domain/behaviour';
 import { FleetOptions } from '../fleet/fleet';
@@ -58,14 +61,67 @@ const OPTIONS = {
   'report-json': { type: 'string' },
   strict: { type: 'boolean' },
   'log-level': { type: 'string' },
+  'app-id': { type: 'string' },
+  'app-key': { type: 'string' },
+  'app-license': { type: 'string' },
+  'organization-id': { type: 'string' },
+  'binding-code': { type: 'string' },
+  credentials: { type: 'string' },
+  'silent-after': { type: 'string' },
+  'silent-for': { type: 'string' },
+  'licence-retry-s': { type: 'string' },
 } as const;
+
+/**
+ * DATA_DIR/credentials.json as the embedded mode writes it; every part may be missing. Only
+ * the organization (id, binding code) and the MQTT credentials are used here.
+ */
+const credentialsSchema = z.object({
+  organization: z
+    .object({
+      id: z.string().min(1).optional(),
+      name: z.string().optional(),
+      binding_code: z.string().min(1).optional(),
+    })
+    .optional(),
+  api: z.object({ url: z.string().optional(), token: z.string().optional() }).optional(),
+  mqtt: z
+    .object({
+      url: z.string().min(1).optional(),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+type Credentials = z.infer<typeof credentialsSchema>;
+
+/** Reads a file's text (tests pass their own). */
+export type ReadText = (path: string) => string;
 
 class UsageError extends Error {}
 
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliParse {
+export function parseCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  readText: ReadText = (path) => readFileSync(path, 'utf8'),
+): CliParse {
   try {
     const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
     if (values.help) return { kind: 'help' };
+    const credentials =
+      values.credentials === undefined ? {} : readCredentials(values.credentials, readText);
+    const organizationId = values['organization-id'] ?? credentials.organization?.id;
+    const bindingCode = values['binding-code'] ?? credentials.organization?.binding_code;
+    if ((organizationId === undefined) !== (bindingCode === undefined)) {
+      throw new UsageError(
+        '--organization-id and --binding-code go together (or from --credentials)',
+      );
+    }
+    const silentAfter = optionalNumber(values['silent-after'], '--silent-after');
+    const silentFor = optionalNumber(values['silent-for'], '--silent-for');
+    if (silentFor !== null && silentAfter === null) {
+      throw new UsageError('--silent-for needs --silent-after');
+    }
 
     const offlineAfter = optionalInt(values['offline-after-ms'], '--offline-after-ms', 0);
     const behaviour: Partial<DockBehaviour> = {
@@ -97,6 +153,25 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
       ),
       quirks: values.quirks === true,
       hms: values.hms === true,
+      expectedLicence: licence(values, env),
+      licenceRetryMs:
+        int(
+          values['licence-retry-s'],
+          '--licence-retry-s',
+          DEFAULT_BEHAVIOUR.licenceRetryMs / 1000,
+          1,
+        ) * 1000,
+      ...(organizationId === undefined || bindingCode === undefined
+        ? {}
+        : { organization: { id: organizationId, bindingCode } }),
+      ...(silentAfter === null
+        ? {}
+        : {
+            silence: {
+              afterMs: silentAfter * 1000,
+              ...(silentFor === null ? {} : { forMs: silentFor * 1000 }),
+            },
+          }),
       exitHomingTriggers: (values['exit-homing-trigger'] ?? []).map(exitHomingTrigger),
       ...(offlineAfter === null
         ? {}
@@ -116,10 +191,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     if (version !== '5' && version !== '3.1.1') {
       throw new UsageError('--mqtt-version must be 5 or 3.1.1');
     }
-    const username = values.username ?? env.MQTT_USERNAME;
-    const password = values.password ?? env.MQTT_PASSWORD;
+    const username = values.username ?? credentials.mqtt?.username ?? env.MQTT_USERNAME;
+    const password = values.password ?? credentials.mqtt?.password ?? env.MQTT_PASSWORD;
     const durationS = optionalNumber(values['duration-s'], '--duration-s');
-    const url = values['mqtt-url'] ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+    const url =
+      values['mqtt-url'] ?? credentials.mqtt?.url ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
     const tls = tlsFiles(url, {
       'mqtt-ca': values['mqtt-ca'] ?? env.MQTT_CA_FILE,
       'mqtt-cert': values['mqtt-cert'] ?? env.MQTT_CERT_FILE,
@@ -153,6 +229,46 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     // parseArgs' own errors (unknown option, missing value) are written for users already.
     return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   }
+}
+
+function readCredentials(path: string, readText: ReadText): Credentials {
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (error) {
+    throw new UsageError(
+      `--credentials: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--credentials: ${path} is not JSON`);
+  }
+  const parsed = credentialsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(
+      `--credentials: ${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The licence the docks expect: options first, then the gateway's own variables. */
+function licence(
+  values: { 'app-id'?: string; 'app-key'?: string; 'app-license'?: string },
+  env: NodeJS.ProcessEnv,
+): LicenceExpectation {
+  const appId = values['app-id'] ?? env.DJI_APP_ID;
+  const appKey = values['app-key'] ?? env.DJI_APP_KEY;
+  const appLicense = values['app-license'] ?? env.DJI_APP_LICENSE;
+  return {
+    ...(appId ? { app_id: appId } : {}),
+    ...(appKey ? { app_key: appKey } : {}),
+    ...(appLicense ? { app_license: appLicense } : {}),
+  };
 }
 
 function int(

@@ -35,6 +35,19 @@ acting out the cloud's edge cases
       --offline-after-ms MS     drop off the network MS after each execute...
       --reconnect-after-ms MS   ...and come back MS later (10000)
 
+onboarding (as a real dock: config -> licence check -> update_topo -> binding)
+      --app-id ID / --app-key K / --app-license L
+                                the licence the config reply must carry (env DJI_APP_ID, DJI_APP_KEY,
+                                DJI_APP_LICENSE); unset: any non-empty licence is accepted. A missing
+                                or wrong licence: the dock logs why and disconnects
+      --licence-retry-s S       after a refused licence, connect and ask again S seconds later (30)
+      --organization-id ID      join this organization when airport_bind_status says "not bound"...
+      --binding-code CODE       ...with this binding code (airport_organization_get, then _bind)
+      --credentials FILE        DATA_DIR/credentials.json: organization id and binding code, MQTT
+                                url / username / password (options given here win)
+      --silent-after S          S seconds after the licence, stop publishing (osd, state, events)...
+      --silent-for S            ...for S seconds (otherwise for good); the connection stays up
+
 run and report
       --duration-s S            stop after S seconds (otherwise: Ctrl-C)
       --until-idle              stop once tasks have ended and no dock waits for anything

@@ -27,6 +27,25 @@ export interface OfflineScript {
   readonly reconnectAfterMs: number;
 }
 
+/** The licence a dock expects in the config reply; fields not given are only checked non-empty. */
+export interface LicenceExpectation {
+  readonly app_id?: string;
+  readonly app_key?: string;
+  readonly app_license?: string;
+}
+
+/** What an operator types in Pilot 2 to bind the dock (airport_organization_get / _bind). */
+export interface OrganizationToJoin {
+  readonly id: string;
+  readonly bindingCode: string;
+}
+
+/** Stop publishing `afterMs` after the licence was first accepted: for `forMs`, or for good. */
+export interface SilenceScript {
+  readonly afterMs: number;
+  readonly forMs?: number;
+}
+
 export interface GeoPoint {
   readonly latitude: number;
   readonly longitude: number;
@@ -57,6 +76,12 @@ export interface DockBehaviour {
   readonly home: GeoPoint;
   /** Raise, repeat and clear an HMS alert mid-flight (see hms-script.ts). */
   readonly hms?: boolean;
+  readonly expectedLicence: LicenceExpectation;
+  /** Joined when airport_bind_status says the dock is not bound. */
+  readonly organization?: OrganizationToJoin;
+  /** After a refused licence, how long the dock stays away before it connects and asks again. */
+  readonly licenceRetryMs: number;
+  readonly silence?: SilenceScript;
 }
 
 export const DEFAULT_BEHAVIOUR: DockBehaviour = {
@@ -73,6 +98,8 @@ export const DEFAULT_BEHAVIOUR: DockBehaviour = {
   replyTimeoutMs: 15_000,
   // The recorded Dock 3's home, so maps of simulated flights look plausible.
   home: { latitude: 29.9235956, longitude: 121.6634755, height: 41.66 },
+  expectedLicence: {},
+  licenceRetryMs: 30_000,
 };
 
 export function behaviourWith(overrides: Partial<DockBehaviour> = {}): DockBehaviour {

@@ -24,7 +24,7 @@ function progressStep(m: NormalisedMessage): number {
 describe('DockMachine: connection', () => {
   it('announces the dock and its aircraft with update_topo, and expects status_reply', () => {
     const h = new Harness().connect();
-    const topo = h.sent[0] as NormalisedMessage;
+    const topo = h.topo();
     expect(topo).toMatchObject({ family: 'status', method: 'update_topo', gatewaySn: h.sn });
     expect(data<{ sub_devices: { sn: string }[] }>(topo).sub_devices).toEqual([
       expect.objectContaining({ sn: `${h.sn}-UAV` }),
@@ -47,7 +47,7 @@ describe('DockMachine: connection', () => {
     const h = new Harness().connect();
     h.advance(h.behaviour.replyTimeoutMs + 1000);
     expect(h.machine.snapshot().replies.missing).toEqual({ 'status_reply:update_topo': 1 });
-    h.answerStatus(h.sent[0] as NormalisedMessage);
+    h.answerStatus(h.topo());
     expect(h.machine.snapshot().replies.late).toBe(1);
   });
 });
@@ -412,7 +412,7 @@ describe('DockMachine: conditional tasks', () => {
 describe('DockMachine: events_reply bookkeeping and outages', () => {
   it('settles answered events and counts the unanswered ones by method', () => {
     const h = new Harness(behaviourWith({ speed: 100, waypoints: 2 })).connect();
-    h.answerStatus(h.sent[0] as NormalisedMessage);
+    h.answerStatus(h.topo());
     h.service('flighttask_prepare', prepareData('F-1', h.now));
     h.service('flighttask_execute', { flight_id: 'F-1' });
     const sent = h.progress()[0]?.raw as NormalisedMessage;
@@ -431,7 +431,8 @@ describe('DockMachine: events_reply bookkeeping and outages', () => {
     h.advance(h.behaviour.replyTimeoutMs + 1000);
     const replies = h.machine.snapshot().replies;
     expect(replies.latenciesMs.events_reply).toHaveLength(1);
-    expect(replies.latenciesMs.requests_reply).toHaveLength(1);
+    // config, airport_bind_status and flighttask_resource_get
+    expect(replies.latenciesMs.requests_reply).toHaveLength(3);
     expect(replies.missing).toEqual({ 'events_reply:flighttask_progress': 1 });
   });
 
@@ -451,7 +452,13 @@ describe('DockMachine: events_reply bookkeeping and outages', () => {
     expect(reconnect).toBeDefined();
     expect(h.machine.snapshot().online).toBe(false);
     h.take(h.machine.connected(h.now));
-    expect(h.sent.slice(published).map((m) => m.method)).toEqual(['update_topo']);
+    expect(h.sent.slice(published).map((m) => m.method)).toEqual(['config']);
+    h.answerConfig();
+    expect(h.sent.slice(published).map((m) => m.method)).toEqual([
+      'config',
+      'update_topo',
+      'airport_bind_status',
+    ]);
     expect(h.machine.snapshot().counters.droppedOffline).toBeGreaterThan(0);
     h.advance(2_000);
     expect(h.progress().at(-1)?.status).toBe('in_progress');

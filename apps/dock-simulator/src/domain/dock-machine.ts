@@ -10,6 +10,7 @@ import { dockOsdData, progressData, updateTopoData } from './dock-messages';
 import { plannedReturnPath } from './flight-plan';
 import { decodeInbound } from './inbound';
 import { DeferredService, Effect, Outbound } from './outbound';
+import { Onboarding, OnboardingStep, OnboardingView } from './onboarding';
 import { LedgerCounts, ReplyLedger } from './reply-ledger';
 import { MIN_TAKEOFF_BATTERY, RESULT } from './result-codes';
 import { TaskBook, TaskRecord, TaskState, TaskView } from './task-book';
@@ -51,6 +52,8 @@ export interface DockCounters {
   servicesLost: number;
   ignoredInbound: number;
   droppedOffline: number;
+  /** Not published because the dock was told to go silent (presence demos). */
+  silenced: number;
   connects: number;
   disconnects: number;
 }
@@ -63,6 +66,8 @@ export interface DockSnapshot extends DockIdentity {
   readonly tasks: TaskView[];
   readonly counters: DockCounters;
   readonly replies: LedgerCounts;
+  /** config (licence) and organization binding, as on every connection. */
+  readonly onboarding: OnboardingView;
   /** The last inbound messages (bounded), newest last. */
   readonly inbox: readonly InboxEntry[];
 }
@@ -88,6 +93,7 @@ export class DockMachine {
     servicesLost: 0,
     ignoredInbound: 0,
     droppedOffline: 0,
+    silenced: 0,
     connects: 0,
     disconnects: 0,
   };
@@ -103,6 +109,11 @@ export class DockMachine {
   private ticks = 0;
   private hmsFlight: string | null = null;
   private hmsTicks = 0;
+  private readonly onboarding: Onboarding;
+  /** tid -> method of the onboarding requests awaiting their requests_reply. */
+  private readonly onboardingTids = new Map<string, string>();
+  private licensedAt: number | null = null;
+  private licenceRetryAt: number | null = null;
 
   constructor(options: DockMachineOptions) {
     this.sn = options.sn;
@@ -112,34 +123,80 @@ export class DockMachine {
     this.ledger = new ReplyLedger(options.behaviour.replyTimeoutMs);
     this.battery = options.behaviour.battery;
     this.lastTickAt = options.now;
+    this.onboarding = new Onboarding(
+      { sn: options.sn, aircraftSn: options.aircraftSn },
+      options.behaviour.expectedLicence,
+      options.behaviour.organization,
+    );
   }
 
   // ---- connection -------------------------------------------------------------------------
 
-  /** MQTT connected (and subscribed): announce the dock and its aircraft. */
+  /**
+   * MQTT connected (and subscribed): ask for the configuration (onboarding.ts). The dock and
+   * its aircraft are announced (update_topo) once the licence in the reply is accepted.
+   */
   connected(now: number): Effect[] {
     this.online = true;
     this.counters.connects += 1;
-    const tid = this.newId();
-    this.ledger.expect('status_reply', tid, 'update_topo', now);
-    return [
-      ...this.publish({
-        family: 'status',
-        method: 'update_topo',
-        tid,
-        bid: this.newId(),
-        timestamp: now,
-        data: updateTopoData(this.aircraftSn),
-      }),
-    ];
+    this.licenceRetryAt = null;
+    return this.onboardingStep(this.onboarding.connected(), now);
   }
 
   disconnected(): void {
     if (!this.online) return;
     this.online = false;
     this.counters.disconnects += 1;
+    this.onboarding.disconnected();
+    this.onboardingTids.clear();
     // Clean session: replies published while we are away are lost, through no fault of the cloud.
     this.ledger.abandonAll();
+  }
+
+  private onboardingStep(step: OnboardingStep, now: number): Effect[] {
+    const effects: Effect[] = step.logs.map((log) => ({
+      kind: 'log' as const,
+      ...log,
+      context: { sn: this.sn, ...log.context },
+    }));
+    if (step.licensed) {
+      this.licensedAt ??= now;
+      const tid = this.newId();
+      this.ledger.expect('status_reply', tid, 'update_topo', now);
+      effects.push(
+        ...this.publish({
+          family: 'status',
+          method: 'update_topo',
+          tid,
+          bid: this.newId(),
+          timestamp: now,
+          data: updateTopoData(this.aircraftSn),
+        }),
+      );
+    }
+    for (const request of step.requests) {
+      const tid = this.newId();
+      const sent = this.publish({
+        family: 'requests',
+        method: request.method,
+        tid,
+        bid: this.newId(),
+        timestamp: now,
+        data: request.data,
+      });
+      if (sent.length > 0) {
+        this.ledger.expect('requests_reply', tid, request.method, now);
+        this.onboardingTids.set(tid, request.method);
+      }
+      effects.push(...sent);
+    }
+    if (step.disconnect) {
+      this.disconnected();
+      // A real dock keeps trying its broker; this one after licenceRetryMs.
+      this.licenceRetryAt = now + this.behaviour.licenceRetryMs;
+      effects.push({ kind: 'disconnect' });
+    }
+    return effects;
   }
 
   // ---- inbound ----------------------------------------------------------------------------
@@ -336,6 +393,18 @@ export class DockMachine {
   ): Effect[] {
     const settled = this.ledger.settle(family, reply.tid, now);
     if (family !== 'requests_reply' || settled.outcome !== 'answered') return [];
+    const onboardingMethod = this.onboardingTids.get(reply.tid);
+    if (onboardingMethod !== undefined) {
+      this.onboardingTids.delete(reply.tid);
+      return this.onboardingStep(
+        this.onboarding.replied({
+          method: onboardingMethod,
+          data: reply.data,
+          ...(reply.invalid === undefined ? {} : { invalid: reply.invalid }),
+        }),
+        now,
+      );
+    }
     if (this.run === null || this.resourceTid !== reply.tid) return [];
     this.resourceTid = null;
     const data = reply.data as FlighttaskResourceGetReplyData;
@@ -374,6 +443,16 @@ export class DockMachine {
         this.resourceTid = null;
         effects.push(...this.fail(RESULT.KMZ_UNAVAILABLE, now));
       }
+      const onboardingMethod =
+        overdue.kind === 'requests_reply' ? this.onboardingTids.get(overdue.tid) : undefined;
+      if (onboardingMethod !== undefined) {
+        this.onboardingTids.delete(overdue.tid);
+        effects.push(...this.onboardingStep(this.onboarding.unanswered(onboardingMethod), now));
+      }
+    }
+    if (!this.online && this.licenceRetryAt !== null && now >= this.licenceRetryAt) {
+      this.licenceRetryAt = null;
+      effects.push({ kind: 'reconnect' });
     }
     effects.push(...this.scriptedOutage(now));
 
@@ -396,6 +475,8 @@ export class DockMachine {
   }
 
   osd(now: number): Effect[] {
+    // A dock without an accepted licence is not on the cloud yet: no telemetry.
+    if (!this.onboarding.licensed) return [];
     const run = this.run;
     const data = dockOsdData({
       aircraftSn: this.aircraftSn,
@@ -438,6 +519,7 @@ export class DockMachine {
         serviceResults: { ...this.counters.serviceResults },
       },
       replies: this.ledger.counts(),
+      onboarding: this.onboarding.view(),
       inbox: [...this.inbox],
     };
   }
@@ -696,8 +778,20 @@ export class DockMachine {
       if (this.counters.connects > 0) this.counters.droppedOffline += 1;
       return [];
     }
+    if (this.isSilent(message.timestamp)) {
+      this.counters.silenced += 1;
+      return [];
+    }
     bump(this.counters.published, `${message.family}:${message.method ?? '-'}`);
     return [{ kind: 'publish', message }];
+  }
+
+  /** Told to go silent: connected, but publishing nothing (the cloud sees it go quiet). */
+  private isSilent(now: number): boolean {
+    const silence = this.behaviour.silence;
+    if (silence === undefined || this.licensedAt === null) return false;
+    const from = this.licensedAt + silence.afterMs;
+    return now >= from && (silence.forMs === undefined || now < from + silence.forMs);
   }
 
   private remember(entry: InboxEntry): void {

@@ -42,4 +42,11 @@ export type Effect =
     }
   /** Close the MQTT connection (scripted outage); `reconnect` comes as a later effect. */
   | { readonly kind: 'disconnect' }
-  | { readonly kind: 'reconnect' };
+  | { readonly kind: 'reconnect' }
+  /** Something an operator should read (onboarding: licence refused, binding failed...). */
+  | {
+      readonly kind: 'log';
+      readonly level: 'info' | 'warn';
+      readonly message: string;
+      readonly context?: Record<string, unknown>;
+    };

@@ -34,6 +34,7 @@ export interface MqttTlsSettings {
 /** Where problems go; the CLI passes a pino logger, tests usually nothing. */
 export interface DockLogger {
   warn(object: Record<string, unknown>, message: string): void;
+  info?(object: Record<string, unknown>, message: string): void;
 }
 
 export interface SimulatedDockOptions {
@@ -120,6 +121,11 @@ export function createSimulatedDock(options: SimulatedDockOptions): SimulatedDoc
           break;
         case 'reconnect':
           link.reopen();
+          break;
+        case 'log':
+          if (effect.level === 'warn')
+            options.logger?.warn(effect.context ?? { sn }, effect.message);
+          else options.logger?.info?.(effect.context ?? { sn }, effect.message);
           break;
       }
     }

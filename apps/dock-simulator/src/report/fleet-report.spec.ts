@@ -12,7 +12,7 @@ describe('fleet report', () => {
 
   it('counts tasks by final state, missing replies and traffic across docks', () => {
     const ok = new Harness(behaviourWith({ speed: 100, waypoints: 2 })).connect();
-    ok.answerStatus(ok.sent[0]!);
+    ok.answerStatus(ok.topo());
     ok.service('flighttask_prepare', prepareData('F-1', ok.now));
     ok.service('flighttask_execute', { flight_id: 'F-1' });
     ok.answerResource(
@@ -33,7 +33,12 @@ describe('fleet report', () => {
       publishErrors: 0,
     });
     expect(report.durationS).toBe(12.3);
-    expect(report.docks).toMatchObject({ total: 2, online: 2, connectFailures: 1 });
+    expect(report.docks).toMatchObject({
+      total: 2,
+      online: 2,
+      connectFailures: 1,
+      onboarding: { bound: 2 },
+    });
     expect(report.tasks).toEqual({ 'failed 314005': 1 });
     expect(report.replies.missing).toEqual({ 'status_reply:update_topo': 1 });
     expect(report.replies.pending).toBe(2); // the progress reports the first dock still awaits
@@ -42,6 +47,7 @@ describe('fleet report', () => {
 
     const text = formatReport(report);
     expect(text).toContain('failed 314005  wayline MD5 check failed');
+    expect(text).toContain('onboarding: bound 2');
     expect(text).toContain('replies missing: 1 (status_reply:update_topo 1)');
   });
 });

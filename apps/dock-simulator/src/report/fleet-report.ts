@@ -21,6 +21,8 @@ export interface FleetReport {
     readonly online: number;
     readonly connectFailures: number;
     readonly reconnects: number;
+    /** Onboarding state -> docks (`refused`: licence missing or wrong, disconnected). */
+    readonly onboarding: Readonly<Record<string, number>>;
   };
   readonly messages: {
     readonly published: Readonly<Record<string, number>>;
@@ -62,6 +64,7 @@ export function buildFleetReport(input: ReportInput): FleetReport {
   const results: Record<string, number> = {};
   const tasks: Record<string, number> = {};
   const missing: Record<string, number> = {};
+  const onboarding: Record<string, number> = {};
   const latencies: Record<ReplyKind, number[]> = {
     events_reply: [],
     status_reply: [],
@@ -79,6 +82,7 @@ export function buildFleetReport(input: ReportInput): FleetReport {
 
   for (const dock of input.snapshots) {
     if (dock.online) online += 1;
+    onboarding[dock.onboarding.state] = (onboarding[dock.onboarding.state] ?? 0) + 1;
     reconnects += Math.max(0, dock.counters.connects - 1);
     dropped += dock.counters.droppedOffline;
     ignored += dock.counters.ignoredInbound;
@@ -108,6 +112,7 @@ export function buildFleetReport(input: ReportInput): FleetReport {
       online,
       connectFailures: input.connectFailures,
       reconnects,
+      onboarding: sortedKeys(onboarding),
     },
     messages: {
       published: sortedKeys(published),

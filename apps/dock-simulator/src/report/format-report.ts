@@ -9,6 +9,7 @@ export function formatReport(report: FleetReport): string {
   lines.push(
     `docks: ${d.total} simulated, ${d.online} online at the end, ${d.connectFailures} never connected, ${d.reconnects} reconnects`,
   );
+  lines.push(`onboarding: ${entries(d.onboarding)}`);
 
   const r = report.replies;
   lines.push('');

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
-import { FlightAlreadyBoundError } from '../domain/flights/flight-resources';
+import { FlightAlreadyBoundError, FlightNotFoundError } from '../domain/flights/flight-resources';
 import { KmzRejectedError } from '../domain/kmz/kmz-rejection';
 import { WaylineInUseError, WaylineNotFoundError } from '../domain/waylines/wayline-errors';
 import { UploadError } from '../adapters/http/multipart-upload';
@@ -10,7 +10,8 @@ type DomainError =
   | UploadError
   | WaylineNotFoundError
   | WaylineInUseError
-  | FlightAlreadyBoundError;
+  | FlightAlreadyBoundError
+  | FlightNotFoundError;
 
 /** Domain refusals as HTTP answers: status, a machine-readable code and an actionable message. */
 @Catch(
@@ -19,6 +20,7 @@ type DomainError =
   WaylineNotFoundError,
   WaylineInUseError,
   FlightAlreadyBoundError,
+  FlightNotFoundError,
 )
 export class FileErrorsFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
@@ -35,6 +37,7 @@ function describe(error: DomainError): [number, string, Record<string, unknown>]
   if (error instanceof KmzRejectedError) return [422, error.code, {}];
   if (error instanceof UploadError) return [error.status, error.code, {}];
   if (error instanceof WaylineNotFoundError) return [404, 'wayline_not_found', {}];
+  if (error instanceof FlightNotFoundError) return [404, 'flight_not_found', {}];
   if (error instanceof WaylineInUseError) {
     return [409, 'wayline_in_use', { flightIds: error.flightIds }];
   }

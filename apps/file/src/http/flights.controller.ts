@@ -17,7 +17,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ErrorDto, LOGGER } from '@dock/platform';
+import { ErrorDto, LOGGER, RequestOrganization } from '@dock/platform';
 import type { FlightResources } from '../domain/flights/flight-resources';
 import type { FlightBinding } from '../domain/flights/flight-binding';
 import { FLIGHT_RESOURCES } from '../file.tokens';
@@ -56,18 +56,26 @@ export class FlightsController {
   @ApiBody({ type: BindFlightDto })
   @ApiOkResponse({ type: FlightWaylineDto })
   @ApiResponse({ status: 400, type: ErrorDto })
-  @ApiResponse({ status: 404, description: 'Unknown wayline', type: ErrorDto })
+  @ApiResponse({
+    status: 404,
+    description: "Unknown wayline (another organization's is unknown too)",
+    type: ErrorDto,
+  })
   @ApiResponse({ status: 409, description: 'Flight bound to another wayline', type: ErrorDto })
   async bind(
     @Param('flightId') flightId: string,
     @Body() body: unknown,
+    @RequestOrganization() organizationId: string,
   ): Promise<FlightWaylineDto> {
     if (!FLIGHT_ID.test(flightId)) throw badRequest('flightId must be 1..200 of [A-Za-z0-9_.:-]');
     const parsed = bindFlightBodySchema.safeParse(body);
     if (!parsed.success) {
       throw badRequest('the body must be {"waylineId": "<uuid>", "gatewaySn": "<dock SN>"}');
     }
-    const { binding, link } = await this.resources.bind({ flightId, ...parsed.data }, new Date());
+    const { binding, link } = await this.resources.bind(
+      { flightId, organizationId, ...parsed.data },
+      new Date(),
+    );
     this.logger.info(
       { flightId, waylineId: binding.waylineId, dockSn: binding.gatewaySn },
       'flight bound to wayline',
@@ -84,8 +92,11 @@ export class FlightsController {
   @ApiOperation({ summary: 'Which wayline a flight flies, as this service knows it' })
   @ApiOkResponse({ type: FlightBindingDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('flightId') flightId: string): Promise<FlightBindingDto> {
-    const binding = await this.resources.find(flightId);
+  async get(
+    @Param('flightId') flightId: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<FlightBindingDto> {
+    const binding = await this.resources.find(flightId, organizationId);
     if (!binding) {
       throw new HttpException(
         {

@@ -26,21 +26,32 @@ import { rm } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ErrorDto, LOGGER, SERVICE_LIFECYCLE, ServiceLifecycle } from '@dock/platform';
+import {
+  badRequest,
+  ErrorDto,
+  LOGGER,
+  pageQuery,
+  RequestOrganization,
+  SERVICE_LIFECYCLE,
+  ServiceLifecycle,
+} from '@dock/platform';
 import { receiveUpload, ReceivedUpload, UploadError } from '../adapters/http/multipart-upload';
+import type { UploadStaging } from '../adapters/http/upload-staging';
 import type { DownloadLinks } from '../domain/downloads/download-links';
 import { KmzRejectedError } from '../domain/kmz/kmz-rejection';
 import type { WaylineLibrary } from '../domain/waylines/wayline-library';
 import type { FileConfig } from '../file.config';
 import type { FileMetrics } from '../file-metrics';
-import { DOWNLOAD_LINKS, FILE_CONFIG, FILE_METRICS, WAYLINE_LIBRARY } from '../file.tokens';
-import { badRequest } from './file-errors.filter';
+import {
+  DOWNLOAD_LINKS,
+  FILE_CONFIG,
+  FILE_METRICS,
+  UPLOAD_STAGING,
+  WAYLINE_LIBRARY,
+} from '../file.tokens';
 import { DownloadUrlDto, UploadWaylineDto, WaylineDto, WaylinePageDto } from './wayline.dto';
 
-const pageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+const pageSchema = z.object({ ...pageQuery(200, 50) });
 
 /** The KMZ library: upload, list, read, delete, and download URLs. */
 @ApiTags('waylines')
@@ -54,6 +65,7 @@ export class WaylinesController {
     @Inject(FILE_CONFIG) private readonly config: FileConfig,
     @Inject(FILE_METRICS) private readonly metrics: FileMetrics,
     @Inject(SERVICE_LIFECYCLE) private readonly lifecycle: ServiceLifecycle,
+    @Inject(UPLOAD_STAGING) private readonly staging: UploadStaging,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -62,9 +74,11 @@ export class WaylinesController {
   @ApiOperation({
     summary: 'Upload a wayline KMZ',
     description:
-      'Multipart upload, streamed to disk. The KMZ must be a zip holding wpmz/template.kml ' +
-      'and/or wpmz/waylines.wpml as well-formed XML; zip bombs, unsafe entry names and ' +
-      'non-zip data are refused with 422 and nothing is stored. Identical bytes share one blob.',
+      'Multipart upload, streamed to disk. The KMZ must be a zip (deflated or stored entries) ' +
+      'holding wpmz/waylines.wpml, with at least one wayline of waypoints, as well-formed XML ' +
+      '(wpmz/template.kml beside it is optional); zip bombs, unsafe entry names, non-zip data ' +
+      'and archives not read within FILE_KMZ_INSPECT_TIMEOUT_MS are refused with 422 and ' +
+      'nothing is stored. Identical bytes share one blob.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadWaylineDto })
@@ -72,17 +86,29 @@ export class WaylinesController {
   @ApiResponse({ status: 400, description: 'Malformed form, or no file', type: ErrorDto })
   @ApiResponse({ status: 413, description: 'File over FILE_MAX_UPLOAD_BYTES', type: ErrorDto })
   @ApiResponse({ status: 415, description: 'Not multipart/form-data', type: ErrorDto })
-  @ApiResponse({ status: 422, description: 'Not an acceptable KMZ (see code)', type: ErrorDto })
-  upload(@Req() request: Request): Promise<WaylineDto> {
+  @ApiResponse({
+    status: 422,
+    description:
+      'Not an acceptable KMZ; code: empty_file, not_a_zip, corrupt_archive, too_many_entries, ' +
+      'too_large_uncompressed, compression_ratio, unsafe_entry_name, encrypted_entry, ' +
+      'duplicate_entry, missing_wayline_files, malformed_xml, not_a_wayline, empty_wayline, ' +
+      'inspection_timeout',
+    type: ErrorDto,
+  })
+  upload(
+    @Req() request: Request,
+    @RequestOrganization() organizationId: string,
+  ): Promise<WaylineDto> {
     return this.lifecycle.work.track(async () => {
       let received: ReceivedUpload | undefined;
       try {
         received = await receiveUpload(request, {
           maxBytes: this.config.FILE_MAX_UPLOAD_BYTES,
-          tempDir: this.config.FILE_UPLOAD_TMP_DIR,
+          tempDir: this.staging.dir,
           fileField: 'file',
         });
         const wayline = await this.library.add({
+          organizationId,
           path: received.path,
           sizeBytes: received.sizeBytes,
           md5Hex: received.md5Hex,
@@ -119,10 +145,20 @@ export class WaylinesController {
     schema: { type: 'integer', minimum: 0, default: 0 },
   })
   @ApiOkResponse({ type: WaylinePageDto })
-  async list(@Query() query: Record<string, string>): Promise<WaylinePageDto> {
+  async list(
+    @Query() query: Record<string, string>,
+    @RequestOrganization() organizationId: string,
+  ): Promise<WaylinePageDto> {
     const parsed = pageSchema.safeParse(query);
-    if (!parsed.success) throw badRequest('limit must be 1..200 and offset 0 or more');
-    const page = await this.library.list(parsed.data);
+    if (!parsed.success) {
+      throw badRequest(
+        parsed.error.issues.map((issue) => ({
+          field: issue.path.join('.'),
+          problem: issue.message,
+        })),
+      );
+    }
+    const page = await this.library.list(organizationId, parsed.data);
     return { items: page.items.map(WaylineDto.of), total: page.total, ...parsed.data };
   }
 
@@ -130,8 +166,11 @@ export class WaylinesController {
   @ApiOperation({ summary: 'One wayline with its metadata and fingerprint' })
   @ApiOkResponse({ type: WaylineDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('id') id: string): Promise<WaylineDto> {
-    return WaylineDto.of(await this.library.get(id));
+  async get(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<WaylineDto> {
+    return WaylineDto.of(await this.library.get(id, organizationId));
   }
 
   @Delete(':id')
@@ -143,8 +182,11 @@ export class WaylinesController {
   @ApiNoContentResponse()
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, description: 'Used by a task that is not final', type: ErrorDto })
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.library.remove(id);
+  async remove(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<void> {
+    await this.library.remove(id, organizationId);
     this.logger.info({ waylineId: id }, 'wayline deleted');
   }
 
@@ -158,8 +200,9 @@ export class WaylinesController {
   async downloadUrl(
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
+    @RequestOrganization() organizationId: string,
   ): Promise<DownloadUrlDto> {
-    const link = await this.links.issue(await this.library.get(id));
+    const link = await this.links.issue(await this.library.get(id, organizationId));
     response.setHeader('Cache-Control', 'no-store');
     return {
       url: link.url,

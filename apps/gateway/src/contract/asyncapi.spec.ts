@@ -1,4 +1,4 @@
-import { KAFKA_TOPICS } from '@dock/contracts';
+import { KAFKA_TOPICS, TaskEventRecord, taskEventRecordSchema } from '@dock/contracts';
 import { encodeRecord, toConsumerDeadLetterRecord } from '@dock/kafka';
 import { readRecording, readSpecExamples } from '../../../../libs/protocol/test/shared-files';
 import { invalidRecord, repliedRecord, timeoutRecord } from '../domain/commands/command-records';
@@ -37,6 +37,7 @@ describe('docs/asyncapi.yaml', () => {
       KAFKA_TOPICS.taskEvents,
       KAFKA_TOPICS.hmsAlerts,
       ...Object.values(KAFKA_TOPICS.consumerDeadLetters),
+      KAFKA_TOPICS.deviceEvents,
     ];
     expect([...contract.addresses].sort()).toEqual([...topics].sort());
   });
@@ -138,5 +139,30 @@ describe('docs/asyncapi.yaml', () => {
     expect(
       check(KAFKA_TOPICS.consumerDeadLetters.file, 'SN1', { ...record, extra: 1 }, {}),
     ).not.toEqual([]);
+  });
+
+  it('matches task events, with their organization and without it (older records)', () => {
+    const event: TaskEventRecord = {
+      schemaVersion: 1,
+      flightId: 'f1',
+      organizationId: '6f1c2b9e-3d4a-4b5c-9d8e-7f6a5b4c3d2e',
+      gatewaySn: 'SN1',
+      waylineId: 'w1',
+      taskType: 0,
+      state: 'scheduled',
+      previousState: null,
+      cause: 'created',
+      resultCode: null,
+      resultMeaning: null,
+      version: 1,
+      at: 1_700_000_000_000,
+    };
+    expect(taskEventRecordSchema.safeParse(event).success).toBe(true);
+    expect(check(KAFKA_TOPICS.taskEvents, 'SN1', event, {})).toEqual([]);
+    const { organizationId: _omitted, ...older } = event;
+    expect(check(KAFKA_TOPICS.taskEvents, 'SN1', older, {})).toEqual([]);
+    expect(check(KAFKA_TOPICS.taskEvents, 'SN1', { ...event, organizationId: '' }, {})).not.toEqual(
+      [],
+    );
   });
 });

@@ -29,6 +29,7 @@ import {
 import { specFieldName } from './spec-fields';
 
 export interface CreateTaskInput {
+  organizationId: string;
   name: string;
   creator: string;
   gatewaySn: string;
@@ -74,7 +75,12 @@ export class MissionService {
     if (!checked.ok) {
       throw new InvalidInputError(specFieldName(checked.error.path), checked.error.rule);
     }
-    const file = await this.bindWayline(flightId, input.waylineId, input.gatewaySn);
+    const file = await this.bindWayline(
+      flightId,
+      input.waylineId,
+      input.gatewaySn,
+      input.organizationId,
+    );
     const mutation = newTask({ ...input, flightId, resumedFrom }, now, this.timing);
     mutation.task.file = file;
     await this.store.transaction((tx) => tx.insertTask(mutation));
@@ -88,8 +94,12 @@ export class MissionService {
   }
 
   /** A new immediate task that starts where an interrupted one stopped. */
-  async resumeFromBreakpoint(flightId: string, creator: string): Promise<Task> {
-    const original = await this.store.findTask(flightId);
+  async resumeFromBreakpoint(
+    flightId: string,
+    creator: string,
+    organizationId: string,
+  ): Promise<Task> {
+    const original = await this.store.findTask(flightId, organizationId);
     if (!original) throw new NotFoundError(`no task ${flightId}`);
     if (!isFinalState(original.state) || original.state === 'ok') {
       throw new ConflictError(
@@ -108,6 +118,7 @@ export class MissionService {
     }
     return this.createTask(
       {
+        organizationId: original.organizationId,
         name: `${original.name} (resumed)`,
         creator,
         gatewaySn: original.gatewaySn,
@@ -129,9 +140,14 @@ export class MissionService {
     );
   }
 
-  private async bindWayline(flightId: string, waylineId: string, gatewaySn: string) {
+  private async bindWayline(
+    flightId: string,
+    waylineId: string,
+    gatewaySn: string,
+    organizationId: string,
+  ) {
     try {
-      return await this.waylines.bind({ flightId, waylineId, gatewaySn });
+      return await this.waylines.bind({ flightId, waylineId, gatewaySn, organizationId });
     } catch (error) {
       if (error instanceof WaylineUnavailableError) {
         throw new InvalidInputError('waylineId', error.message);
@@ -143,7 +159,11 @@ export class MissionService {
   }
 
   /** flighttask_undo for several tasks of one dock: all of them can be canceled, or none is. */
-  cancelTasks(gatewaySn: string, flightIds: string[]): Promise<CancelOutcome> {
+  cancelTasks(
+    gatewaySn: string,
+    flightIds: string[],
+    organizationId: string,
+  ): Promise<CancelOutcome> {
     return withConflictRetry(async () => {
       const now = this.clock.now();
       const undoId = this.newId();
@@ -154,7 +174,7 @@ export class MissionService {
         const result: CancelOutcome = { canceled: [], pending: [], command: null };
         for (const flightId of flightIds) {
           const task = byId.get(flightId);
-          if (!task || task.gatewaySn !== gatewaySn) {
+          if (!task || task.gatewaySn !== gatewaySn || task.organizationId !== organizationId) {
             throw new NotFoundError(`no task ${flightId} on dock ${gatewaySn}`);
           }
           const decision = requestCancel(task, undoId, now, this.timing);
@@ -178,7 +198,7 @@ export class MissionService {
         return result;
       });
       if (outcome.pending.length > 0) {
-        outcome.command = await this.store.findCommand(undoId);
+        outcome.command = await this.store.findCommand(undoId, organizationId);
         this.wakeups.relay();
       }
       if (outcome.canceled.length > 0) this.wakeups.relay();
@@ -187,19 +207,25 @@ export class MissionService {
   }
 
   /** flighttask_pause / flighttask_recovery for a running task. */
-  pauseOrResume(flightId: string, verb: 'pause' | 'resume'): Promise<StoredCommand> {
+  pauseOrResume(
+    flightId: string,
+    verb: 'pause' | 'resume',
+    organizationId: string,
+  ): Promise<StoredCommand> {
     return withConflictRetry(async () => {
       const now = this.clock.now();
       const commandId = this.newId();
       await this.store.transaction(async (tx) => {
         const task = await tx.getTask(flightId);
-        if (!task) throw new NotFoundError(`no task ${flightId}`);
+        if (!task || task.organizationId !== organizationId) {
+          throw new NotFoundError(`no task ${flightId}`);
+        }
         const decision = requestPauseOrResume(task, verb, commandId, now, this.timing);
         if (isRefusal(decision)) throw new ConflictError(`task ${flightId}: ${decision.reason}`);
         await tx.saveTask(decision);
       });
       this.wakeups.relay();
-      return this.commandOrFail(commandId);
+      return this.commandOrFail(commandId, organizationId);
     }, 3).catch(rethrowConflict);
   }
 
@@ -207,6 +233,7 @@ export class MissionService {
   async dockCommand(
     gatewaySn: string,
     method: 'return_home' | 'return_home_cancel',
+    organizationId: string,
   ): Promise<StoredCommand> {
     const now = this.clock.now();
     const command: CommandDraft = {
@@ -218,17 +245,17 @@ export class MissionService {
       data: {},
       attempt: 1,
     };
-    await this.store.transaction((tx) => tx.insertCommand(command, now));
+    await this.store.transaction((tx) => tx.insertCommand(command, now, organizationId));
     this.wakeups.relay();
-    return this.commandOrFail(command.id);
+    return this.commandOrFail(command.id, organizationId);
   }
 
-  async findCommand(id: string): Promise<StoredCommand> {
-    return this.commandOrFail(id);
+  async findCommand(id: string, organizationId: string): Promise<StoredCommand> {
+    return this.commandOrFail(id, organizationId);
   }
 
-  private async commandOrFail(id: string): Promise<StoredCommand> {
-    const command = await this.store.findCommand(id);
+  private async commandOrFail(id: string, organizationId: string): Promise<StoredCommand> {
+    const command = await this.store.findCommand(id, organizationId);
     if (!command) throw new NotFoundError(`no command ${id}`);
     return command;
   }

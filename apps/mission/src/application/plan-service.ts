@@ -14,6 +14,7 @@ import type { MissionStore, MissionTx } from './ports';
 import { specFieldName } from './spec-fields';
 
 export interface CreatePlanInput {
+  organizationId: string;
   name: string;
   creator: string;
   gatewaySn: string;
@@ -62,6 +63,7 @@ export class PlanService {
       throw new InvalidInputError(specFieldName(checked.error.path), checked.error.rule);
     const plan: Plan = {
       id: this.newId(),
+      organizationId: input.organizationId,
       name: input.name,
       creator: input.creator,
       gatewaySn: input.gatewaySn,
@@ -82,7 +84,7 @@ export class PlanService {
       'plan created',
     );
     await this.extendPlans();
-    return (await this.store.findPlan(plan.id)) ?? plan;
+    return (await this.store.findPlan(plan.id, plan.organizationId)) ?? plan;
   }
 
   /** Generates the tasks of plans whose horizon moved on; returns how many were created. */
@@ -110,14 +112,14 @@ export class PlanService {
     return created;
   }
 
-  async pause(id: string): Promise<Plan> {
-    return this.changeState(id, 'paused');
+  async pause(id: string, organizationId: string): Promise<Plan> {
+    return this.changeState(id, organizationId, 'paused');
   }
 
-  async resume(id: string): Promise<Plan> {
+  async resume(id: string, organizationId: string): Promise<Plan> {
     const plan = await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
-        const current = await this.lockedPlan(tx, id);
+        const current = await this.lockedPlan(tx, id, organizationId);
         if (current.state === 'deleted') throw new ConflictError(`plan ${id} is deleted`);
         if (current.state === 'active') return current;
         const now = this.clock.now();
@@ -131,17 +133,21 @@ export class PlanService {
       }),
     );
     await this.extendPlans();
-    return (await this.store.findPlan(id)) ?? plan;
+    return (await this.store.findPlan(id, organizationId)) ?? plan;
   }
 
-  async delete(id: string): Promise<Plan> {
-    return this.changeState(id, 'deleted');
+  async delete(id: string, organizationId: string): Promise<Plan> {
+    return this.changeState(id, organizationId, 'deleted');
   }
 
-  private async changeState(id: string, state: 'paused' | 'deleted'): Promise<Plan> {
+  private async changeState(
+    id: string,
+    organizationId: string,
+    state: 'paused' | 'deleted',
+  ): Promise<Plan> {
     const plan = await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
-        const current = await this.lockedPlan(tx, id);
+        const current = await this.lockedPlan(tx, id, organizationId);
         if (current.state === 'deleted') throw new ConflictError(`plan ${id} is deleted`);
         const now = this.clock.now();
         const saved = await tx.savePlan({ ...current, state, updatedAt: now });
@@ -158,9 +164,10 @@ export class PlanService {
     return plan;
   }
 
-  private async lockedPlan(tx: MissionTx, id: string): Promise<Plan> {
+  /** Another organization's plan is "no plan", exactly as an unknown id. */
+  private async lockedPlan(tx: MissionTx, id: string, organizationId: string): Promise<Plan> {
     const plan = await tx.getPlan(id, true);
-    if (!plan) throw new NotFoundError(`no plan ${id}`);
+    if (!plan || plan.organizationId !== organizationId) throw new NotFoundError(`no plan ${id}`);
     return plan;
   }
 

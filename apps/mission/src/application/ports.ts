@@ -46,8 +46,8 @@ export interface MissionTx {
   insertTask(mutation: TaskMutation): Promise<boolean>;
   /** Writes the mutation if the task is still at `mutation.task.version`; else VersionConflictError. */
   saveTask(mutation: TaskMutation): Promise<Task>;
-  /** A command that changes no task (return_home...). */
-  insertCommand(command: CommandDraft, at: number): Promise<void>;
+  /** A command that changes no task (return_home...), in the organization that asked for it. */
+  insertCommand(command: CommandDraft, at: number, organizationId: string): Promise<void>;
   /** Marks a pending command answered; null when unknown or already answered (duplicate). */
   completeCommand(id: string, completion: CommandCompletion): Promise<StoredCommand | null>;
   /**
@@ -70,6 +70,8 @@ export interface MissionTx {
 }
 
 export interface TaskQuery {
+  /** Only this organization's tasks. */
+  organizationId: string;
   gatewaySn?: string;
   states?: TaskState[];
   planId?: string;
@@ -82,20 +84,30 @@ export interface TaskQuery {
 
 export interface MissionStore {
   transaction<T>(work: (tx: MissionTx) => Promise<T>): Promise<T>;
-  findTask(flightId: string): Promise<Task | null>;
+  /**
+   * Reads scoped by organization: a record of another organization is null, exactly as an
+   * unknown id is (nothing tells a caller that it exists).
+   */
+  findTask(flightId: string, organizationId: string): Promise<Task | null>;
   listTasks(query: TaskQuery): Promise<{ items: Task[]; total: number }>;
   history(flightId: string): Promise<TaskTransition[]>;
-  findCommand(id: string): Promise<StoredCommand | null>;
-  findPlan(id: string): Promise<Plan | null>;
-  listPlans(limit: number, offset: number): Promise<{ items: Plan[]; total: number }>;
+  findCommand(id: string, organizationId: string): Promise<StoredCommand | null>;
+  findPlan(id: string, organizationId: string): Promise<Plan | null>;
+  listPlans(
+    organizationId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: Plan[]; total: number }>;
 }
 
 /** The file service's part: bind a flight to its wayline and get a fresh URL + fingerprint. */
 export interface WaylineUrlProvider {
+  /** The wayline is looked up in `organizationId`: another organization's is unknown. */
   bind(request: {
     flightId: string;
     waylineId: string;
     gatewaySn: string;
+    organizationId: string;
   }): Promise<WaylineFileRef>;
 }
 

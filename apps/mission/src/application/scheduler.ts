@@ -166,6 +166,7 @@ export class Scheduler {
             flightId: task.flightId,
             waylineId: task.waylineId,
             gatewaySn: task.gatewaySn,
+            organizationId: task.organizationId,
           });
           return dispatchPrepare(task, file, this.newId(), now, timing);
         } catch (error) {

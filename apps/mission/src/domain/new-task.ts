@@ -4,6 +4,7 @@ import { nextActionAt, TimingSettings } from './task-timing';
 
 export interface NewTaskInput {
   flightId: string;
+  organizationId: string;
   gatewaySn: string;
   waylineId: string;
   name: string;
@@ -56,6 +57,7 @@ export function newTask(input: NewTaskInput, now: number, settings: TimingSettin
     input.spec.taskType === TASK_TYPE_TIMED ? input.spec : { ...input.spec, executeTime: null };
   const task: Task = {
     flightId: input.flightId,
+    organizationId: input.organizationId,
     gatewaySn: input.gatewaySn,
     waylineId: input.waylineId,
     name: input.name,

@@ -13,6 +13,7 @@ function aPlan(overrides: Partial<Plan> = {}): Plan {
   } = aSpec();
   return {
     id: 'plan-1',
+    organizationId: 'org-1',
     name: 'daily',
     creator: 'ops',
     gatewaySn: 'DOCK-1',
@@ -34,6 +35,18 @@ let counter = 0;
 const ids = () => `t-${++counter}`;
 
 describe('generateTasks', () => {
+  it("gives every generated task the plan's organization", () => {
+    const { tasks } = generateTasks(
+      aPlan({ organizationId: 'org-7' }),
+      NOW,
+      SETTINGS,
+      { horizonMs: 3 * 86_400_000, batch: 10 },
+      ids,
+    );
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.every((t) => t.task.organizationId === 'org-7')).toBe(true);
+  });
+
   it('creates one timed task per occurrence inside the horizon, in UTC across the DST change', () => {
     const { tasks, generatedUntil } = generateTasks(
       aPlan(),

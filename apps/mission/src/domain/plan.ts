@@ -15,6 +15,8 @@ export type PlanTaskTemplate = Omit<
 
 export interface Plan {
   id: string;
+  /** The organization the plan (and every task it generates) belongs to. */
+  organizationId: string;
   name: string;
   creator: string;
   gatewaySn: string;
@@ -64,6 +66,7 @@ export function generateTasks(
       newTask(
         {
           flightId: newId(),
+          organizationId: plan.organizationId,
           gatewaySn: plan.gatewaySn,
           waylineId: plan.waylineId,
           name: plan.name,

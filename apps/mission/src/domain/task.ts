@@ -68,6 +68,8 @@ export interface WaylineFileRef {
 export interface Task {
   /** The task's id and flighttask_prepare.flight_id. */
   flightId: string;
+  /** The organization the task belongs to (fixed at creation; lists and reads are scoped by it). */
+  organizationId: string;
   gatewaySn: string;
   waylineId: string;
   name: string;

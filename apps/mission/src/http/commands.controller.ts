@@ -4,7 +4,7 @@ import { NotFoundError } from '../application/errors';
 import type { MissionService } from '../application/mission-service';
 import { MISSION_SERVICE } from '../mission.tokens';
 import { CommandDto, toCommandDto } from './task.dto';
-import { ErrorDto } from '@dock/platform';
+import { ErrorDto, RequestOrganization } from '@dock/platform';
 
 @ApiTags('commands')
 @ApiBearerAuth()
@@ -19,9 +19,12 @@ export class CommandsController {
   })
   @ApiOkResponse({ type: CommandDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('id') id: string): Promise<CommandDto> {
+  async get(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<CommandDto> {
     // The column is a uuid: anything else cannot exist (and must not reach SQL as a uuid).
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError(`no command ${id}`);
-    return toCommandDto(await this.missions.findCommand(id));
+    return toCommandDto(await this.missions.findCommand(id, organizationId));
   }
 }

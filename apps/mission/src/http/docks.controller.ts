@@ -17,7 +17,7 @@ import {
   CommandDto,
   toCommandDto,
 } from './task.dto';
-import { ErrorDto } from '@dock/platform';
+import { ErrorDto, RequestOrganization } from '@dock/platform';
 import { badRequest, parseWith } from './validation';
 
 @ApiTags('docks')
@@ -43,10 +43,15 @@ export class DocksController {
   async cancel(
     @Param('gatewaySn') gatewaySn: string,
     @Body() body: unknown,
+    @RequestOrganization() organizationId: string,
   ): Promise<CancelOutcomeDto> {
     checkSn(gatewaySn);
     const input = parseWith(cancelTasksBodySchema, body);
-    const outcome = await this.missions.cancelTasks(gatewaySn, [...new Set(input.flightIds)]);
+    const outcome = await this.missions.cancelTasks(
+      gatewaySn,
+      [...new Set(input.flightIds)],
+      organizationId,
+    );
     return { ...outcome, command: outcome.command ? toCommandDto(outcome.command) : null };
   }
 
@@ -54,18 +59,28 @@ export class DocksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'One-key return to home (return_home)' })
   @ApiAcceptedResponse({ type: CommandDto })
-  async returnHome(@Param('gatewaySn') gatewaySn: string): Promise<CommandDto> {
+  async returnHome(
+    @Param('gatewaySn') gatewaySn: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<CommandDto> {
     checkSn(gatewaySn);
-    return toCommandDto(await this.missions.dockCommand(gatewaySn, 'return_home'));
+    return toCommandDto(
+      await this.missions.dockCommand(gatewaySn, 'return_home', organizationId),
+    );
   }
 
   @Post('return-home/cancel')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel the return to home (return_home_cancel)' })
   @ApiAcceptedResponse({ type: CommandDto })
-  async cancelReturnHome(@Param('gatewaySn') gatewaySn: string): Promise<CommandDto> {
+  async cancelReturnHome(
+    @Param('gatewaySn') gatewaySn: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<CommandDto> {
     checkSn(gatewaySn);
-    return toCommandDto(await this.missions.dockCommand(gatewaySn, 'return_home_cancel'));
+    return toCommandDto(
+      await this.missions.dockCommand(gatewaySn, 'return_home_cancel', organizationId),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
+import { pageQuery } from '@dock/platform';
 import type { Plan } from '../domain/plan';
 import {
   epochMs,
@@ -30,12 +31,7 @@ export function planTemplateOf(body: CreatePlanBody): Plan['template'] {
   return flightOptionsSpec(body);
 }
 
-export const listPlansQuerySchema = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
-  })
-  .strict();
+export const listPlansQuerySchema = z.object({ ...pageQuery(200, 50) }).strict();
 
 export class CreatePlanDto {
   @ApiProperty() name!: string;

@@ -32,7 +32,7 @@ import {
   planTemplateOf,
   toPlanDto,
 } from './plan.dto';
-import { ErrorDto } from '@dock/platform';
+import { ErrorDto, RequestOrganization } from '@dock/platform';
 import { parseWith } from './validation';
 
 @ApiTags('plans')
@@ -55,9 +55,13 @@ export class PlansController {
   @ApiBody({ type: CreatePlanDto })
   @ApiCreatedResponse({ type: PlanDto })
   @ApiResponse({ status: 400, type: ErrorDto })
-  async create(@Body() body: unknown): Promise<PlanDto> {
+  async create(
+    @Body() body: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<PlanDto> {
     const input = parseWith(createPlanBodySchema, body);
     const plan = await this.plans.create({
+      organizationId,
       name: input.name,
       creator: input.creator ?? 'api',
       gatewaySn: input.gatewaySn,
@@ -75,9 +79,12 @@ export class PlansController {
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
   @ApiOkResponse({ type: PlanPageDto })
-  async list(@Query() query: unknown): Promise<PlanPageDto> {
+  async list(
+    @Query() query: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<PlanPageDto> {
     const q = parseWith(listPlansQuerySchema, query);
-    const page = await this.store.listPlans(q.limit, q.offset);
+    const page = await this.store.listPlans(organizationId, q.limit, q.offset);
     return {
       items: page.items.map(toPlanDto),
       total: page.total,
@@ -89,8 +96,11 @@ export class PlansController {
   @Get(':id')
   @ApiOkResponse({ type: PlanDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('id') id: string): Promise<PlanDto> {
-    const plan = /^[0-9a-f-]{36}$/i.test(id) ? await this.store.findPlan(id) : null;
+  async get(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<PlanDto> {
+    const plan = /^[0-9a-f-]{36}$/i.test(id) ? await this.store.findPlan(id, organizationId) : null;
     if (!plan) throw new NotFoundError(`no plan ${id}`);
     return toPlanDto(plan);
   }
@@ -103,8 +113,11 @@ export class PlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto })
-  async pause(@Param('id') id: string): Promise<PlanDto> {
-    return toPlanDto(await this.plans.pause(uuidOr404(id)));
+  async pause(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<PlanDto> {
+    return toPlanDto(await this.plans.pause(uuidOr404(id), organizationId));
   }
 
   @Post(':id/resume')
@@ -113,8 +126,11 @@ export class PlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto })
-  async resume(@Param('id') id: string): Promise<PlanDto> {
-    return toPlanDto(await this.plans.resume(uuidOr404(id)));
+  async resume(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<PlanDto> {
+    return toPlanDto(await this.plans.resume(uuidOr404(id), organizationId));
   }
 
   @Delete(':id')
@@ -122,8 +138,11 @@ export class PlansController {
   @ApiOkResponse({ type: PlanDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto })
-  async remove(@Param('id') id: string): Promise<PlanDto> {
-    return toPlanDto(await this.plans.delete(uuidOr404(id)));
+  async remove(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<PlanDto> {
+    return toPlanDto(await this.plans.delete(uuidOr404(id), organizationId));
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
+import { instantQuery, pageQuery } from '@dock/platform';
 import { taskStates } from '@dock/contracts';
 import { validateGatewaySn } from '@dock/protocol';
 import type { StoredCommand } from '../application/ports';
@@ -158,10 +159,9 @@ export const listTasksQuerySchema = z
     gatewaySn: z.string().min(1).max(64).optional(),
     state: commaStates.optional(),
     planId: z.string().uuid().optional(),
-    from: z.coerce.number().int().nonnegative().optional(),
-    to: z.coerce.number().int().nonnegative().optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    from: instantQuery().optional(),
+    to: instantQuery().optional(),
+    ...pageQuery(200, 50),
   })
   .strict()
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {

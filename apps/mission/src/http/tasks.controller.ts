@@ -30,7 +30,7 @@ import {
   toTaskDto,
   toTransitionDto,
 } from './task.dto';
-import { ErrorDto } from '@dock/platform';
+import { ErrorDto, RequestOrganization } from '@dock/platform';
 import { parseWith } from './validation';
 
 @ApiTags('tasks')
@@ -56,9 +56,13 @@ export class TasksController {
   @ApiCreatedResponse({ type: TaskDto })
   @ApiResponse({ status: 400, description: 'Invalid field (named in problems)', type: ErrorDto })
   @ApiResponse({ status: 503, description: 'The file service did not answer', type: ErrorDto })
-  async create(@Body() body: unknown): Promise<TaskDto> {
+  async create(
+    @Body() body: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<TaskDto> {
     const input = parseWith(createTaskBodySchema, body);
     const task = await this.missions.createTask({
+      organizationId,
       name: input.name,
       creator: input.creator ?? 'api',
       gatewaySn: input.gatewaySn,
@@ -83,9 +87,13 @@ export class TasksController {
   @ApiQuery({ name: 'offset', required: false, description: 'default 0' })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiResponse({ status: 400, type: ErrorDto })
-  async list(@Query() query: unknown): Promise<TaskPageDto> {
+  async list(
+    @Query() query: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<TaskPageDto> {
     const q = parseWith(listTasksQuerySchema, query);
     const page = await this.store.listTasks({
+      organizationId,
       gatewaySn: q.gatewaySn,
       states: q.state,
       planId: q.planId,
@@ -106,8 +114,11 @@ export class TasksController {
   @ApiOperation({ summary: 'A task with its progress, last result and transition history' })
   @ApiOkResponse({ type: TaskDetailDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('flightId') flightId: string): Promise<TaskDetailDto> {
-    const task = await this.store.findTask(flightId);
+  async get(
+    @Param('flightId') flightId: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<TaskDetailDto> {
+    const task = await this.store.findTask(flightId, organizationId);
     if (!task) throw new NotFoundError(`no task ${flightId}`);
     const history = await this.store.history(flightId);
     return { ...toTaskDto(task), history: history.map(toTransitionDto) };
@@ -119,8 +130,11 @@ export class TasksController {
   @ApiAcceptedResponse({ type: CommandDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, description: 'The task is not running', type: ErrorDto })
-  async pause(@Param('flightId') flightId: string): Promise<CommandDto> {
-    return toCommandDto(await this.missions.pauseOrResume(flightId, 'pause'));
+  async pause(
+    @Param('flightId') flightId: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<CommandDto> {
+    return toCommandDto(await this.missions.pauseOrResume(flightId, 'pause', organizationId));
   }
 
   @Post(':flightId/resume')
@@ -129,8 +143,11 @@ export class TasksController {
   @ApiAcceptedResponse({ type: CommandDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, description: 'The task is not paused', type: ErrorDto })
-  async resume(@Param('flightId') flightId: string): Promise<CommandDto> {
-    return toCommandDto(await this.missions.pauseOrResume(flightId, 'resume'));
+  async resume(
+    @Param('flightId') flightId: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<CommandDto> {
+    return toCommandDto(await this.missions.pauseOrResume(flightId, 'resume', organizationId));
   }
 
   @Post(':flightId/resume-from-breakpoint')
@@ -144,8 +161,11 @@ export class TasksController {
   async resumeFromBreakpoint(
     @Param('flightId') flightId: string,
     @Body() body: unknown,
+    @RequestOrganization() organizationId: string,
   ): Promise<TaskDto> {
     const input = parseWith(resumeFromBreakpointBodySchema, body);
-    return toTaskDto(await this.missions.resumeFromBreakpoint(flightId, input.creator ?? 'api'));
+    return toTaskDto(
+      await this.missions.resumeFromBreakpoint(flightId, input.creator ?? 'api', organizationId),
+    );
   }
 }

@@ -1,16 +1,7 @@
-import { HttpException } from '@nestjs/common';
 import type { z } from 'zod';
+import { badRequest } from '@dock/platform';
 
-export interface FieldProblem {
-  field: string;
-  problem: string;
-}
-
-/** A 400 naming every field at fault, so a client fixes its request in one round. */
-export function badRequest(problems: FieldProblem[]): HttpException {
-  const message = problems.map((p) => `${p.field || '(body)'}: ${p.problem}`).join('; ');
-  return new HttpException({ statusCode: 400, code: 'invalid_request', message, problems }, 400);
-}
+export { badRequest } from '@dock/platform';
 
 /** Parses a body or query with a zod schema; 400 with the fields at fault otherwise. */
 export function parseWith<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {

@@ -87,8 +87,16 @@ describe('EmbeddedPostgres', () => {
     const now = Date.now();
     const rows = [progress('old', now - 40 * DAY), progress('new', now)];
     const writer = new PgTelemetryWriter(dataSource);
-    expect((await writer.write(batchOf(rows))).progress).toEqual({ stored: 2, duplicates: 0 });
-    expect((await writer.write(batchOf(rows))).progress).toEqual({ stored: 0, duplicates: 2 });
+    expect((await writer.write(batchOf(rows))).progress).toEqual({
+      stored: 2,
+      duplicates: 0,
+      fromOtherDock: 0,
+    });
+    expect((await writer.write(batchOf(rows))).progress).toEqual({
+      stored: 0,
+      duplicates: 2,
+      fromOtherDock: 0,
+    });
     const report = await new PgRetentionStore(dataSource, 'telemetry').purge(
       new Date(now - 30 * DAY),
       10,

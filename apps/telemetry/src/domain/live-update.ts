@@ -1,4 +1,4 @@
-import type { HmsAlertRecord } from '@dock/contracts';
+import type { DeviceEventRecord, HmsAlertRecord } from '@dock/contracts';
 import { trajectoryFeature, TrajectoryFeature } from './rth-geojson';
 import type { TelemetryItem } from './telemetry-rows';
 import {
@@ -34,10 +34,29 @@ export type LiveUpdate =
   | { readonly event: 'exit_homing'; readonly gatewaySn: string; readonly data: ExitHomingView }
   | { readonly event: 'ready'; readonly gatewaySn: string; readonly data: ReadyView }
   | { readonly event: 'topology'; readonly gatewaySn: string; readonly data: TopoView }
+  /** data: a registry.device-events record (presence or topology) as the registry wrote it. */
+  | { readonly event: 'device'; readonly gatewaySn: string; readonly data: DeviceEventRecord }
   /** An HMS alert raised or cleared (alerts.hms, written by the alerts service), as recorded. */
   | { readonly event: 'hms'; readonly gatewaySn: string; readonly data: HmsAlertRecord };
 
-export const LIVE_EVENTS = ['progress', 'rth', 'exit_homing', 'ready', 'topology', 'hms'] as const;
+export const LIVE_EVENTS = [
+  'progress',
+  'rth',
+  'exit_homing',
+  'ready',
+  'topology',
+  'device',
+  'hms',
+] as const;
+
+/**
+ * The registry's presence and topology changes on the live stream, under the dock they belong
+ * to (so the dock filter applies). Binding changes are an organization matter: not carried.
+ */
+export function liveUpdateForDevice(record: DeviceEventRecord): LiveUpdate | undefined {
+  if (record.kind === 'binding') return undefined;
+  return { event: 'device', gatewaySn: record.gatewaySn, data: record };
+}
 
 export function liveUpdateFor(item: TelemetryItem): LiveUpdate {
   const gatewaySn = item.row.gatewaySn;

@@ -1,34 +1,10 @@
 /**
- * Parsing of the API's query parameters, kept free of HTTP so it is tested directly. Each
- * function returns a value or an error message naming the parameter.
+ * The telemetry API's own query parameter (its keyset cursor), kept free of HTTP so it is
+ * tested directly. Limits and instants follow every service's rules (@dock/platform's
+ * request-params). Each function returns a value or an error message naming the parameter.
  */
 export type Parsed<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-/** An instant as ISO 8601 (`2026-05-21T08:28:03Z`) or ms since the epoch; absent -> null. */
-export function parseInstant(name: string, value: string | undefined): Parsed<number | null> {
-  if (value === undefined || value === '') return { ok: true, value: null };
-  if (/^\d{1,16}$/.test(value)) return { ok: true, value: Number(value) };
-  // Date.parse accepts far more than ISO 8601; require the ISO shape so "5" or "May" fail.
-  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    const ms = Date.parse(value);
-    if (Number.isFinite(ms)) return { ok: true, value: ms };
-  }
-  return { ok: false, error: `${name}: must be an ISO 8601 time or milliseconds since the epoch` };
-}
-
-/** A page size in 1..max; absent -> fallback. */
-export function parseLimit(
-  value: string | undefined,
-  fallback: number,
-  max: number,
-): Parsed<number> {
-  if (value === undefined || value === '') return { ok: true, value: fallback };
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    return { ok: false, error: `limit: must be a whole number in 1..${max}` };
-  }
-  return { ok: true, value: Number(value) };
-}
 
 /**
  * Keyset cursor of a time-ordered list: the (time, id) of the last row shown, opaque to

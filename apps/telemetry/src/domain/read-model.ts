@@ -31,30 +31,36 @@ export interface Page<T> {
   readonly next: string | null;
 }
 
-/** The read side the HTTP API uses (implemented by the postgres adapter). */
+/**
+ * The read side the HTTP API uses (implemented by the postgres adapter). Every read is scoped
+ * to one organization: another organization's flight or dock reads as unknown.
+ */
 export interface TelemetryQueries {
-  flightState(flightId: string): Promise<FlightState | null>;
+  flightState(organizationId: string, flightId: string): Promise<FlightState | null>;
   progressTimeline(
+    organizationId: string,
     flightId: string,
     limit: number,
     after: TimeCursor | null,
   ): Promise<Page<Stored<ProgressRow>>>;
-  dockState(gatewaySn: string): Promise<DockState | null>;
+  dockState(organizationId: string, gatewaySn: string): Promise<DockState | null>;
   fleetState(
+    organizationId: string,
     limit: number,
     after: string | null,
     snPrefix: string | null,
   ): Promise<Page<DockState>>;
-  latestTrajectory(flightId: string): Promise<RthRow | null>;
-  trajectoryHistory(flightId: string, limit: number): Promise<RthRow[]>;
-  latestDockTrajectory(gatewaySn: string): Promise<RthRow | null>;
+  latestTrajectory(organizationId: string, flightId: string): Promise<RthRow | null>;
+  trajectoryHistory(organizationId: string, flightId: string, limit: number): Promise<RthRow[]>;
+  latestDockTrajectory(organizationId: string, gatewaySn: string): Promise<RthRow | null>;
   exitHomingNotices(
+    organizationId: string,
     gatewaySn: string,
     range: TimeRange,
     limit: number,
     after: TimeCursor | null,
   ): Promise<Page<Stored<ExitHomingRow>>>;
-  readyNotices(flightId: string): Promise<ReadyRow[]>;
+  readyNotices(organizationId: string, flightId: string): Promise<ReadyRow[]>;
 }
 
 /** [from, to) in ms; either end may be open. */

@@ -1,4 +1,10 @@
-import { issueStreamTicket, TICKET_CLOCK_SKEW_MS, verifyStreamTicket } from './stream-ticket';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import {
+  issueStreamTicket,
+  TICKET_CLOCK_SKEW_MS,
+  unverifiedTicketOrganization,
+  verifyStreamTicket,
+} from './stream-ticket';
 
 const NOW = Date.UTC(2026, 0, 1);
 const TTL = 60_000;
@@ -11,6 +17,7 @@ describe('stream tickets', () => {
     expect(verifyStreamTicket(ticket, ['token-a', 'token-b'], NOW, TTL)).toEqual({
       ok: true,
       expiresAt,
+      signer: 'token-b',
     });
     expect(verifyStreamTicket(ticket, ['token-b'], expiresAt - 1, TTL).ok).toBe(true);
     expect(verifyStreamTicket(ticket, ['token-b'], expiresAt, TTL)).toEqual({
@@ -86,5 +93,39 @@ describe('stream tickets', () => {
     expect(issueStreamTicket('token', NOW, TTL).ticket).not.toBe(
       issueStreamTicket('token', NOW, TTL).ticket,
     );
+  });
+
+  it('opens the stream of the organization it was issued for, which cannot be altered', () => {
+    const org = '6f1c2b9e-3d4a-4b5c-9d8e-7f6a5b4c3d2e';
+    const { ticket, expiresAt } = issueStreamTicket('token', NOW, TTL, 'nonce-123', org);
+    expect(ticket).toMatch(/^st2\.[0-9a-z]+\.[A-Za-z0-9_-]+\.nonce-123\.[A-Za-z0-9_-]{43}$/);
+    expect(verifyStreamTicket(ticket, ['token'], NOW, TTL)).toEqual({
+      ok: true,
+      expiresAt,
+      signer: 'token',
+      organizationId: org,
+    });
+    expect(unverifiedTicketOrganization(ticket)).toBe(org);
+    const other = ticket.replace(org, 'another-organization');
+    expect(verifyStreamTicket(other, ['token'], NOW, TTL)).toEqual({
+      ok: false,
+      reason: 'not_accepted',
+    });
+    // The default organization's tickets have one form only: st1.
+    const st1 = issueStreamTicket('token', NOW, TTL, 'nonce-123', DEFAULT_ORGANIZATION_ID);
+    expect(st1.ticket.startsWith('st1.')).toBe(true);
+    expect(unverifiedTicketOrganization(st1.ticket)).toBe(DEFAULT_ORGANIZATION_ID);
+    const [, expiry, nonce, signature] = st1.ticket.split('.');
+    const forged = `st2.${expiry}.${DEFAULT_ORGANIZATION_ID}.${nonce}.${signature}`;
+    expect(verifyStreamTicket(forged, ['token'], NOW, TTL)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(
+      verifyStreamTicket(`st2.${expiry}.bad!org.${nonce}.${signature}`, ['token'], NOW, TTL),
+    ).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 
 /**
  * Stream tickets: how a browser opens the live stream. `EventSource` cannot send an
@@ -12,13 +13,19 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * every replica can check it (they share API_TOKENS), and removing a token from API_TOKENS
  * invalidates its tickets with it. It is not single-use: an EventSource reconnects with the
  * same URL, and may do so until the ticket expires.
+ *
+ * A ticket opens the stream of the organization it was issued for (the asking request's): a
+ * ticket of the default organization keeps the form above (`st1`, naming none); any other is
+ * `st2.<expiry>.<organization id>.<nonce>.<signature>`, the organization signed with the rest.
  */
 const VERSION = 'st1';
+const SCOPED_VERSION = 'st2';
 /** Domain separation: the same token signs nothing else with this prefix. */
 const CONTEXT = 'dock-fleet telemetry stream ticket\n';
 /** Tolerated difference between the clocks of the replica that issued and the one that checks. */
 export const TICKET_CLOCK_SKEW_MS = 5_000;
-const MAX_TICKET_LENGTH = 128;
+const MAX_TICKET_LENGTH = 200;
+const ORGANIZATION = /^[A-Za-z0-9_-]{1,64}$/;
 const SIGNATURE_BYTES = 32;
 
 export interface IssuedTicket {
@@ -30,18 +37,34 @@ export interface IssuedTicket {
 export type TicketRefusal = 'malformed' | 'not_accepted' | 'expired';
 
 export type TicketCheck =
-  | { readonly ok: true; readonly expiresAt: number }
+  /**
+   * organizationId: the one the ticket names; absent for an `st1` ticket (the default one).
+   * `signer`: the accepted token that signed it (the client, for the stream caps).
+   */
+  | {
+      readonly ok: true;
+      readonly expiresAt: number;
+      readonly signer: string;
+      readonly organizationId?: string;
+    }
   | { readonly ok: false; readonly reason: TicketRefusal };
 
-/** A ticket signed with `token` (the caller's bearer token), valid for `ttlMs` from `now`. */
+/**
+ * A ticket signed with `token` (the caller's bearer token), valid for `ttlMs` from `now`, that
+ * opens the stream of `organizationId`.
+ */
 export function issueStreamTicket(
   token: string,
   now: number,
   ttlMs: number,
   nonce: string = randomBytes(12).toString('base64url'),
+  organizationId: string = DEFAULT_ORGANIZATION_ID,
 ): IssuedTicket {
   const expiresAt = now + ttlMs;
-  const body = `${VERSION}.${expiresAt.toString(36)}.${nonce}`;
+  const body =
+    organizationId === DEFAULT_ORGANIZATION_ID
+      ? `${VERSION}.${expiresAt.toString(36)}.${nonce}`
+      : `${SCOPED_VERSION}.${expiresAt.toString(36)}.${organizationId}.${nonce}`;
   return { ticket: `${body}.${sign(token, body).toString('base64url')}`, expiresAt };
 }
 
@@ -57,10 +80,9 @@ export function verifyStreamTicket(
   now: number,
   maxTtlMs: number,
 ): TicketCheck {
-  if (presented.length > MAX_TICKET_LENGTH) return refused('malformed');
-  const parts = presented.split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION) return refused('malformed');
-  const [, expiry, nonce, signature] = parts as [string, string, string, string];
+  const parsed = parseTicket(presented);
+  if (!parsed) return refused('malformed');
+  const { expiry, organizationId, nonce, signature } = parsed;
   if (!/^[0-9a-z]{1,11}$/.test(expiry) || !/^[A-Za-z0-9_-]{8,64}$/.test(nonce)) {
     return refused('malformed');
   }
@@ -72,16 +94,61 @@ export function verifyStreamTicket(
   ) {
     return refused('malformed');
   }
-  const body = `${VERSION}.${expiry}.${nonce}`;
-  let matched = false;
+  const body =
+    organizationId === undefined
+      ? `${VERSION}.${expiry}.${nonce}`
+      : `${SCOPED_VERSION}.${expiry}.${organizationId}.${nonce}`;
+  let signer: string | undefined;
   for (const token of acceptedTokens) {
-    if (timingSafeEqual(signatureBytes, sign(token, body))) matched = true;
+    if (timingSafeEqual(signatureBytes, sign(token, body))) signer ??= token;
   }
-  if (!matched) return refused('not_accepted');
+  if (signer === undefined) return refused('not_accepted');
   const expiresAt = parseInt(expiry, 36);
   if (expiresAt <= now) return refused('expired');
   if (expiresAt > now + maxTtlMs + TICKET_CLOCK_SKEW_MS) return refused('not_accepted');
-  return { ok: true, expiresAt };
+  return organizationId === undefined
+    ? { ok: true, expiresAt, signer }
+    : { ok: true, expiresAt, signer, organizationId };
+}
+
+/**
+ * The organization a ticket names (DEFAULT_ORGANIZATION_ID for an `st1` ticket), without
+ * checking its signature: only for AUTH_DISABLED runs, where any ticket passes anyway.
+ */
+export function unverifiedTicketOrganization(presented: string): string | null {
+  const parsed = parseTicket(presented);
+  return parsed ? (parsed.organizationId ?? DEFAULT_ORGANIZATION_ID) : null;
+}
+
+interface TicketParts {
+  expiry: string;
+  organizationId: string | undefined;
+  nonce: string;
+  signature: string;
+}
+
+function parseTicket(presented: string): TicketParts | null {
+  if (presented.length > MAX_TICKET_LENGTH) return null;
+  const parts = presented.split('.');
+  if (parts.length === 4 && parts[0] === VERSION) {
+    const [, expiry, nonce, signature] = parts as [string, string, string, string];
+    return { expiry, organizationId: undefined, nonce, signature };
+  }
+  if (parts.length === 5 && parts[0] === SCOPED_VERSION) {
+    const [, expiry, organizationId, nonce, signature] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    // The default organization's tickets are st1: one ticket form per organization.
+    if (!ORGANIZATION.test(organizationId) || organizationId === DEFAULT_ORGANIZATION_ID) {
+      return null;
+    }
+    return { expiry, organizationId, nonce, signature };
+  }
+  return null;
 }
 
 function sign(token: string, body: string): Buffer {

@@ -1,7 +1,14 @@
 import type { TelemetryBatch, TelemetryKind } from './telemetry-rows';
 
-/** How many rows of each kind were new, and how many were duplicates already stored. */
-export type WriteOutcome = Record<TelemetryKind, { stored: number; duplicates: number }>;
+/**
+ * How many rows of each kind were new, and how many were duplicates already stored; for
+ * progress also how many were about another dock's flight (recorded, flagged, not the
+ * flight's progress: domain/flight-ownership).
+ */
+export type WriteOutcome = Record<
+  TelemetryKind,
+  { stored: number; duplicates: number; fromOtherDock?: number }
+>;
 
 /**
  * The write side: stores one batch atomically (all rows and the latest-state updates, or

@@ -11,6 +11,7 @@ export interface BaseServiceConfig {
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_MS: number;
   SERVICE_NAME?: string;
+  METRICS_PORT?: number;
 }
 
 export interface ServiceDefinition<S extends z.ZodType<BaseServiceConfig, z.ZodTypeDef, unknown>> {
@@ -52,6 +53,7 @@ export async function runService<S extends z.ZodType<BaseServiceConfig, z.ZodTyp
       logger,
       httpPort: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      metricsPort: config.METRICS_PORT,
       handleSignals: true,
       configure: definition.configure ? (app) => definition.configure?.(app, config) : undefined,
     });

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { NestPinoLogger } from '../logging/nest-logger';
 import { ServiceLifecycle } from '../lifecycle/service-lifecycle';
-import { SERVICE_LIFECYCLE } from '../tokens';
+import { startMetricsServer } from '../metrics/metrics-server';
+import { METRICS_REGISTRY, SERVICE_LIFECYCLE } from '../tokens';
 
 export interface StartOptions {
   /** The app's root module (already configured with its validated settings). */
@@ -16,12 +17,16 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Runs after the app is created and before it listens (e.g. setupOpenApi). */
   configure?: (app: INestApplication) => void | Promise<void>;
+  /** METRICS_PORT: /metrics there only (0: any free port), 404 on the API port. Unset: on the API port. */
+  metricsPort?: number;
 }
 
 export interface RunningService {
   app: INestApplication;
   /** The port actually bound (differs from httpPort when 0 was asked for). */
   port: number;
+  /** Where /metrics is served when metricsPort was given (the port bound). */
+  metricsPort?: number;
   /** Stop intake, drain in-flight work (bounded), close connections. Safe to call twice. */
   shutdown(reason: string): Promise<void>;
 }
@@ -32,9 +37,28 @@ export async function startService(options: StartOptions): Promise<RunningServic
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
+  // No framework banner in every response: it only helps whoever scans for known flaws.
+  (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.(
+    'x-powered-by',
+  );
+  if (options.metricsPort !== undefined) {
+    app.use(
+      '/metrics',
+      (_request: unknown, response: { status(code: number): { json(body: unknown): void } }) =>
+        response.status(404).json({ statusCode: 404, code: 'not_found', message: 'not found' }),
+    );
+  }
+  let metrics: { port: number; close(): Promise<void> } | undefined;
   try {
     await options.configure?.(app);
     await app.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
+    if (options.metricsPort !== undefined) {
+      metrics = await startMetricsServer(
+        app.get(METRICS_REGISTRY),
+        options.metricsPort,
+        options.httpHost ?? '0.0.0.0',
+      );
+    }
   } catch (error) {
     // A provider that failed its init leaves the ones before it connected (MQTT, Redis, Kafka
     // consumers): close them, or the process stays up, half started, holding its sockets.
@@ -62,6 +86,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         );
       }
       await app.close();
+      await metrics?.close();
       lifecycle.markStopped();
       logger.info('stopped');
     })();
@@ -85,6 +110,6 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
   }
 
-  logger.info({ port }, 'listening');
-  return { app, port, shutdown };
+  logger.info({ port, metricsPort: metrics?.port }, 'listening');
+  return { app, port, metricsPort: metrics?.port, shutdown };
 }

@@ -58,6 +58,13 @@ export const commonEnv = {
   LOG_LEVEL: logLevel(),
   /** How long SIGTERM waits for in-flight work before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
+  /** Set: /metrics on this port only (not published), 404 on HTTP_PORT. Unset: on HTTP_PORT. */
+  METRICS_PORT: z.coerce
+    .number({ invalid_type_error: 'must be a port number' })
+    .int('must be a port number')
+    .min(1, 'must be 1..65535')
+    .max(65_535, 'must be 1..65535')
+    .optional(),
 };
 
 /** "true"/"false" (also "1"/"0", "yes"/"no"); anything else is refused rather than guessed. */

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import pino from 'pino';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { infraSettings, uniqueName } from '../../../../test/support/infra-settings';
+import { createLogger } from '../logging/create-logger';
 import { createPostgresDataSource, MissingMigrationsError } from './create-postgres-data-source';
 
 class CreateThings1700000000000 implements MigrationInterface {
@@ -115,6 +118,47 @@ describe('createPostgresDataSource', () => {
       const applied = await admin.query(`SELECT name FROM "${skipSchema}".migrations`);
       expect(applied.rows).toEqual([{ name: 'CreateThings1700000000000' }]);
     });
+  });
+
+  it('logs a failed query without the secret among its parameters', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const dataSource = await createPostgresDataSource({
+      url: infraSettings.databaseUrl,
+      schema,
+      entities: [],
+      migrations: [CreateThings1700000000000],
+      logger: createLogger({ service: 'test', level: 'error', destination }),
+    });
+    const secret = `https://files.example.com/downloads/x?expires=1&sig=${randomUUID()}`;
+    const failures: unknown[] = [];
+    try {
+      // The value quoted in the message, and in the unique violation's detail.
+      await dataSource.query('SELECT $1::uuid', [secret]).catch((e: unknown) => failures.push(e));
+      await admin.query(
+        `CREATE UNIQUE INDEX IF NOT EXISTS things_name ON "${schema}".things (name)`,
+      );
+      for (let i = 0; i < 2; i++) {
+        await dataSource
+          .query('INSERT INTO things (name) VALUES ($1)', [secret])
+          .catch((e: unknown) => failures.push(e));
+      }
+      // What a caller does with the error it caught: log it through the same factory.
+      createLogger({ service: 'test', destination }).error({ err: failures[1] }, 'insert failed');
+    } finally {
+      await dataSource.destroy();
+    }
+    expect(failures).toHaveLength(2);
+    const failed = lines.filter((line) => line.includes('failed'));
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(failed.join('\n')).toContain('things');
+    for (const line of lines) expect(line).not.toContain(secret);
+    expect(lines.join('\n')).not.toContain('sig=');
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {

@@ -1,5 +1,6 @@
 import type { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
+import { serializeError } from '../logging/create-logger';
 
 /**
  * TypeORM's log calls as pino lines. Queries are logged at trace (they would flood debug);
@@ -16,9 +17,13 @@ export class TypeOrmPinoLogger implements TypeOrmLogger {
     this.logger.trace({ query, parameterCount: parameters?.length ?? 0 }, 'query');
   }
 
-  logQueryError(error: string | Error, query: string, _parameters?: unknown[]): void {
-    // Parameters stay out of the line: they may hold secrets or personal data.
-    this.logger.error({ err: error, query }, 'query failed');
+  logQueryError(error: string | Error, query: string, parameters?: unknown[]): void {
+    // Parameters stay out of the line, here and inside the error (serializeError): they may
+    // hold secrets (a signed download link was one) or personal data.
+    this.logger.error(
+      { err: serializeError(error, parameters), query, parameterCount: parameters?.length ?? 0 },
+      'query failed',
+    );
   }
 
   logQuerySlow(time: number, query: string, _parameters?: unknown[]): void {

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { HealthController } from '../health/health.controller';
 import { MetricsController } from '../metrics/metrics.controller';
 import { PUBLIC_ROUTE } from './public-route.decorator';
+import { requestOrganization } from './request-organization';
 import { bearerToken, matchesAnyToken } from './token-match';
 
 export const API_AUTH_SETTINGS = Symbol('API_AUTH_SETTINGS');
@@ -26,7 +27,10 @@ const ALWAYS_PUBLIC: readonly unknown[] = [HealthController, MetricsController];
 
 /**
  * Requires `Authorization: Bearer <token>` with one of the configured tokens on every route
- * except the platform's health and metrics routes and those marked @Public().
+ * except the platform's health and metrics routes and those marked @Public(), then resolves the
+ * request's organization (see request-organization.ts) once, so a bad X-Organization-Id
+ * answers 400 before any handler runs. Public routes are not scoped (a signed download
+ * carries its own authority); a public route with its own guard resolves it there.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -37,15 +41,24 @@ export class BearerAuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    if (this.settings.disabled || this.isPublic(context)) return true;
+    if (this.isPublic(context)) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
+    if (this.settings.disabled) return this.scoped(request);
     const token = bearerToken(request.headers.authorization);
-    if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) return true;
+    if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) {
+      return this.scoped(request);
+    }
     http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
     throw new UnauthorizedException(
       token === undefined ? 'a bearer token is required' : 'the bearer token is not accepted',
     );
+  }
+
+  /** Issue 15: the token's organization; today the header (requestOrganization). */
+  private scoped(request: Request): true {
+    requestOrganization(request);
+    return true;
   }
 
   private isPublic(context: ExecutionContext): boolean {

@@ -5,3 +5,6 @@ export * from './api-auth.providers';
 export * from './openapi';
 export * from './openapi-routes';
 export * from './api-error.dto';
+export * from './request-organization';
+export * from './request-params';
+export * from './request-input.interceptor';

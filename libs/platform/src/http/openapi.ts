@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { ORGANIZATION_HEADER, ORGANIZATION_ID_PATTERN } from './request-organization';
 
 export interface OpenApiInfo {
   title: string;
@@ -29,7 +31,95 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     .build();
   const document = SwaggerModule.createDocument(app, config);
   markPlatformRoutesPublic(document);
+  // The organization header first: a bad one is a refused parameter too (documented 400).
+  declareOrganizationScope(document);
+  documentParameterRefusals(document);
   return document;
+}
+
+/** The name of the organization header parameter under components.parameters. */
+export const ORGANIZATION_PARAMETER = 'OrganizationId';
+
+interface Operation {
+  security?: unknown[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+}
+
+function operationsOf(document: OpenAPIObject): Operation[] {
+  const operations: Operation[] = [];
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      if (typeof operation === 'object' && operation !== null && 'responses' in operation) {
+        operations.push(operation as Operation);
+      }
+    }
+  }
+  return operations;
+}
+
+/**
+ * Every authenticated operation acts in one organization (RequestOrganization): the header is
+ * declared once and referenced by each operation that is not public (security: []).
+ */
+function declareOrganizationScope(document: OpenAPIObject): void {
+  document.components ??= {};
+  document.components.parameters = {
+    ...document.components.parameters,
+    [ORGANIZATION_PARAMETER]: {
+      name: ORGANIZATION_HEADER,
+      in: 'header',
+      required: false,
+      description:
+        "The organization the request acts in: it sees and writes only that organization's " +
+        `records (another organization's record answers 404). Default: ${DEFAULT_ORGANIZATION_ID}. ` +
+        'A value that is not an organization id answers 400.',
+      schema: { type: 'string', pattern: ORGANIZATION_ID_PATTERN.source },
+    },
+  };
+  for (const operation of operationsOf(document)) {
+    if (Array.isArray(operation.security) && operation.security.length === 0) continue;
+    operation.parameters = [
+      ...(operation.parameters ?? []),
+      { $ref: `#/components/parameters/${ORGANIZATION_PARAMETER}` },
+    ];
+  }
+}
+
+/** ErrorDto, inline: not every service's document has the class among its schemas. */
+const PARAMETER_ERROR_SCHEMA = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer', example: 400 },
+    code: { type: 'string', example: 'invalid_request' },
+    message: { type: 'string', example: 'offset: must be a whole number in 0..2147483647' },
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { field: { type: 'string' }, problem: { type: 'string' } },
+      },
+    },
+  },
+};
+
+/**
+ * Every operation that takes a parameter or a body may answer 400 (RequestInputInterceptor
+ * and the request-params rules apply to every route): say so wherever a route's decorators
+ * did not already describe its 400.
+ */
+function documentParameterRefusals(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    if ((operation.parameters?.length ?? 0) === 0 && operation.requestBody === undefined) continue;
+    operation.responses['400'] ??= {
+      description:
+        'A parameter or body field is refused (named in `message` and `problems`): wrong ' +
+        'type or range, a NUL character, a query parameter given more than once, or one ' +
+        'this route does not take',
+      content: { 'application/json': { schema: PARAMETER_ERROR_SCHEMA } },
+    };
+  }
 }
 
 /** Health and metrics answer without a token (see BearerAuthGuard); say so in the document. */

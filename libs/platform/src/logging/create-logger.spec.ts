@@ -51,6 +51,20 @@ describe('createLogger', () => {
     expect(text).toContain('"dock"');
   });
 
+  it('redacts the DJI licence in the settings and in a config reply', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'gateway', destination });
+    logger.info({ DJI_APP_KEY: 'key-1', DJI_APP_LICENSE: 'lic-1', DJI_APP_ID: '42' }, 'flat');
+    logger.info({ config: { DJI_APP_KEY: 'key-2', DJI_APP_LICENSE: 'lic-2' } }, 'config');
+    logger.info({ data: { app_id: '42', app_key: 'key-3', app_license: 'lic-3' } }, 'reply');
+    logger.info({ envelope: { data: { app_key: 'key-4', app_license: 'lic-4' } } }, 'envelope');
+    const text = JSON.stringify(lines);
+    for (const secret of ['key-1', 'lic-1', 'key-2', 'lic-2', 'key-3', 'lic-3', 'key-4', 'lic-4']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('"42"');
+  });
+
   it('binds the dock SN, tid and bid of one message to every line about it', () => {
     const { lines, destination } = capture();
     const log = messageLogger(createLogger({ service: 'gateway', destination }), {
@@ -66,5 +80,22 @@ describe('createLogger', () => {
       bid: 'b-1',
       method: 'flighttask_progress',
     });
+  });
+});
+
+describe('serializeError', () => {
+  it('keeps query parameters, and the values PostgreSQL quotes from them, out of error lines', () => {
+    const { lines, destination } = capture();
+    const link = 'https://files.example.com/downloads/w?expires=1&sig=abcdef0123456789';
+    const error = Object.assign(new Error(`invalid input syntax for type uuid: "${link}"`), {
+      query: 'SELECT $1::uuid',
+      parameters: [link],
+      driverError: { detail: `Key (url)=(${link}) already exists`, code: '22P02' },
+    });
+    createLogger({ service: 'file', destination }).error({ err: error }, 'query failed');
+    const line = JSON.stringify(lines[0]);
+    expect(line).not.toContain('sig=abcdef');
+    expect(line).toContain('SELECT $1::uuid');
+    expect(line).toContain('22P02');
   });
 });

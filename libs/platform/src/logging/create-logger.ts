@@ -31,7 +31,69 @@ export const REDACTED_PATHS = [
   '*.KAFKA_SASL_PASSWORD',
   '*.sasl.password',
   '*.*.sasl.password',
+  // The DJI Cloud API licence triple (gateway settings) and the config reply that carries it.
+  'DJI_APP_KEY',
+  'DJI_APP_LICENSE',
+  '*.DJI_APP_KEY',
+  '*.DJI_APP_LICENSE',
+  'app_key',
+  'app_license',
+  '*.app_key',
+  '*.app_license',
+  'data.app_key',
+  'data.app_license',
+  '*.data.app_key',
+  '*.data.app_license',
 ];
+
+/**
+ * Fields of an error that hold the values a failed database query was given: TypeORM's
+ * QueryFailedError keeps the query's `parameters` (once a valid signed download link), and
+ * PostgreSQL's `detail` and `where` repeat values ("Key (id)=(...) already exists").
+ */
+const ERROR_VALUE_FIELDS = new Set(['parameters', 'detail', 'where']);
+
+/**
+ * pino's error serializer, then every value-carrying field redacted, however deep, and each
+ * query parameter cut out of the messages that quote it (PostgreSQL's `invalid input syntax
+ * for type uuid: "<value>"`).
+ */
+export function serializeError(error: unknown, queryValues?: unknown[]): unknown {
+  const parameters = queryParameters(
+    queryValues ?? (error as { parameters?: unknown } | null)?.parameters,
+  );
+  const serialized: unknown =
+    error instanceof Error ? pino.stdSerializers.err(error) : (error as unknown);
+  return withoutValues(serialized, parameters, 0);
+}
+
+function queryParameters(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .map((value) => (typeof value === 'string' ? value : JSON.stringify(value ?? null)))
+    .filter((value) => value.length >= 4)
+    .sort((a, b) => b.length - a.length);
+}
+
+function withoutValues(value: unknown, parameters: string[], depth: number): unknown {
+  if (typeof value === 'string') {
+    return parameters.reduce((text, parameter) => text.split(parameter).join('[redacted]'), value);
+  }
+  if (typeof value !== 'object' || value === null || depth > 5) return value;
+  if (Array.isArray(value)) return value.map((item) => withoutValues(item, parameters, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    out[key] =
+      ERROR_VALUE_FIELDS.has(key) && field !== undefined && field !== null
+        ? '[redacted]'
+        : withoutValues(
+            field instanceof Error ? pino.stdSerializers.err(field) : field,
+            parameters,
+            depth + 1,
+          );
+  }
+  return out;
+}
 
 export interface LoggerSettings {
   service: string;
@@ -47,6 +109,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     base: { service: settings.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
     formatters: { level: (label) => ({ level: label }) },
   };
   return settings.destination ? pino(options, settings.destination) : pino(options);

@@ -27,8 +27,18 @@ export const EVENT_METHODS = [
 ] as const;
 export type EventMethod = (typeof EVENT_METHODS)[number];
 
-/** On `requests` (up); always answered on `requests_reply`. */
-export const REQUEST_METHODS = ['flighttask_resource_get'] as const;
+/**
+ * On `requests` (up); always answered on `requests_reply`. Beside the wayline's resource
+ * request: `config` (dock-config-and-time.md) and the three binding requests
+ * (dock-organization-binding.md). Who answers each: request-routes.ts.
+ */
+export const REQUEST_METHODS = [
+  'flighttask_resource_get',
+  'config',
+  'airport_bind_status',
+  'airport_organization_get',
+  'airport_organization_bind',
+] as const;
 export type RequestMethod = (typeof REQUEST_METHODS)[number];
 
 /** On `sys/product/{gw}/status` (up); answered on `status_reply`. */

@@ -9,6 +9,22 @@ import {
   validateFlighttaskResourceGetReplyData,
 } from './flighttask-resource';
 import { EventMethod, ServiceMethod } from './method-names';
+import {
+  ConfigReplyData,
+  ConfigRequestData,
+  validateConfigReplyData,
+  validateConfigRequestData,
+} from './config';
+import {
+  BindingReplyDataMap,
+  BindingRequestDataMap,
+  validateAirportBindStatusData,
+  validateAirportBindStatusReplyData,
+  validateAirportOrganizationBindData,
+  validateAirportOrganizationBindReplyData,
+  validateAirportOrganizationGetData,
+  validateAirportOrganizationGetReplyData,
+} from './organization-binding';
 import { validateResultOnlyData, validateServiceReplyData } from './reply-validators';
 import { ResultOnlyData, ServiceDataMap, ServiceReplyData } from './service-types';
 import { SERVICE_DATA_VALIDATORS } from './service-validators';
@@ -18,7 +34,10 @@ import { UpdateTopoData, validateUpdateTopoData } from './update-topo';
 export interface UplinkDataMap {
   events: EventDataMap;
   services_reply: { [M in ServiceMethod]: ServiceReplyData };
-  requests: { flighttask_resource_get: FlighttaskResourceGetData };
+  requests: {
+    flighttask_resource_get: FlighttaskResourceGetData;
+    config: ConfigRequestData;
+  } & BindingRequestDataMap;
   status: { update_topo: UpdateTopoData };
 }
 
@@ -26,7 +45,10 @@ export interface UplinkDataMap {
 export interface DownlinkDataMap {
   services: ServiceDataMap;
   events_reply: { [M in EventMethod]: ResultOnlyData };
-  requests_reply: { flighttask_resource_get: FlighttaskResourceGetReplyData };
+  requests_reply: {
+    flighttask_resource_get: FlighttaskResourceGetReplyData;
+    config: ConfigReplyData;
+  } & BindingReplyDataMap;
   status_reply: { update_topo: ResultOnlyData };
 }
 
@@ -46,14 +68,26 @@ const UPLINK_VALIDATORS: ValidatorTable<UplinkDataMap> = {
     return_home: validateServiceReplyData,
     return_home_cancel: validateServiceReplyData,
   },
-  requests: { flighttask_resource_get: validateFlighttaskResourceGetData },
+  requests: {
+    flighttask_resource_get: validateFlighttaskResourceGetData,
+    config: validateConfigRequestData,
+    airport_bind_status: validateAirportBindStatusData,
+    airport_organization_get: validateAirportOrganizationGetData,
+    airport_organization_bind: validateAirportOrganizationBindData,
+  },
   status: { update_topo: validateUpdateTopoData },
 };
 
 const DOWNLINK_VALIDATORS: ValidatorTable<DownlinkDataMap> = {
   services: SERVICE_DATA_VALIDATORS,
   events_reply: EVENT_REPLY_DATA_VALIDATORS,
-  requests_reply: { flighttask_resource_get: validateFlighttaskResourceGetReplyData },
+  requests_reply: {
+    flighttask_resource_get: validateFlighttaskResourceGetReplyData,
+    config: validateConfigReplyData,
+    airport_bind_status: validateAirportBindStatusReplyData,
+    airport_organization_get: validateAirportOrganizationGetReplyData,
+    airport_organization_bind: validateAirportOrganizationBindReplyData,
+  },
   status_reply: { update_topo: validateResultOnlyData },
 };
 

@@ -66,11 +66,22 @@ export const epochMillis13: Check = (value, path) =>
     ? null
     : invalid(path, '13-digit millisecond timestamp', value);
 
-export function arrayOf(item: Check, options: { minLength?: number } = {}): Check {
+export function arrayOf(
+  item: Check,
+  options: { minLength?: number; maxLength?: number } = {},
+): Check {
   const minLength = options.minLength ?? 0;
-  const rule = minLength > 0 ? `array of at least ${minLength}` : 'array';
+  const maxLength = options.maxLength ?? Number.MAX_SAFE_INTEGER;
+  const rule =
+    options.maxLength !== undefined
+      ? `array of ${minLength}..${maxLength}`
+      : minLength > 0
+        ? `array of at least ${minLength}`
+        : 'array';
   return (value, path) => {
-    if (!Array.isArray(value) || value.length < minLength) return invalid(path, rule, value);
+    if (!Array.isArray(value) || value.length < minLength || value.length > maxLength) {
+      return invalid(path, rule, value);
+    }
     for (let i = 0; i < value.length; i++) {
       const failure = item(value[i], childPath(path, i));
       if (failure) return failure;

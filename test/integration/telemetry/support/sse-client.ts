@@ -19,11 +19,12 @@ export class SseClient {
   private readonly abort = new AbortController();
   private done: Promise<void> = Promise.resolve();
 
-  async open(url: string, token: string | null): Promise<void> {
+  async open(url: string, token: string | null, headers: Record<string, string> = {}): Promise<void> {
     const response = await fetch(url, {
       headers: {
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),
         accept: 'text/event-stream',
+        ...headers,
       },
       signal: this.abort.signal,
     });

@@ -3,17 +3,28 @@ import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@dock/contracts';
 import { ensureTopics } from '@dock/kafka';
-import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import {
+  createLogger,
+  loadConfig,
+  ORGANIZATION_HEADER,
+  RunningService,
+  startService,
+} from '@dock/platform';
 import {
   TelemetryConfig,
   telemetryConfigSchema,
 } from '../../../../apps/telemetry/src/telemetry.config';
 import { TelemetryModule } from '../../../../apps/telemetry/src/telemetry.module';
+import { taskEventsGroupId } from '../../../../apps/telemetry/src/telemetry-runtime';
 import { configureTelemetryApp } from '../../../../apps/telemetry/src/telemetry.service-definition';
 import { infraSettings, uniqueName } from '../../../support/infra-settings';
 import type { ProducedRecord } from './uplink-records';
 
 export const TOKEN = 'telemetry-it-token';
+/** A second client of the API, for the per-token stream cap. */
+export const SECOND_TOKEN = 'telemetry-it-second-token';
+/** The stream caps the harness runs with (small, so a test can reach them). */
+export const STREAM_CAPS = { perToken: 4, total: 6 };
 /** The live stream's per-client bound in these tests (the default, stated to read the tests). */
 export const SSE_MAX_BUFFERED_BYTES = 1_048_576;
 const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
@@ -76,6 +87,14 @@ export class TelemetryHarness {
       this.startOffsets.set(topic, partitions);
       await this.admin.setOffsets({ groupId: this.group, topic, partitions });
     }
+    // The task events telemetry learns organizations from: this run's only, like the above.
+    await ensureTopics(this.kafka, [{ topic: KAFKA_TOPICS.taskEvents, numPartitions: 3 }]);
+    const taskEventEnds = await this.admin.fetchTopicOffsets(KAFKA_TOPICS.taskEvents);
+    await this.admin.setOffsets({
+      groupId: taskEventsGroupId(this.group),
+      topic: KAFKA_TOPICS.taskEvents,
+      partitions: taskEventEnds.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -95,7 +114,9 @@ export class TelemetryHarness {
       KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
       KAFKA_CLIENT_ID: 'telemetry-it',
       TELEMETRY_CONSUMER_GROUP: this.group,
-      API_TOKENS: TOKEN,
+      API_TOKENS: `${TOKEN},${SECOND_TOKEN}`,
+      TELEMETRY_STREAM_MAX_PER_TOKEN: String(STREAM_CAPS.perToken),
+      TELEMETRY_STREAM_MAX_CONNECTIONS: String(STREAM_CAPS.total),
       TELEMETRY_RETENTION_DAYS: '30',
       TELEMETRY_RETENTION_INTERVAL_MS: '1000',
       TELEMETRY_SSE_HEARTBEAT_MS: '1000',
@@ -152,10 +173,13 @@ export class TelemetryHarness {
   }
 
   /** A stream ticket from POST /stream/tickets, as a front end gets one for its EventSource. */
-  async streamTicket(): Promise<{ ticket: string; expiresAt: string }> {
+  async streamTicket(organization?: string): Promise<{ ticket: string; expiresAt: string }> {
     const response = await fetch(`${this.baseUrl}/stream/tickets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(organization === undefined ? {} : { [ORGANIZATION_HEADER]: organization }),
+      },
     });
     if (response.status !== 201) throw new Error(`POST /stream/tickets: ${response.status}`);
     return (await response.json()) as { ticket: string; expiresAt: string };
@@ -185,9 +209,14 @@ export class TelemetryHarness {
   async get<T>(
     path: string,
     token: string | null = TOKEN,
+    /** Sent as X-Organization-Id; none: the default organization. */
+    organization?: string,
   ): Promise<{ status: number; body: T; type: string }> {
     const response = await fetch(`${this.baseUrl}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(organization === undefined ? {} : { [ORGANIZATION_HEADER]: organization }),
+      },
     });
     const text = await response.text();
     return {

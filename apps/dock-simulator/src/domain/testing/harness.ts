@@ -5,6 +5,7 @@ import {
   buildStatusReply,
   normaliseUplink,
   NormalisedMessage,
+  RequestsReplyData,
   ServiceDataMap,
   ServiceMethod,
 } from '@dock/protocol';
@@ -37,9 +38,47 @@ export class Harness {
     });
   }
 
+  /**
+   * Connects and onboards: answers config with a licence and airport_bind_status with "bound",
+   * as a cloud with a registry would, so the dock owes nothing and goes on to fly.
+   */
   connect(): this {
+    this.connectOnly();
+    this.answerConfig();
+    this.answerRequest('airport_bind_status', boundReply(this.sn, `${this.sn}-UAV`));
+    return this;
+  }
+
+  /** The last update_topo the dock published. */
+  topo(): NormalisedMessage {
+    const found = this.sent.filter((m) => m.method === 'update_topo').at(-1);
+    if (!found) throw new Error('no update_topo');
+    return found;
+  }
+
+  /** Connects only: the dock sends config and waits for the reply. */
+  connectOnly(): this {
     this.take(this.machine.connected(this.now));
     return this;
+  }
+
+  /** The last request with `method` the dock published. */
+  request(method: string): NormalisedMessage {
+    const found = this.sent.filter((m) => m.family === 'requests' && m.method === method).at(-1);
+    if (!found) throw new Error(`no ${method} request`);
+    return found;
+  }
+
+  /** Answers the dock's last config request, as a gateway would. */
+  answerConfig(data: RequestsReplyData = TEST_LICENCE): Effect[] {
+    return this.answerRequest('config', data);
+  }
+
+  /** Answers the dock's last request of `method` with `data` (built by the protocol library). */
+  answerRequest(method: string, data: RequestsReplyData): Effect[] {
+    const built = buildRequestsReply(this.request(method), this.now, data);
+    if (!built.ok) throw new Error(built.error.message);
+    return this.raw(built.message.topic, built.message.payload);
   }
 
   /** Sends a command as the cloud would (built with the protocol library). */
@@ -168,6 +207,31 @@ export class Harness {
     }
     return result.message;
   }
+}
+
+/** A config reply with a licence (test values, not secrets). */
+export const TEST_LICENCE = {
+  ntp_server_host: 'ntp.test',
+  ntp_server_port: 123,
+  app_id: 'test-app',
+  app_key: 'test-key',
+  app_license: 'test-licence',
+};
+
+/** airport_bind_status answered "bound to North" for both devices. */
+export function boundReply(...sns: string[]): RequestsReplyData {
+  return {
+    result: 0,
+    output: {
+      bind_status: sns.map((sn) => ({
+        sn,
+        is_device_bind_organization: true,
+        organization_id: 'org-1',
+        organization_name: 'North',
+        device_callsign: sn,
+      })),
+    },
+  };
 }
 
 /** MD5 of the KMZ served in the tests. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { taskEventRecordSchema } from '@dock/contracts';
+import { taskEventOrganization, taskEventRecordSchema } from '@dock/contracts';
 import { ConsumedRecord, decodeRecord } from '@dock/kafka';
 import type { FlightResources } from '../../domain/flights/flight-resources';
 import type { FileMetrics } from '../../file-metrics';
@@ -35,6 +35,8 @@ export class TaskEventHandler {
       const event = decoded.value;
       await this.resources.observe({
         flightId: event.flightId,
+        // Records from before organizations belong to the default organization.
+        organizationId: taskEventOrganization(event),
         waylineId: event.waylineId,
         gatewaySn: event.gatewaySn,
         state: event.state,

@@ -9,6 +9,9 @@ export class FlightBindingEntity {
   @Column({ name: 'wayline_id', type: 'text' })
   waylineId!: string;
 
+  @Column({ name: 'organization_id', type: 'text' })
+  organizationId!: string;
+
   @Column({ name: 'gateway_sn', type: 'text' })
   gatewaySn!: string;
 

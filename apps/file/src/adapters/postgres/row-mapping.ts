@@ -8,6 +8,7 @@ import type { WaylineEntity } from './wayline.entity';
 export function toWayline(row: WaylineEntity): Wayline {
   return {
     id: row.id,
+    organizationId: row.organizationId,
     name: row.name,
     fingerprint: row.fingerprint,
     sizeBytes: row.sizeBytes,
@@ -31,6 +32,7 @@ export function toWayline(row: WaylineEntity): Wayline {
 export function toFlightBinding(row: FlightBindingEntity): FlightBinding {
   return {
     flightId: row.flightId,
+    organizationId: row.organizationId,
     waylineId: row.waylineId,
     gatewaySn: row.gatewaySn,
     taskState: asTaskState(row.taskState),

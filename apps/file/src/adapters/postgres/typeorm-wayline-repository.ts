@@ -32,6 +32,7 @@ export class TypeOrmWaylineRepository implements WaylineRepository {
       const { metadata } = wayline;
       await manager.insert(WaylineEntity, {
         id: wayline.id,
+        organizationId: wayline.organizationId,
         name: wayline.name,
         fingerprint: wayline.fingerprint,
         sizeBytes: wayline.sizeBytes,
@@ -57,8 +58,17 @@ export class TypeOrmWaylineRepository implements WaylineRepository {
     return row ? toWayline(row) : null;
   }
 
-  async list(page: { limit: number; offset: number }): Promise<WaylinePage> {
+  async findInOrganization(id: string, organizationId: string): Promise<Wayline | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.dataSource.manager.findOne(WaylineEntity, {
+      where: { id, organizationId },
+    });
+    return row ? toWayline(row) : null;
+  }
+
+  async list(organizationId: string, page: { limit: number; offset: number }): Promise<WaylinePage> {
     const [rows, total] = await this.dataSource.manager.findAndCount(WaylineEntity, {
+      where: { organizationId },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: page.limit,
       skip: page.offset,
@@ -68,6 +78,7 @@ export class TypeOrmWaylineRepository implements WaylineRepository {
 
   async remove(
     id: string,
+    organizationId: string,
     hooks: {
       blockingFlights(bindings: FlightBinding[]): string[];
       deleteBlob(storageKey: string): Promise<void>;
@@ -76,8 +87,8 @@ export class TypeOrmWaylineRepository implements WaylineRepository {
     if (!isUuid(id)) return { outcome: 'not_found' };
     return this.dataSource.transaction(async (manager): Promise<RemoveOutcome> => {
       const locked: { fingerprint: string }[] = await manager.query(
-        'SELECT fingerprint FROM waylines WHERE id = $1 FOR UPDATE',
-        [id],
+        'SELECT fingerprint FROM waylines WHERE id = $1 AND organization_id = $2 FOR UPDATE',
+        [id, organizationId],
       );
       if (locked.length === 0) return { outcome: 'not_found' };
       const bindings = await manager.find(FlightBindingEntity, { where: { waylineId: id } });

@@ -7,6 +7,9 @@ export class WaylineEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
+  @Column({ name: 'organization_id', type: 'text' })
+  organizationId!: string;
+
   @Column({ type: 'text' })
   name!: string;
 

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { close, fstatSync, open, read } from 'node:fs';
+import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import type { ArchiveEntry, ArchiveReader } from '../../domain/kmz/archive-reader';
 import { NotAnArchiveError } from '../../domain/kmz/archive-reader';
@@ -17,11 +18,30 @@ const OPTIONS: yauzl.Options = {
   strictFileNames: false,
 };
 
-export function openZipFile(path: string): Promise<ArchiveReader> {
+/**
+ * Opens a zip file on disk. Not yauzl.open: its file-descriptor reader marks a range stream
+ * destroyed before pushing its end, so on current Node a stored (uncompressed) entry's stream
+ * never ends and its descriptor is never released (a `zip -0` KMZ hung the upload). Behind
+ * yauzl's RandomAccessReader, FileRangeReader's range streams end when their range does.
+ */
+export async function openZipFile(path: string): Promise<ArchiveReader> {
+  const fd = await new Promise<number>((resolve, reject) =>
+    open(path, 'r', (error, opened) => (error ? reject(error) : resolve(opened))),
+  );
+  const reader = new FileRangeReader(fd);
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (error) {
+    reader.release();
+    throw error;
+  }
   return new Promise((resolve, reject) => {
-    yauzl.open(path, OPTIONS, (error, zipfile) => {
-      if (error || !zipfile) reject(new NotAnArchiveError(error?.message ?? 'unreadable'));
-      else resolve(new YauzlArchive(zipfile));
+    yauzl.fromRandomAccessReader(reader, size, OPTIONS, (error, zipfile) => {
+      if (error || !zipfile) {
+        reader.release();
+        reject(new NotAnArchiveError(error?.message ?? 'unreadable'));
+      } else resolve(new YauzlArchive(zipfile));
     });
   });
 }
@@ -36,11 +56,73 @@ export function openZipBuffer(buffer: Buffer): Promise<ArchiveReader> {
   });
 }
 
+/**
+ * Byte ranges of one open file, read at their positions; the descriptor is closed once yauzl
+ * lets go of the reader and no read is under way (fs streams over a shared descriptor would
+ * close it when destroyed).
+ */
+class FileRangeReader extends yauzl.RandomAccessReader {
+  private released = false;
+  private reading = 0;
+
+  constructor(private fd: number) {
+    super();
+  }
+
+  // yauzl's typings declare void; yauzl uses the returned stream.
+  override _readStreamForRange(start: number, end: number): Readable {
+    let position = start;
+    const stream: Readable = new Readable({
+      read: (size) => {
+        const length = Math.min(size, end - position);
+        if (length <= 0) {
+          stream.push(null);
+          return;
+        }
+        const buffer = Buffer.allocUnsafe(length);
+        this.reading++;
+        read(this.fd, buffer, 0, length, position, (error, bytesRead) => {
+          this.reading--;
+          this.closeWhenIdle();
+          if (error) stream.destroy(error);
+          // A file shorter than its directory claims: yauzl's byte count then fails the entry.
+          else if (bytesRead === 0) stream.push(null);
+          else {
+            position += bytesRead;
+            stream.push(buffer.subarray(0, bytesRead));
+          }
+        });
+      },
+    });
+    return stream;
+  }
+
+  override close(callback: (error: Error | null) => void): void {
+    this.release();
+    setImmediate(() => callback(null));
+  }
+
+  release(): void {
+    this.released = true;
+    this.closeWhenIdle();
+  }
+
+  private closeWhenIdle(): void {
+    if (!this.released || this.reading > 0 || this.fd < 0) return;
+    const fd = this.fd;
+    this.fd = -1;
+    close(fd, () => undefined);
+  }
+}
+
 const UNIX_HOST = 3;
 const FILE_TYPE_MASK = 0o170000;
 const SYMLINK_TYPE = 0o120000;
 
 class YauzlArchive implements ArchiveReader {
+  /** Entry streams not yet ended: closing the archive destroys them, releasing the file. */
+  private readonly streams = new Set<Readable>();
+
   constructor(private readonly zipfile: yauzl.ZipFile) {}
 
   get entryCount(): number {
@@ -56,6 +138,8 @@ class YauzlArchive implements ArchiveReader {
   }
 
   async close(): Promise<void> {
+    for (const stream of this.streams) stream.destroy();
+    this.streams.clear();
     this.zipfile.close();
   }
 
@@ -99,8 +183,14 @@ class YauzlArchive implements ArchiveReader {
       open: () =>
         new Promise<AsyncIterable<Buffer>>((resolve, reject) => {
           this.zipfile.openReadStream(entry, (error, stream?: Readable) => {
-            if (error || !stream) reject(error ?? new Error('entry could not be opened'));
-            else resolve(stream);
+            if (error || !stream) {
+              reject(error ?? new Error('entry could not be opened'));
+              return;
+            }
+            this.streams.add(stream);
+            stream.once('close', () => this.streams.delete(stream));
+            stream.once('end', () => this.streams.delete(stream));
+            resolve(stream);
           });
         }),
     };

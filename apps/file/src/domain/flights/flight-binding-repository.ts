@@ -3,6 +3,7 @@ import type { FlightBinding } from './flight-binding';
 
 export interface TaskObservation {
   flightId: string;
+  organizationId: string;
   waylineId: string;
   gatewaySn: string;
   state: TaskState;
@@ -13,6 +14,8 @@ export interface TaskObservation {
 export type BindOutcome =
   | { outcome: 'bound'; binding: FlightBinding }
   | { outcome: 'wayline_not_found' }
+  /** The flight is bound in another organization: for this one it does not exist. */
+  | { outcome: 'flight_not_found' }
   | { outcome: 'conflict'; boundWaylineId: string };
 
 /** The port to the flight -> wayline record (PostgreSQL). */
@@ -22,7 +25,7 @@ export interface FlightBindingRepository {
    * refused once a task event confirmed the flight: the task's file is what the dock flies.
    */
   bind(
-    binding: { flightId: string; waylineId: string; gatewaySn: string },
+    binding: { flightId: string; waylineId: string; gatewaySn: string; organizationId: string },
     at: Date,
   ): Promise<BindOutcome>;
   /** Applies a task event unless a newer version of that flight's task was already applied. */

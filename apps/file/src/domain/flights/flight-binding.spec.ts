@@ -2,6 +2,7 @@ import { blocksDeletion, FlightBinding, isFinalTaskState } from './flight-bindin
 
 const binding = (overrides: Partial<FlightBinding>): FlightBinding => ({
   flightId: 'f1',
+  organizationId: 'org-1',
   waylineId: 'w1',
   gatewaySn: 'DOCK1',
   taskState: null,

@@ -9,6 +9,8 @@ import type { TaskState } from '@dock/contracts';
  */
 export interface FlightBinding {
   flightId: string;
+  /** The task's organization: the API shows the binding to that organization only. */
+  organizationId: string;
   waylineId: string;
   gatewaySn: string;
   /** The last task state seen on mission.task-events; null until the first event arrives. */

@@ -15,6 +15,14 @@ export const RESOURCE_UNAVAILABLE_RESULT = 314013;
 export type ResourceReplyData =
   { result: 0; output: { file: { url: string; fingerprint: string } } } | { result: number };
 
+/** The flight is bound in another organization (for the asking one, it is unknown). */
+export class FlightNotFoundError extends Error {
+  constructor(readonly flightId: string) {
+    super(`no wayline is known for flight ${flightId}`);
+    this.name = 'FlightNotFoundError';
+  }
+}
+
 export class FlightAlreadyBoundError extends Error {
   constructor(
     readonly flightId: string,
@@ -38,11 +46,12 @@ export class FlightResources {
    * returns a fresh URL and the fingerprint for the prepare command.
    */
   async bind(
-    request: { flightId: string; waylineId: string; gatewaySn: string },
+    request: { flightId: string; waylineId: string; gatewaySn: string; organizationId: string },
     at: Date,
   ): Promise<{ binding: FlightBinding; link: DownloadLink }> {
     const outcome = await this.bindings.bind(request, at);
     if (outcome.outcome === 'wayline_not_found') throw new WaylineNotFoundError(request.waylineId);
+    if (outcome.outcome === 'flight_not_found') throw new FlightNotFoundError(request.flightId);
     if (outcome.outcome === 'conflict') {
       throw new FlightAlreadyBoundError(request.flightId, outcome.boundWaylineId);
     }
@@ -51,9 +60,10 @@ export class FlightResources {
     return { binding: outcome.binding, link: await this.links.issue(wayline) };
   }
 
-  /** What the service knows of a flight, or null. */
-  find(flightId: string): Promise<FlightBinding | null> {
-    return this.bindings.find(flightId);
+  /** What the service knows of a flight of this organization, or null. */
+  async find(flightId: string, organizationId: string): Promise<FlightBinding | null> {
+    const binding = await this.bindings.find(flightId);
+    return binding?.organizationId === organizationId ? binding : null;
   }
 
   /** Learns flight -> wayline and the task's state from a mission.task-events record. */

@@ -42,7 +42,7 @@ describe('inspectKmz', () => {
     expect(contents.entryCount).toBe(2);
   });
 
-  it('accepts either document alone, and resource entries beside them', async () => {
+  it('accepts waylines.wpml alone, and resource entries beside the documents', async () => {
     await expect(
       inspect(await zip([{ name: 'wpmz/waylines.wpml', data: waylinesWpml() }])),
     ).resolves.toMatchObject({
@@ -52,10 +52,26 @@ describe('inspectKmz', () => {
       inspect(
         await zip([
           { name: 'wpmz/template.kml', data: templateKml() },
+          { name: 'wpmz/waylines.wpml', data: waylinesWpml() },
           { name: 'wpmz/res/photo.png', data: noise(2048) },
         ]),
       ),
-    ).resolves.toMatchObject({ waylinesWpml: undefined, entryCount: 2 });
+    ).resolves.toMatchObject({ entryCount: 3 });
+  });
+
+  it('refuses template.kml without waylines.wpml, saying the dock flies the latter', async () => {
+    const error = await rejection(await zip([{ name: 'wpmz/template.kml', data: templateKml() }]));
+    expect(error.code).toBe('missing_wayline_files');
+    expect(error.message).toContain('wpmz/waylines.wpml');
+  });
+
+  it('reads stored (uncompressed) entries as well as deflated ones', async () => {
+    const stored = await zip([
+      { name: 'wpmz/template.kml', data: templateKml(), compress: false },
+      { name: 'wpmz/waylines.wpml', data: waylinesWpml(), compress: false },
+    ]);
+    const contents = await inspect(stored);
+    expect(contents.waylinesWpml).toBe(waylinesWpml());
   });
 
   it('refuses an archive without wayline documents', async () => {

@@ -21,7 +21,7 @@ export interface KmzContents {
  * that a dock can unzip safely: bounded entry count, inflated size and compression ratio
  * (checked first on the declared sizes, then on the bytes actually inflated, since a hostile
  * archive may lie), entry names that stay inside the archive, no encryption or symlinks, and
- * `wpmz/template.kml` and/or `wpmz/waylines.wpml` as well-formed KML.
+ * `wpmz/waylines.wpml` (with `wpmz/template.kml` beside it or not) as well-formed KML.
  *
  * Every entry is inflated (and counted and discarded) because the dock will inflate it too.
  */
@@ -72,15 +72,18 @@ async function inspectEntries(archive: ArchiveReader, limits: KmzLimits): Promis
     if (keep) documents.set(entry.name, decodeXmlText(entry.name, Buffer.concat(chunks)));
   }
 
+  for (const [name, text] of documents) checkKmlDocument(name, text);
   const templateKml = documents.get(TEMPLATE_ENTRY);
   const waylinesWpml = documents.get(WAYLINES_ENTRY);
-  if (templateKml === undefined && waylinesWpml === undefined) {
+  // The dock flies waylines.wpml; template.kml alone is an editor's file it cannot execute.
+  if (waylinesWpml === undefined) {
     throw new KmzRejectedError(
       'missing_wayline_files',
-      `the archive holds neither ${TEMPLATE_ENTRY} nor ${WAYLINES_ENTRY}: it is not a DJI wayline (WPML) KMZ`,
+      templateKml === undefined
+        ? `the archive holds neither ${TEMPLATE_ENTRY} nor ${WAYLINES_ENTRY}: it is not a DJI wayline (WPML) KMZ`
+        : `the archive has no ${WAYLINES_ENTRY}, the file the dock flies (${TEMPLATE_ENTRY} alone cannot be executed)`,
     );
   }
-  for (const [name, text] of documents) checkKmlDocument(name, text);
   return { templateKml, waylinesWpml, entryCount, uncompressedBytes: inflatedTotal };
 }
 

@@ -11,7 +11,9 @@ export type KmzRejectionCode =
   | 'duplicate_entry'
   | 'missing_wayline_files'
   | 'malformed_xml'
-  | 'not_a_wayline';
+  | 'not_a_wayline'
+  | 'empty_wayline'
+  | 'inspection_timeout';
 
 export class KmzRejectedError extends Error {
   constructor(

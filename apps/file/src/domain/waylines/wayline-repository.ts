@@ -20,14 +20,21 @@ export interface WaylineRepository {
    * whether this upload created the row. When ensureBlob or the insert fails nothing is recorded.
    */
   add(wayline: NewWayline, ensureBlob: (blobIsNew: boolean) => Promise<void>): Promise<Wayline>;
+  /**
+   * Whatever its organization: for what carries its own authority (a signed download URL, a
+   * dock's request for a flight it was bound to). The API reads with findInOrganization.
+   */
   findById(id: string): Promise<Wayline | null>;
-  list(page: { limit: number; offset: number }): Promise<WaylinePage>;
+  /** null for an unknown id and for another organization's wayline alike. */
+  findInOrganization(id: string, organizationId: string): Promise<Wayline | null>;
+  list(organizationId: string, page: { limit: number; offset: number }): Promise<WaylinePage>;
   /**
    * Removes a wayline unless `blockingFlights` names flights among its bindings (checked in
    * the same transaction). `deleteBlob` runs when no other wayline shares the blob.
    */
   remove(
     id: string,
+    organizationId: string,
     hooks: {
       blockingFlights(bindings: FlightBinding[]): string[];
       deleteBlob(storageKey: string): Promise<void>;

@@ -20,6 +20,7 @@ export class PromGatewayMetrics implements GatewayMetrics {
   private readonly orphanRepliesTotal: Counter<'kind' | 'reason'>;
   private readonly timeoutsTotal: Counter<'kind'>;
   private readonly writeRetriesTotal: Counter;
+  private readonly requestRepliesTotal: Counter<'method' | 'outcome'>;
   private readonly kafkaWriteSeconds: Histogram<'ok'>;
   private readonly kafkaBatchRecords: Histogram;
 
@@ -84,6 +85,15 @@ export class PromGatewayMetrics implements GatewayMetrics {
       help: 'Uplink Kafka writes retried after a failure',
       registers,
     });
+    this.requestRepliesTotal = new Counter({
+      name: 'gateway_request_replies_total',
+      help:
+        'requests_reply sent, by request method (other = not a protocol request) and outcome: ' +
+        'gateway (answered by the gateway: config), service, not_supported, malformed, ' +
+        'unanswered (deadline), answer_refused',
+      labelNames: ['method', 'outcome'],
+      registers,
+    });
     this.kafkaWriteSeconds = new Histogram({
       name: 'gateway_kafka_write_seconds',
       help: 'Duration of one Kafka produce request (a batch), until acknowledged',
@@ -144,6 +154,9 @@ export class PromGatewayMetrics implements GatewayMetrics {
   }
   writeRetried(): void {
     this.writeRetriesTotal.inc();
+  }
+  requestReplied(method: string, outcome: string): void {
+    this.requestRepliesTotal.inc({ method, outcome });
   }
   kafkaBatch(outcome: BatchOutcome): void {
     this.kafkaWriteSeconds.observe({ ok: String(outcome.ok) }, outcome.durationMs / 1000);

@@ -1,5 +1,6 @@
 import { timeoutRecord } from '../commands/command-records';
 import { requestsReplyFor } from '../requests/request-replies';
+import { methodLabel } from '../requests/immediate-replies';
 import { messageContext } from '../shared/message-context';
 import { GatewayMetrics } from '../shared/gateway-metrics';
 import { GatewayTopics } from '../shared/gateway-topics';
@@ -71,6 +72,7 @@ export class DeadlineSweeper {
       if (message) {
         await publisher.publish(message.topic, message.payload);
         metrics.replySent('requests_reply');
+        metrics.requestReplied(methodLabel(message.method), message.outcome);
       }
       await requests.complete(id);
       metrics.timedOut('request');

@@ -6,6 +6,7 @@ import { retryUntilStopped } from '../shared/retry';
 import { PendingRequest } from '../pending/pending-entries';
 import { pendingId, PendingStore } from '../pending/pending-store';
 import { decodeRequestReply, requestsReplyFor } from './request-replies';
+import { methodLabel } from './immediate-replies';
 
 export interface RequestAnswererDeps {
   readonly requests: PendingStore<PendingRequest>;
@@ -17,9 +18,9 @@ export interface RequestAnswererDeps {
 }
 
 /**
- * Publishes requests_reply for the answers the file service (or any answering service) wrote to
- * dock.request-replies. Whichever replica consumes an answer claims its pending request first:
- * an answer that comes after the deadline (the dock was already told 314013) or twice is
+ * Publishes requests_reply for the answers the answering services (REQUEST_ROUTES: the file
+ * service, the registry) wrote to dock.request-replies, checked per method by the protocol. Whichever replica consumes an answer claims its pending request first:
+ * an answer that comes after the deadline (the dock was already told its failure result) or twice is
  * dropped, so a dock never gets two replies to one request.
  */
 export class RequestAnswerer {
@@ -53,6 +54,7 @@ export class RequestAnswerer {
     if (message) {
       await this.retry(() => publisher.publish(message.topic, message.payload));
       metrics.replySent('requests_reply');
+      metrics.requestReplied(methodLabel(message.method), message.outcome);
       if (!message.asAnswered) {
         log.warn(
           { ...context, error: message.error },

@@ -1,14 +1,14 @@
 import { decodeRecordValue, requestReplyRecordSchema, RequestReplyRecord } from '@dock/contracts';
-import { buildRequestsReply, RequestsReplyData } from '@dock/protocol';
+import {
+  RESOURCE_UNAVAILABLE_RESULT,
+  requestFailureResult,
+  RequestsReplyData,
+} from '@dock/protocol';
 import { PendingRequest } from '../pending/pending-entries';
+import { buildRequestReply, RequestReply, requestReply } from './immediate-replies';
 
-/**
- * The result a dock gets when no service answered its request in time, or when the answer could
- * not be sent as it was: 314013 is the documented "could not get the KMZ URL" of
- * flighttask_resource_get (the only request the protocol has), so the dock fails the step
- * with a code its operator can look up instead of waiting in silence.
- */
-export const REQUEST_UNANSWERED_RESULT = 314013;
+/** flighttask_resource_get's failure (314013); other methods: REQUEST_ROUTES in @dock/protocol. */
+export const REQUEST_UNANSWERED_RESULT = RESOURCE_UNAVAILABLE_RESULT;
 
 export type DecodedRequestReply =
   | { readonly ok: true; readonly reply: RequestReplyRecord }
@@ -19,18 +19,18 @@ export function decodeRequestReply(value: Buffer | null): DecodedRequestReply {
   return decoded.ok ? { ok: true, reply: decoded.value } : { ok: false, error: decoded.error };
 }
 
-export interface RequestsReplyMessage {
-  readonly topic: string;
-  readonly payload: string;
+export interface RequestsReplyMessage extends RequestReply {
   /** false when the answer was refused by the protocol's checks and a failure was sent instead. */
   readonly asAnswered: boolean;
   readonly error?: string;
 }
 
 /**
- * requests_reply for a pending request: the service's data when the protocol accepts it
- * (`data.output.file.{url, fingerprint}` for flighttask_resource_get), otherwise a failure
- * result, so a broken answer still reaches the dock as an error rather than as nothing.
+ * requests_reply for a pending request: the service's data when the protocol accepts it for
+ * the method (`output.file.{url, fingerprint}` for flighttask_resource_get, `output.bind_status`
+ * for airport_bind_status...), otherwise the method's failure result (REQUEST_ROUTES in
+ * @dock/protocol: 314013 for the KMZ URL, 210231 for binding), so a broken or missing answer
+ * still reaches the dock as an error rather than as nothing.
  */
 export function requestsReplyFor(
   pending: PendingRequest,
@@ -43,22 +43,13 @@ export function requestsReplyFor(
     bid: pending.bid,
     method: pending.method,
   };
-  if (data !== undefined) {
-    const built = buildRequestsReply(target, now, data);
-    if (built.ok)
-      return { topic: built.message.topic, payload: built.message.payload, asAnswered: true };
-    const fallback = buildRequestsReply(target, now, { result: REQUEST_UNANSWERED_RESULT });
-    return fallback.ok
-      ? {
-          topic: fallback.message.topic,
-          payload: fallback.message.payload,
-          asAnswered: false,
-          error: built.error.message,
-        }
-      : undefined;
+  const failure = { result: requestFailureResult(pending.method) };
+  if (data === undefined) {
+    const unanswered = requestReply(target, now, failure, 'unanswered');
+    return unanswered && { ...unanswered, asAnswered: false };
   }
-  const failure = buildRequestsReply(target, now, { result: REQUEST_UNANSWERED_RESULT });
-  return failure.ok
-    ? { topic: failure.message.topic, payload: failure.message.payload, asAnswered: false }
-    : undefined;
+  const answered = buildRequestReply(target, now, data, 'service');
+  if (answered.ok) return { ...answered.reply, asAnswered: true };
+  const refused = requestReply(target, now, failure, 'answer_refused');
+  return refused && { ...refused, asAnswered: false, error: answered.error };
 }

@@ -12,6 +12,8 @@ export interface GatewayMetrics {
   orphanReply(kind: 'command' | 'request', reason: string): void;
   timedOut(kind: 'command' | 'request'): void;
   writeRetried(): void;
+  /** A requests_reply sent: method (bounded, see methodLabel) and how the request ended. */
+  requestReplied(method: string, outcome: string): void;
 }
 
 export type ReplyType = 'events_reply' | 'status_reply' | 'state_reply' | 'requests_reply';
@@ -27,4 +29,5 @@ export const NO_METRICS: GatewayMetrics = {
   orphanReply: () => undefined,
   timedOut: () => undefined,
   writeRetried: () => undefined,
+  requestReplied: () => undefined,
 };

@@ -46,6 +46,7 @@ export function countingMetrics(): GatewayMetrics & { counts: Map<string, number
     orphanReply: (kind, reason) => bump(`orphan:${kind}:${reason}`),
     timedOut: (kind) => bump(`timeout:${kind}`),
     writeRetried: () => bump('retry'),
+    requestReplied: (method, outcome) => bump(`request:${method}:${outcome}`),
   };
 }
 

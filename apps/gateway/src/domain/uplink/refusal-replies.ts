@@ -8,6 +8,7 @@ import {
   parseTopic,
   readEnvelope,
   ReplyTarget,
+  requestFailureResult,
 } from '@dock/protocol';
 import type { OwedReply } from './owed-replies';
 import type { UplinkInput } from './plan-uplink';
@@ -58,7 +59,10 @@ export function refusalReplies(
     case 'state':
       return needReply ? one('state_reply', buildStateReply(target, now, result)) : [];
     case 'requests':
-      return one('requests_reply', buildRequestsReply(target, now, { result }));
+      return one(
+        'requests_reply',
+        buildRequestsReply(target, now, { result: requestFailureResult(method) }),
+      );
     default:
       return [];
   }

@@ -12,6 +12,14 @@ import {
 import { REFUSED_MESSAGE_RESULT } from './refusal-replies';
 import { UplinkProcessor } from './uplink-processor';
 
+const DOCK_CONFIG = {
+  appId: 'app-1',
+  appKey: 'key-1',
+  appLicense: 'licence-1',
+  ntpServerHost: 'ntp.example.net',
+  ntpServerPort: 123,
+};
+
 function setup() {
   const writer = new RecordingWriter();
   const publisher = new RecordingPublisher();
@@ -31,6 +39,7 @@ function setup() {
     topics: TOPICS,
     limits: { maxPayloadBytes: 4096, maxDeadLetterRawBytes: 4096 },
     requestTimeoutMs: 5_000,
+    dockConfig: DOCK_CONFIG,
     instanceId: 'gw-1',
     stopping: () => stopping,
   });
@@ -195,7 +204,8 @@ describe('UplinkProcessor', () => {
     await handle('thing/product/SN1/events', '{oops');
     expect(writer.on('dock.uplink.dead-letter')).toHaveLength(4);
     expect(publisher.published.map((p) => [p.topic, p.json.tid, p.json.data])).toEqual([
-      ['thing/product/SN1/requests_reply', 't2', { result: REFUSED_MESSAGE_RESULT }],
+      // A refused request is told its method's own failure result (the dock knows that code).
+      ['thing/product/SN1/requests_reply', 't2', { result: 314013 }],
       ['sys/product/SN1/status_reply', 't3', { result: REFUSED_MESSAGE_RESULT }],
     ]);
   });
@@ -206,5 +216,117 @@ describe('UplinkProcessor', () => {
     const handled = handle('thing/product/SN1/osd', { data: {} });
     stop();
     await expect(handled).rejects.toBeInstanceOf(StoppingError);
+  });
+
+  describe('requests the gateway answers itself', () => {
+    const request = (method: string, data: unknown, tid = 'r1') => ({
+      tid,
+      bid: 'b1',
+      timestamp: 1,
+      method,
+      data,
+    });
+
+    it('answers config at once from its settings, without waiting for the Kafka write', async () => {
+      const { writer, publisher, requests, clock, metrics, handle } = setup();
+      let release: () => void = () => undefined;
+      const write = writer.write.bind(writer);
+      writer.write = async (records) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return write(records);
+      };
+      const handled = handle(
+        'thing/product/SN1/requests',
+        request('config', { config_type: 'json', config_scope: 'product' }),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(publisher.published).toEqual([
+        {
+          topic: 'thing/product/SN1/requests_reply',
+          json: {
+            tid: 'r1',
+            bid: 'b1',
+            timestamp: clock.now(),
+            method: 'config',
+            data: {
+              ntp_server_host: 'ntp.example.net',
+              ntp_server_port: 123,
+              app_id: 'app-1',
+              app_key: 'key-1',
+              app_license: 'licence-1',
+            },
+          },
+        },
+      ]);
+      expect(writer.on('dock.uplink.requests')).toEqual([]);
+      release();
+      await handled;
+      // Still written for other services, but nothing waits for an answer.
+      expect(writer.on('dock.uplink.requests')).toHaveLength(1);
+      expect(requests.size).toBe(0);
+      expect(metrics.counts.get('request:config:gateway')).toBe(1);
+    });
+
+    it('answers an unknown request method at once with "not supported" (314000)', async () => {
+      const { writer, publisher, requests, metrics, handle } = setup();
+      await handle('thing/product/SN1/requests', request('flighttask_progress_get', {}));
+      expect(publisher.published).toEqual([
+        expect.objectContaining({
+          json: expect.objectContaining({
+            tid: 'r1',
+            method: 'flighttask_progress_get',
+            data: { result: 314000 },
+          }),
+        }),
+      ]);
+      expect(writer.on('dock.uplink.requests')).toHaveLength(1);
+      expect(requests.size).toBe(0);
+      expect(metrics.counts.get('request:other:not_supported')).toBe(1);
+    });
+
+    it('forwards a binding request and waits for the registry (pending, no reply yet)', async () => {
+      const { writer, publisher, requests, handle } = setup();
+      await handle(
+        'thing/product/SN1/requests',
+        request('airport_bind_status', { devices: [{ sn: 'SN1' }] }),
+      );
+      expect(writer.on('dock.uplink.requests')).toHaveLength(1);
+      expect(publisher.published).toEqual([]);
+      expect(requests.size).toBe(1);
+    });
+
+    it('answers a malformed binding request with its failure result and dead-letters it', async () => {
+      const { writer, publisher, requests, metrics, handle } = setup();
+      await handle('thing/product/SN1/requests', request('airport_organization_bind', {}));
+      expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
+      expect(publisher.published).toEqual([
+        expect.objectContaining({
+          topic: 'thing/product/SN1/requests_reply',
+          json: expect.objectContaining({
+            tid: 'r1',
+            method: 'airport_organization_bind',
+            data: { result: 210231 },
+          }),
+        }),
+      ]);
+      expect(requests.size).toBe(0);
+      expect(metrics.counts.get('request:airport_organization_bind:malformed')).toBe(1);
+    });
+
+    it('answers a config whose data is unreadable with the config all the same', async () => {
+      const { publisher, handle } = setup();
+      await handle('thing/product/SN1/requests', request('config', 'product'));
+      expect(publisher.published[0]?.json).toMatchObject({
+        method: 'config',
+        data: { app_id: 'app-1' },
+      });
+    });
+
+    it('cannot answer a request without a tid: dead letter only', async () => {
+      const { writer, publisher, handle } = setup();
+      await handle('thing/product/SN1/requests', { bid: 'b', timestamp: 1, method: 'config' });
+      expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
+      expect(publisher.published).toEqual([]);
+    });
   });
 });

@@ -6,6 +6,13 @@ import { retryUntilStopped } from '../shared/retry';
 import { readServiceReplyData, repliedRecord } from '../commands/command-records';
 import { PendingCommand, PendingRequest } from '../pending/pending-entries';
 import { ClaimOutcome, pendingId, PendingStore } from '../pending/pending-store';
+import {
+  decideRequest,
+  DockConfigSettings,
+  methodLabel,
+  replyToRefusedRequest,
+  RequestReply,
+} from '../requests/immediate-replies';
 import { OwedReply, owedReplies } from './owed-replies';
 import { refusalReplies } from './refusal-replies';
 import { AcceptedMessage, planUplink, UplinkInput, UplinkLimits } from './plan-uplink';
@@ -21,6 +28,8 @@ export interface UplinkProcessorDeps {
   readonly topics: GatewayTopics;
   readonly limits: UplinkLimits;
   readonly requestTimeoutMs: number;
+  /** What the gateway answers `config` with. */
+  readonly dockConfig: DockConfigSettings;
   readonly instanceId: string;
   readonly stopping: () => boolean;
 }
@@ -30,8 +39,11 @@ export interface UplinkProcessorDeps {
  * The returned promise resolves only when everything the message causes is durable:
  * its Kafka record (or dead letter) is acknowledged by Kafka, a matched command reply is
  * written, a forwarded request is recorded as pending, and the replies owed to the dock are
- * published. It rejects (StoppingError) only when the service stops first: the message then
- * stays unacknowledged and the broker redelivers it.
+ * published. Requests the gateway answers itself (config, not supported, unreadable) are
+ * answered at once, beside the Kafka write rather than after it: a dock waits for its config.
+ * It rejects (StoppingError) only when the service stops first: the message then stays
+ * unacknowledged and the broker redelivers it (a reply already sent is then sent again, which
+ * a dock ignores: it settles a tid once).
  */
 export class UplinkProcessor {
   constructor(private readonly deps: UplinkProcessorDeps) {}
@@ -50,14 +62,24 @@ export class UplinkProcessor {
         },
         'uplink message refused; sent to the dead-letter topic',
       );
-      await this.write([plan.record]);
-      // Refused, but a dock that asked for a reply must not be left waiting: it is told no.
-      const refusals = refusalReplies(
-        input,
-        this.deps.limits.maxPayloadBytes,
-        this.deps.clock.now(),
+      // Refused, but a dock that asked for a reply must not be left waiting: it is told no. A
+      // request whose envelope still reads gets its method's own answer (config its licence);
+      // anything else that asked for a reply gets the refusal result.
+      const now = this.deps.clock.now();
+      const { maxPayloadBytes } = this.deps.limits;
+      const owed = replyToRefusedRequest(
+        input.topic,
+        input.payload,
+        this.deps.dockConfig,
+        now,
+        maxPayloadBytes,
       );
-      await this.publishReplies(refusals);
+      await Promise.all([
+        this.write([plan.record]),
+        owed
+          ? this.sendRequestReply(owed)
+          : this.publishReplies(refusalReplies(input, maxPayloadBytes, now)),
+      ]);
       return;
     }
     const { message } = plan;
@@ -66,9 +88,14 @@ export class UplinkProcessor {
     const onCommandReply =
       message.family === 'services_reply' ? await this.claimCommand(message) : undefined;
     if (onCommandReply) records.push(onCommandReply.record);
-    if (message.family === 'requests') await this.recordPendingRequest(message, input.receivedAt);
+    let immediate: RequestReply | undefined;
+    if (message.family === 'requests') {
+      const decision = decideRequest(message, this.deps.dockConfig, this.deps.clock.now());
+      if (decision.kind === 'forward') await this.recordPendingRequest(message, input.receivedAt);
+      else immediate = decision.reply;
+    }
 
-    await this.write(records);
+    await Promise.all([this.write(records), immediate && this.sendRequestReply(immediate)]);
 
     if (onCommandReply) await onCommandReply.complete();
     await this.publishReplies(owedReplies(message, this.deps.clock.now()));
@@ -127,6 +154,12 @@ export class UplinkProcessor {
         );
       },
     };
+  }
+
+  private async sendRequestReply(reply: RequestReply): Promise<void> {
+    await this.retry(() => this.deps.publisher.publish(reply.topic, reply.payload));
+    this.deps.metrics.replySent('requests_reply');
+    this.deps.metrics.requestReplied(methodLabel(reply.method), reply.outcome);
   }
 
   /** Recorded before the Kafka write, so the answer can never arrive before its entry. */

@@ -1,3 +1,4 @@
+import { ORGANIZATION_HEADER } from '@dock/platform';
 import type { WaylineFileRef } from '../../domain/task';
 import { WaylineUnavailableError, WaylineUrlProvider } from '../../application/ports';
 
@@ -11,7 +12,9 @@ export interface FileServiceSettings {
 
 /**
  * The file service's internal API: POST /flights/{flightId}/wayline binds the flight to its
- * wayline (idempotent) and answers a fresh expiring URL and the KMZ's MD5 fingerprint.
+ * wayline (idempotent) and answers a fresh expiring URL and the KMZ's MD5 fingerprint. The
+ * call states the task's organization (X-Organization-Id): the file service looks the wayline
+ * up there, so another organization's wayline is "not found" for the task.
  */
 export class HttpWaylineUrlProvider implements WaylineUrlProvider {
   constructor(private readonly settings: FileServiceSettings) {}
@@ -20,12 +23,16 @@ export class HttpWaylineUrlProvider implements WaylineUrlProvider {
     flightId: string;
     waylineId: string;
     gatewaySn: string;
+    organizationId: string;
   }): Promise<WaylineFileRef> {
     const url = new URL(
       `/flights/${encodeURIComponent(request.flightId)}/wayline`,
       this.settings.baseUrl,
     );
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [ORGANIZATION_HEADER]: request.organizationId,
+    };
     if (this.settings.token) headers.authorization = `Bearer ${this.settings.token}`;
     const response = await fetch(url, {
       method: 'POST',

@@ -33,9 +33,11 @@ const DUE_WINDOW_FACTOR = 8;
 const DUE_WINDOW_MIN = 64;
 const COLUMN_LIST = TASK_COLUMNS.join(', ');
 const PLACEHOLDERS = TASK_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-/** SET list for an update: every column but the key and the creation time. */
+/** What an update never changes: the key, the creation time, the organization (and the version, bumped). */
+const FIXED: ReadonlySet<string> = new Set(['flight_id', 'created_at', 'version', 'organization_id']);
+/** SET list for an update: every column but the fixed ones. */
 const UPDATABLE = TASK_COLUMNS.map((column, i) => ({ column, index: i + 1 })).filter(
-  ({ column }) => column !== 'flight_id' && column !== 'created_at' && column !== 'version',
+  ({ column }) => !FIXED.has(column),
 );
 
 class PgMissionTx implements MissionTx {
@@ -112,6 +114,7 @@ class PgMissionTx implements MissionTx {
       const event: TaskEventRecord = {
         schemaVersion: SCHEMA_VERSION as 1,
         flightId: task.flightId,
+        organizationId: task.organizationId,
         gatewaySn: task.gatewaySn,
         waylineId: task.waylineId,
         taskType: task.spec.taskType,
@@ -125,13 +128,15 @@ class PgMissionTx implements MissionTx {
       };
       await this.outbox(this.settings.topics.taskEvents, task.gatewaySn, event, {}, task.updatedAt);
     }
-    for (const command of mutation.commands) await this.insertCommand(command, task.updatedAt);
+    for (const command of mutation.commands) {
+      await this.insertCommand(command, task.updatedAt, task.organizationId);
+    }
   }
 
-  async insertCommand(command: CommandDraft, at: number): Promise<void> {
+  async insertCommand(command: CommandDraft, at: number, organizationId: string): Promise<void> {
     await this.query(
-      `INSERT INTO commands (id, gateway_sn, method, flight_ids, bid, data, attempt, state, requested_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)`,
+      `INSERT INTO commands (id, gateway_sn, method, flight_ids, bid, data, attempt, state, requested_at, organization_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)`,
       [
         command.id,
         command.gatewaySn,
@@ -141,6 +146,7 @@ class PgMissionTx implements MissionTx {
         JSON.stringify(command.data),
         command.attempt,
         at,
+        organizationId,
       ],
     );
     const record: CommandRecord = {
@@ -265,8 +271,8 @@ class PgMissionTx implements MissionTx {
     await this.ensureDock(plan.gatewaySn, plan.createdAt);
     await this.query(
       `INSERT INTO plans (id, name, creator, gateway_sn, wayline_id, cron, time_zone, starts_at,
-         ends_at, template, state, generated_until, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         ends_at, template, state, generated_until, version, created_at, updated_at, organization_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         plan.id,
         plan.name,
@@ -283,6 +289,7 @@ class PgMissionTx implements MissionTx {
         plan.version,
         plan.createdAt,
         plan.updatedAt,
+        plan.organizationId,
       ],
     );
   }
@@ -329,8 +336,11 @@ export class PgMissionStore implements MissionStore {
     return this.dataSource.query(sql, params);
   }
 
-  async findTask(flightId: string): Promise<Task | null> {
-    const rows = await this.query('SELECT * FROM tasks WHERE flight_id = $1', [flightId]);
+  async findTask(flightId: string, organizationId: string): Promise<Task | null> {
+    const rows = await this.query(
+      'SELECT * FROM tasks WHERE flight_id = $1 AND organization_id = $2',
+      [flightId, organizationId],
+    );
     return rows[0] ? toTask(rows[0]) : null;
   }
 
@@ -341,6 +351,7 @@ export class PgMissionStore implements MissionStore {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
+    add('organization_id = ?', query.organizationId);
     if (query.gatewaySn !== undefined) add('gateway_sn = ?', query.gatewaySn);
     if (query.states?.length) add('state = ANY(?)', query.states);
     if (query.planId !== undefined) add('plan_id = ?', query.planId);
@@ -364,23 +375,35 @@ export class PgMissionStore implements MissionStore {
     return rows.map(toTransition);
   }
 
-  async findCommand(id: string): Promise<StoredCommand | null> {
-    const rows = await this.query('SELECT * FROM commands WHERE id = $1', [id]);
+  async findCommand(id: string, organizationId: string): Promise<StoredCommand | null> {
+    const rows = await this.query(
+      'SELECT * FROM commands WHERE id = $1 AND organization_id = $2',
+      [id, organizationId],
+    );
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
-  async findPlan(id: string): Promise<Plan | null> {
-    const rows = await this.query('SELECT * FROM plans WHERE id = $1', [id]);
+  async findPlan(id: string, organizationId: string): Promise<Plan | null> {
+    const rows = await this.query('SELECT * FROM plans WHERE id = $1 AND organization_id = $2', [
+      id,
+      organizationId,
+    ]);
     return rows[0] ? toPlan(rows[0]) : null;
   }
 
-  async listPlans(limit: number, offset: number): Promise<{ items: Plan[]; total: number }> {
+  async listPlans(
+    organizationId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: Plan[]; total: number }> {
     const [count] = await this.query(
-      `SELECT count(*)::int AS total FROM plans WHERE state <> 'deleted'`,
+      `SELECT count(*)::int AS total FROM plans WHERE organization_id = $1 AND state <> 'deleted'`,
+      [organizationId],
     );
     const rows = await this.query(
-      `SELECT * FROM plans WHERE state <> 'deleted' ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
-      [limit, offset],
+      `SELECT * FROM plans WHERE organization_id = $1 AND state <> 'deleted'
+       ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+      [organizationId, limit, offset],
     );
     return { items: rows.map(toPlan), total: Number(count.total) };
   }

@@ -47,6 +47,7 @@ export const TASK_COLUMNS = [
   'file',
   'created_at',
   'updated_at',
+  'organization_id',
 ] as const;
 
 function json(value: unknown): string | null {
@@ -90,12 +91,14 @@ export function taskValues(task: Task): unknown[] {
     json(task.file),
     task.createdAt,
     task.updatedAt,
+    task.organizationId,
   ];
 }
 
 export function toTask(row: Row): Task {
   return {
     flightId: row.flight_id as string,
+    organizationId: row.organization_id as string,
     gatewaySn: row.gateway_sn as string,
     waylineId: row.wayline_id as string,
     name: row.name as string,
@@ -163,6 +166,7 @@ export function toCommand(row: Row): StoredCommand {
 export function toPlan(row: Row): Plan {
   return {
     id: row.id as string,
+    organizationId: row.organization_id as string,
     name: row.name as string,
     creator: row.creator as string,
     gatewaySn: row.gateway_sn as string,

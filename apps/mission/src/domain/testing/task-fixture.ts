@@ -34,6 +34,7 @@ export function aSpec(overrides: Partial<TaskSpec> = {}): TaskSpec {
 export function aTask(overrides: Partial<Task> = {}, spec: Partial<TaskSpec> = {}): Task {
   return {
     flightId: 'flight-1',
+    organizationId: 'org-1',
     gatewaySn: 'DOCK-1',
     waylineId: '3f1c1d8e-7d7a-4b54-9a53-0d3c9b3d0a11',
     name: 'survey',

@@ -10,7 +10,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { decodeTimeCursor, parseInstant, parseLimit } from '../../domain/query-params';
+import { parseInstant, parseLimit, RequestOrganization } from '@dock/platform';
+import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
 import { trajectoryFeature, TrajectoryFeature } from '../../domain/rth-geojson';
 import { dockView, DockView, exitHomingView, ExitHomingView } from '../../domain/views';
@@ -41,11 +42,13 @@ export class DocksController {
   @ApiOkResponse({ schema: FLEET_SCHEMA })
   @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
   async fleet(
+    @RequestOrganization() organizationId: string,
     @Query('limit') limit?: string,
     @Query('after') after?: string,
     @Query('snPrefix') snPrefix?: string,
   ): Promise<{ items: DockView[]; next: string | null }> {
     const page = await this.queries.fleetState(
+      organizationId,
       required(parseLimit(limit, 100, 500)),
       after ? dockSn(after, 'after') : null,
       snPrefix ? snPrefix.slice(0, 64) : null,
@@ -58,8 +61,11 @@ export class DocksController {
   @ApiOperation({ summary: 'Latest state of one dock' })
   @ApiOkResponse({ schema: DOCK_SCHEMA })
   @ApiNotFoundResponse({ description: 'nothing stored for this dock', schema: ERROR_SCHEMA })
-  async dock(@Param('sn') sn: string): Promise<DockView> {
-    const state = await this.queries.dockState(dockSn(sn));
+  async dock(
+    @Param('sn') sn: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<DockView> {
+    const state = await this.queries.dockState(organizationId, dockSn(sn));
     if (!state) throw new NotFoundException(`nothing stored for dock ${sn}`);
     return dockView(state);
   }
@@ -74,8 +80,11 @@ export class DocksController {
     description: 'no planned path stored for this dock',
     schema: ERROR_SCHEMA,
   })
-  async trajectory(@Param('sn') sn: string): Promise<TrajectoryFeature> {
-    const row = await this.queries.latestDockTrajectory(dockSn(sn));
+  async trajectory(
+    @Param('sn') sn: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<TrajectoryFeature> {
+    const row = await this.queries.latestDockTrajectory(organizationId, dockSn(sn));
     const feature = row ? trajectoryFeature(row) : null;
     if (!feature) throw new NotFoundException(`no return-to-home path stored for dock ${sn}`);
     return feature;
@@ -95,6 +104,7 @@ export class DocksController {
   @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
   async exitHoming(
     @Param('sn') sn: string,
+    @RequestOrganization() organizationId: string,
     @Query('from') from?: string,
     @Query('to') to?: string,
     @Query('limit') limit?: string,
@@ -102,6 +112,7 @@ export class DocksController {
   ): Promise<{ gatewaySn: string; items: ExitHomingView[]; next: string | null }> {
     const gatewaySn = dockSn(sn);
     const page = await this.queries.exitHomingNotices(
+      organizationId,
       gatewaySn,
       { from: required(parseInstant('from', from)), to: required(parseInstant('to', to)) },
       required(parseLimit(limit, 200, 1000)),

@@ -10,7 +10,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { decodeTimeCursor, parseLimit } from '../../domain/query-params';
+import { parseLimit, RequestOrganization } from '@dock/platform';
+import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
 import {
   trajectoryCollection,
@@ -42,8 +43,11 @@ export class FlightsController {
   @ApiOperation({ summary: 'Latest state of a flight (its newest progress report)' })
   @ApiOkResponse({ schema: FLIGHT_SCHEMA })
   @ApiNotFoundResponse({ description: 'no progress stored for this flight', schema: ERROR_SCHEMA })
-  async flight(@Param('flightId') id: string): Promise<FlightView> {
-    const state = await this.queries.flightState(parseFlightId(id));
+  async flight(
+    @Param('flightId') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<FlightView> {
+    const state = await this.queries.flightState(organizationId, parseFlightId(id));
     if (!state) throw new NotFoundException(`no progress stored for flight ${id}`);
     return flightView(state);
   }
@@ -59,11 +63,13 @@ export class FlightsController {
   @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
   async timeline(
     @Param('flightId') id: string,
+    @RequestOrganization() organizationId: string,
     @Query('limit') limit?: string,
     @Query('after') after?: string,
   ): Promise<{ flightId: string; items: ProgressView[]; next: string | null }> {
     const flight = parseFlightId(id);
     const page = await this.queries.progressTimeline(
+      organizationId,
       flight,
       required(parseLimit(limit, 200, 1000)),
       required(decodeTimeCursor(after)),
@@ -85,8 +91,11 @@ export class FlightsController {
     description: 'no planned path stored for this flight',
     schema: ERROR_SCHEMA,
   })
-  async trajectory(@Param('flightId') id: string): Promise<TrajectoryFeature> {
-    const row = await this.queries.latestTrajectory(parseFlightId(id));
+  async trajectory(
+    @Param('flightId') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<TrajectoryFeature> {
+    const row = await this.queries.latestTrajectory(organizationId, parseFlightId(id));
     const feature = row ? trajectoryFeature(row) : null;
     if (!feature) throw new NotFoundException(`no return-to-home path stored for flight ${id}`);
     return feature;
@@ -106,9 +115,11 @@ export class FlightsController {
   @ApiOkResponse({ schema: TRAJECTORY_COLLECTION_SCHEMA })
   async trajectories(
     @Param('flightId') id: string,
+    @RequestOrganization() organizationId: string,
     @Query('limit') limit?: string,
   ): Promise<TrajectoryCollection> {
     const rows = await this.queries.trajectoryHistory(
+      organizationId,
       parseFlightId(id),
       required(parseLimit(limit, 100, 1000)),
     );

@@ -1,5 +1,7 @@
 import { ExecutionContext, UnauthorizedException } from '@nestjs/common';
-import { loadConfig } from '@dock/platform';
+import type { Request } from 'express';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { loadConfig, requestOrganization } from '@dock/platform';
 import { issueStreamTicket } from '../../domain/stream-ticket';
 import { telemetryConfigSchema } from '../../telemetry.config';
 import { StreamAuthGuard } from './stream-auth.guard';
@@ -7,12 +9,16 @@ import { StreamAuthGuard } from './stream-auth.guard';
 const config = loadConfig(telemetryConfigSchema, {});
 const guard = (disabled = false) => new StreamAuthGuard({ tokens: ['good'], disabled }, config);
 
-function request(query: Record<string, unknown>, authorization?: string) {
+function request(
+  query: Record<string, unknown>,
+  authorization?: string,
+  target: Record<string, unknown> = { query, headers: authorization ? { authorization } : {} },
+) {
   const headers: Record<string, string> = {};
   const context = {
     getType: () => 'http',
     switchToHttp: () => ({
-      getRequest: () => ({ query, headers: authorization ? { authorization } : {} }),
+      getRequest: () => target,
       getResponse: () => ({ setHeader: (name: string, value: string) => (headers[name] = value) }),
     }),
   } as unknown as ExecutionContext;
@@ -57,5 +63,32 @@ describe('StreamAuthGuard', () => {
 
   it('lets everything through with AUTH_DISABLED', () => {
     expect(guard(true).canActivate(request({}).context)).toBe(true);
+  });
+
+  it("scopes the request to the ticket's organization, or to the header's", () => {
+    const org = 'org-b';
+    const scoped = issueStreamTicket('good', Date.now(), 60_000, undefined, org).ticket;
+    const byTicket = { query: { ticket: scoped }, headers: {} } as unknown as Request;
+    expect(guard().canActivate(request({}, undefined, byTicket as never).context)).toBe(true);
+    expect(requestOrganization(byTicket)).toBe(org);
+
+    const byHeader = {
+      query: {},
+      headers: { authorization: 'Bearer good', 'x-organization-id': 'org-c' },
+    } as unknown as Request;
+    expect(guard().canActivate(request({}, undefined, byHeader as never).context)).toBe(true);
+    expect(requestOrganization(byHeader)).toBe('org-c');
+
+    const badHeader = {
+      query: {},
+      headers: { authorization: 'Bearer good', 'x-organization-id': 'not an id' },
+    } as unknown as Request;
+    expect(() => guard().canActivate(request({}, undefined, badHeader as never).context)).toThrow(
+      /X-Organization-Id/,
+    );
+
+    const plain = { query: { ticket: ticket() }, headers: {} } as unknown as Request;
+    guard().canActivate(request({}, undefined, plain as never).context);
+    expect(requestOrganization(plain)).toBe(DEFAULT_ORGANIZATION_ID);
   });
 });

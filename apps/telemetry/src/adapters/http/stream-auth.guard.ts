@@ -5,9 +5,22 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { API_AUTH_SETTINGS, ApiAuthSettings, bearerToken, matchesAnyToken } from '@dock/platform';
-import { TicketRefusal, verifyStreamTicket } from '../../domain/stream-ticket';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import {
+  API_AUTH_SETTINGS,
+  ApiAuthSettings,
+  bearerToken,
+  matchesAnyToken,
+  requestOrganization,
+  setRequestOrganization,
+} from '@dock/platform';
+import {
+  TicketRefusal,
+  unverifiedTicketOrganization,
+  verifyStreamTicket,
+} from '../../domain/stream-ticket';
 import type { TelemetryConfig } from '../../telemetry.config';
 import { TELEMETRY_CONFIG } from '../../telemetry.tokens';
 
@@ -16,6 +29,20 @@ const TICKET_REFUSALS: Record<TicketRefusal, string> = {
   not_accepted: 'the stream ticket is not accepted',
   expired: 'the stream ticket has expired: get a new one with POST /stream/tickets',
 };
+
+const clients = new WeakMap<Request, string>();
+
+/**
+ * Who holds a stream, for its caps: a digest of the API token the request carried or that
+ * signed its ticket (never the token itself), `anonymous` when authentication is disabled.
+ */
+export function streamClientOf(request: Request): string {
+  return clients.get(request) ?? 'anonymous';
+}
+
+function clientKey(token: string): string {
+  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
 
 /**
  * Authentication of `GET /stream`, the one route that takes a credential in its URL, because a
@@ -29,6 +56,10 @@ const TICKET_REFUSALS: Record<TicketRefusal, string> = {
  * in proxy and load-balancer access logs and in Referer headers, out of this service's reach.
  * A ticket found there expires within TELEMETRY_STREAM_TICKET_TTL_MS and opens only the
  * stream; a long-lived API token would open the whole API until someone rotates it.
+ *
+ * It also resolves the request's organization, as BearerAuthGuard does for other routes: with
+ * the header, from the request (X-Organization-Id); with a ticket, the one the ticket was
+ * issued for (a browser cannot send the header, and must not choose another organization).
  */
 @Injectable()
 export class StreamAuthGuard implements CanActivate {
@@ -38,9 +69,10 @@ export class StreamAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http' || this.settings.disabled) return true;
+    if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
+    if (this.settings.disabled) return this.withoutAuthentication(request);
     const refuse = (message: string): never => {
       http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException(message);
@@ -49,7 +81,11 @@ export class StreamAuthGuard implements CanActivate {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const token = bearerToken(header);
-      if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) return true;
+      if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) {
+        requestOrganization(request);
+        clients.set(request, clientKey(token));
+        return true;
+      }
       return refuse(
         token === undefined ? 'a bearer token is required' : 'the bearer token is not accepted',
       );
@@ -69,6 +105,21 @@ export class StreamAuthGuard implements CanActivate {
       Date.now(),
       this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
     );
-    return check.ok ? true : refuse(TICKET_REFUSALS[check.reason]);
+    if (!check.ok) return refuse(TICKET_REFUSALS[check.reason]);
+    setRequestOrganization(request, check.organizationId ?? DEFAULT_ORGANIZATION_ID);
+    clients.set(request, clientKey(check.signer));
+    return true;
+  }
+
+  /** AUTH_DISABLED: every request passes; a ticket still says which organization it opens. */
+  private withoutAuthentication(request: Request): true {
+    const ticket: unknown = request.query?.ticket;
+    const fromTicket = typeof ticket === 'string' ? unverifiedTicketOrganization(ticket) : null;
+    if (request.headers.authorization === undefined && fromTicket !== null) {
+      setRequestOrganization(request, fromTicket);
+    } else {
+      requestOrganization(request);
+    }
+    return true;
   }
 }

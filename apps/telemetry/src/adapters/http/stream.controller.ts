@@ -5,6 +5,7 @@ import {
   Get,
   Header,
   HttpCode,
+  HttpException,
   Inject,
   Post,
   Query,
@@ -19,14 +20,16 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
+  ApiResponse,
   ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { bearerToken, LOGGER, Public } from '@dock/platform';
+import { bearerToken, LOGGER, Public, RequestOrganization } from '@dock/platform';
 import { LIVE_EVENTS } from '../../domain/live-update';
+import { StreamSlots } from '../../domain/stream-slots';
 import { issueStreamTicket } from '../../domain/stream-ticket';
 import type { TelemetryConfig } from '../../telemetry.config';
 import type { TelemetryMetrics } from '../../telemetry-metrics';
@@ -35,7 +38,7 @@ import type { LiveBroadcaster, LiveFilter } from '../live/live-broadcaster';
 import { SseConnection } from '../live/sse-connection';
 import { ERROR_SCHEMA, STREAM_TICKET_SCHEMA, STREAM_TICKET_SECURITY } from './openapi-schemas';
 import { dockSn } from './request-params';
-import { StreamAuthGuard } from './stream-auth.guard';
+import { StreamAuthGuard, streamClientOf } from './stream-auth.guard';
 
 /** How long an ended stream (overflow, shutdown) may take to drain before its socket is cut. */
 const CLOSE_GRACE_MS = 5_000;
@@ -61,6 +64,7 @@ export class StreamController {
   private readonly logger: Logger;
   /** Signs tickets when AUTH_DISABLED lets a request in without a token (any ticket passes). */
   private readonly unauthenticatedKey = randomBytes(32).toString('base64url');
+  private readonly slots: StreamSlots;
 
   constructor(
     @Inject(LIVE_BROADCASTER) private readonly broadcaster: LiveBroadcaster,
@@ -69,6 +73,10 @@ export class StreamController {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'live-stream' });
+    this.slots = new StreamSlots({
+      perClient: config.TELEMETRY_STREAM_MAX_PER_TOKEN,
+      total: config.TELEMETRY_STREAM_MAX_CONNECTIONS,
+    });
   }
 
   @Post('tickets')
@@ -83,16 +91,27 @@ export class StreamController {
       'the same URL) until it expires (TELEMETRY_STREAM_TICKET_TTL_MS, 60 s by default); ' +
       'afterwards the stream answers 401 and the client gets a new ticket. Tickets are ' +
       'signed with the token that asked for them: removing that token from API_TOKENS ' +
-      'invalidates them. The API token itself is never accepted in a URL.',
+      'invalidates them. A ticket opens the stream of the organization the request acted in ' +
+      '(X-Organization-Id), and no other. The API token itself is never accepted in a URL.',
   })
   @ApiCreatedResponse({
     description: 'the ticket and when it expires',
     schema: STREAM_TICKET_SCHEMA,
   })
   @ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
-  issueTicket(@Req() request: Request): StreamTicketView {
+  issueTicket(
+    @Req() request: Request,
+    @RequestOrganization() organizationId: string,
+  ): StreamTicketView {
     const token = bearerToken(request.headers.authorization) ?? this.unauthenticatedKey;
-    const issued = issueStreamTicket(token, Date.now(), this.config.TELEMETRY_STREAM_TICKET_TTL_MS);
+    // The ticket opens the stream of the organization that asked for it, and no other.
+    const issued = issueStreamTicket(
+      token,
+      Date.now(),
+      this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
+      undefined,
+      organizationId,
+    );
     return { ticket: issued.ticket, expiresAt: new Date(issued.expiresAt).toISOString() };
   }
 
@@ -119,6 +138,8 @@ export class StreamController {
       'does not read fast enough (more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waiting for it) ' +
       'gets a last `overflow` event (`reason`, `message`) and the stream ends: reconnect and ' +
       're-read the current state from the REST API.\n\n' +
+      'Only updates of the organization the request acts in are streamed: with the header, ' +
+      "X-Organization-Id's; with a ticket, the one it was issued for.\n\n" +
       'Authentication: `Authorization: Bearer <token>` (fetch-based SSE clients), or, for a ' +
       "browser's EventSource, which cannot set headers, `?ticket=` with a ticket from " +
       '`POST /stream/tickets`. The API token itself is not accepted in the URL.',
@@ -151,22 +172,53 @@ export class StreamController {
       'or signed with a token no longer accepted; nothing is streamed',
     content: JSON_ERROR,
   })
+  @ApiResponse({
+    status: 429,
+    description:
+      'too many open streams: this token (and the tickets it signed) holds ' +
+      'TELEMETRY_STREAM_MAX_PER_TOKEN, or the service TELEMETRY_STREAM_MAX_CONNECTIONS; ' +
+      'retry after Retry-After seconds or close a stream',
+    content: JSON_ERROR,
+  })
   stream(
     @Req() request: Request,
     @Res() response: Response,
+    @RequestOrganization() organizationId: string,
     @Query('dock') dock?: string,
     @Query('events') events?: string,
   ): void {
     // Bad parameters answer 400 here, before any header is sent.
     const liveFilter: LiveFilter = {
+      organizationId,
       dock: dock === undefined || dock === '' ? null : dockSn(dock, 'dock'),
       events: parseEvents(events),
     };
-    response.writeHead(200, SSE_HEADERS);
     if (request.method === 'HEAD' || request.socket.destroyed) {
+      response.writeHead(200, SSE_HEADERS);
       response.end();
       return;
     }
+    const slot = this.slots.acquire(streamClientOf(request));
+    if (!slot.ok) {
+      this.metrics.liveRefused.inc({ scope: slot.scope });
+      response.setHeader(
+        'Retry-After',
+        String(Math.ceil(this.config.TELEMETRY_SSE_RETRY_MS / 1000)),
+      );
+      throw new HttpException(
+        {
+          statusCode: 429,
+          code: 'too_many_streams',
+          message:
+            slot.scope === 'client'
+              ? `this token already holds ${slot.limit} live streams (TELEMETRY_STREAM_MAX_PER_TOKEN)`
+              : `the service holds ${slot.limit} live streams, its maximum (TELEMETRY_STREAM_MAX_CONNECTIONS)`,
+        },
+        429,
+      );
+    }
+    response.once('close', () => slot.release());
+    response.writeHead(200, SSE_HEADERS);
     request.socket.setNoDelay(true);
     request.socket.setKeepAlive(true);
     request.socket.setTimeout(0);

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import { hmsAlertRecordSchema } from '@dock/contracts';
-import { decodeRecord } from '@dock/kafka';
-import type { ConsumedRecord, MessageBus, RunningConsumer } from '@dock/kafka';
-import { liveUpdateFor } from '../../domain/live-update';
+import { deviceEventRecordSchema, hmsAlertRecordSchema } from '@dock/contracts';
+import { ConsumedRecord, decodeRecord, MessageBus, RunningConsumer } from '@dock/kafka';
+import { liveUpdateFor, liveUpdateForDevice } from '../../domain/live-update';
+import { flightOf, KnownOrganizations, organizationOf } from '../../domain/organizations';
+import type { TelemetryItem } from '../../domain/telemetry-rows';
 import { RecentKeys } from '../../domain/recent-keys';
 import type { TelemetryMetrics } from '../../telemetry-metrics';
 import type { LiveBroadcaster } from '../live/live-broadcaster';
@@ -12,7 +13,9 @@ export interface LiveFeedSettings {
   /** Unique per replica (and per process start): each replica must see every partition. */
   groupId: string;
   topics: string[];
-  /** alerts.hms among `topics`: its records go to the stream as `hms` events. */
+  /** The registry's device events (presence, topology), shown beside the dock's own updates. */
+  deviceEventsTopic?: string;
+  /** alerts.hms: its records go to the stream as `hms` events, to the alert's organization. */
   hmsTopic?: string;
 }
 
@@ -34,6 +37,12 @@ export class LiveFeedConsumer {
     private readonly bus: MessageBus,
     private readonly settings: LiveFeedSettings,
     private readonly broadcaster: LiveBroadcaster,
+    private readonly organizations: {
+      known(
+        flightIds: readonly string[],
+        gatewaySns: readonly string[],
+      ): Promise<KnownOrganizations>;
+    },
     private readonly metrics: TelemetryMetrics,
     private readonly logger: Logger,
   ) {}
@@ -41,7 +50,11 @@ export class LiveFeedConsumer {
   async start(): Promise<void> {
     this.consumer = await this.bus.subscribe({
       groupId: this.settings.groupId,
-      topics: this.settings.topics,
+      topics: [
+        ...this.settings.topics,
+        ...(this.settings.deviceEventsTopic ? [this.settings.deviceEventsTopic] : []),
+        ...(this.settings.hmsTopic ? [this.settings.hmsTopic] : []),
+      ],
       fromBeginning: false,
       commit: false,
       sessionTimeoutMs: 10_000,
@@ -57,19 +70,17 @@ export class LiveFeedConsumer {
     this.consumer = undefined;
   }
 
-  private show(records: readonly ConsumedRecord[]): void {
+  private async show(records: readonly ConsumedRecord[]): Promise<void> {
     // Nobody watching: skip the decoding; the offsets still move on in memory.
     if (this.broadcaster.subscriberCount === 0) return;
+    const items: TelemetryItem[] = [];
     for (const record of records) {
+      if (record.topic === this.settings.deviceEventsTopic) {
+        this.showDevice(record);
+        continue;
+      }
       if (record.topic === this.settings.hmsTopic) {
-        const alert = decodeRecord(record.message.value, hmsAlertRecordSchema);
-        if (!alert.ok || !this.recent.firstSighting(`hms|${alert.value.id}`)) continue;
-        this.metrics.liveUpdates.inc({ event: 'hms' });
-        this.broadcaster.publish({
-          event: 'hms',
-          gatewaySn: alert.value.gatewaySn,
-          data: alert.value,
-        });
+        this.showHms(record);
         continue;
       }
       const outcome = decodeUplink(record);
@@ -77,9 +88,57 @@ export class LiveFeedConsumer {
       const { kind, row } = outcome.item;
       // A duplicate MQTT delivery or a redelivered record is shown once.
       if (!this.recent.firstSighting(`${kind}|${row.gatewaySn}|${row.dedupeKey}`)) continue;
-      const update = liveUpdateFor(outcome.item);
-      this.metrics.liveUpdates.inc({ event: update.event });
-      this.broadcaster.publish(update);
+      items.push(outcome.item);
     }
+    if (items.length === 0) return;
+    // Each update goes only to the streams of its organization, the one its rows are stored in.
+    let known: KnownOrganizations;
+    try {
+      known = await this.organizations.known(
+        items.flatMap((item) => flightOf(item) ?? []),
+        items.map((item) => item.row.gatewaySn),
+      );
+    } catch (error) {
+      // Never shown to the wrong organization: without the answer these updates are dropped
+      // (a live view has no past; clients re-read the REST API after a gap).
+      this.logger.warn(
+        { err: error, updates: items.length },
+        'live updates dropped: no organization',
+      );
+      return;
+    }
+    for (const item of items) {
+      const update = liveUpdateFor(item);
+      this.metrics.liveUpdates.inc({ event: update.event });
+      this.broadcaster.publish(
+        update,
+        organizationOf({ gatewaySn: item.row.gatewaySn, flightId: flightOf(item) }, known),
+      );
+    }
+  }
+
+  private showDevice(record: ConsumedRecord): void {
+    const decoded = decodeRecord(record.message.value, deviceEventRecordSchema);
+    if (!decoded.ok) return;
+    const event = decoded.value;
+    // A device bound to no organization is nobody's to watch (the registry's REST shows it).
+    if (event.organizationId === null) return;
+    const key = `device|${event.gatewaySn}|${event.deviceSn}|${event.kind}|${event.at}`;
+    if (!this.recent.firstSighting(key)) return;
+    const update = liveUpdateForDevice(event);
+    if (!update) return;
+    this.metrics.liveUpdates.inc({ event: update.event });
+    this.broadcaster.publish(update, event.organizationId);
+  }
+
+  /** The alerts service wrote the alert under the dock's organization: shown to that one only. */
+  private showHms(record: ConsumedRecord): void {
+    const alert = decodeRecord(record.message.value, hmsAlertRecordSchema);
+    if (!alert.ok || !this.recent.firstSighting(`hms|${alert.value.id}`)) return;
+    this.metrics.liveUpdates.inc({ event: 'hms' });
+    this.broadcaster.publish(
+      { event: 'hms', gatewaySn: alert.value.gatewaySn, data: alert.value },
+      alert.value.organizationId,
+    );
   }
 }

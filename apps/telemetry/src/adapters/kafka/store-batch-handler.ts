@@ -40,6 +40,17 @@ export class StoreBatchHandler {
     const stopTimer = this.metrics.batchWriteSeconds.startTimer();
     const outcome = await this.writer.write(groupItems(items));
     stopTimer();
+    const fromOtherDock = outcome.progress.fromOtherDock ?? 0;
+    if (fromOtherDock > 0) {
+      this.metrics.records.inc(
+        { topic, kind: 'progress', outcome: 'from_other_dock' },
+        fromOtherDock,
+      );
+      this.logger.warn(
+        { topic, partition: records[0]?.partition, reports: fromOtherDock },
+        'progress about a flight of another dock: recorded and flagged, not the flight progress',
+      );
+    }
     for (const [kind, counts] of Object.entries(outcome) as [
       TelemetryKind,
       { stored: number; duplicates: number },

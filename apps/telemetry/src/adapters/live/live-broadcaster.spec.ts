@@ -56,4 +56,21 @@ describe('LiveBroadcaster', () => {
       'event: ready\ndata: {"gatewaySn":"A","tid":"t","reportedAt":"x","flightIds":["F"]}\n\n',
     );
   });
+
+  it("delivers to a stream only its organization's updates", () => {
+    const broadcaster = new LiveBroadcaster();
+    const seenByA: string[] = [];
+    const seenByB: string[] = [];
+    broadcaster
+      .stream({ dock: null, events: null, organizationId: 'org-a' })
+      .subscribe((frame) => seenByA.push(`${frame.update.gatewaySn}:${frame.organizationId}`));
+    broadcaster
+      .stream({ dock: null, events: null, organizationId: 'org-b' })
+      .subscribe((frame) => seenByB.push(`${frame.update.gatewaySn}:${frame.organizationId}`));
+    broadcaster.publish(update('A', 'ready'), 'org-a');
+    broadcaster.publish(update('B', 'ready'), 'org-b');
+    broadcaster.publish(update('C', 'topology'), 'org-a');
+    expect(seenByA).toEqual(['A:org-a', 'C:org-a']);
+    expect(seenByB).toEqual(['B:org-b']);
+  });
 });

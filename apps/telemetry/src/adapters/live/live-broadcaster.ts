@@ -1,4 +1,5 @@
 import { filter, Observable, Subject, takeUntil } from 'rxjs';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import type { LiveUpdate } from '../../domain/live-update';
 import { sseEvent } from './sse-format';
 
@@ -7,11 +8,18 @@ export interface LiveFilter {
   readonly dock: string | null;
   /** Only these SSE event names; null: all of them. */
   readonly events: ReadonlySet<string> | null;
+  /**
+   * Only updates of this organization. The API always sets it (the request's organization);
+   * absent only where no request is involved.
+   */
+  readonly organizationId?: string;
 }
 
 /** One update as every connection writes it: serialised once, whatever the number of clients. */
 export interface LiveFrame {
   readonly update: LiveUpdate;
+  /** The organization the update belongs to (see domain/organizations.ts). */
+  readonly organizationId: string;
   /** The SSE message (`event:` and `data:` lines), UTF-8. */
   readonly bytes: Buffer;
 }
@@ -33,9 +41,13 @@ export class LiveBroadcaster {
     return this.subscribers;
   }
 
-  publish(update: LiveUpdate): void {
+  publish(update: LiveUpdate, organizationId: string = DEFAULT_ORGANIZATION_ID): void {
     if (this.subscribers === 0) return;
-    this.frames.next({ update, bytes: Buffer.from(sseEvent(update.event, update.data), 'utf8') });
+    this.frames.next({
+      update,
+      organizationId,
+      bytes: Buffer.from(sseEvent(update.event, update.data), 'utf8'),
+    });
   }
 
   /** One connection's updates; it completes when the broadcaster closes. */
@@ -45,7 +57,9 @@ export class LiveBroadcaster {
       const subscription = this.frames
         .pipe(
           filter(
-            ({ update }) =>
+            ({ update, organizationId }) =>
+              (liveFilter.organizationId === undefined ||
+                organizationId === liveFilter.organizationId) &&
               (liveFilter.dock === null || update.gatewaySn === liveFilter.dock) &&
               (liveFilter.events === null || liveFilter.events.has(update.event)),
           ),

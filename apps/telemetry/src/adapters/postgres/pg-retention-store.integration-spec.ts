@@ -78,6 +78,7 @@ describe('PgRetentionStore', () => {
     expect((await writer.write(batchOf([...old, ...recent]))).progress).toEqual({
       stored: 0,
       duplicates: 9,
+      fromOtherDock: 0,
     });
 
     const report = await new PgRetentionStore(dataSource, schema).purge(

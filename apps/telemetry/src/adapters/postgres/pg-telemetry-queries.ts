@@ -44,12 +44,13 @@ const DOCK_SELECT = `
 export class PgTelemetryQueries implements TelemetryQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async flightState(flightId: string): Promise<FlightState | null> {
+  async flightState(organizationId: string, flightId: string): Promise<FlightState | null> {
     const [raw] = await this.query(
       `SELECT f.*,
-              (SELECT max(r.event_at) FROM ready_notices r WHERE r.flight_ids @> ARRAY[f.flight_id]) AS ready_at
-       FROM flight_latest f WHERE f.flight_id = $1`,
-      [flightId],
+              (SELECT max(r.event_at) FROM ready_notices r
+               WHERE r.flight_ids @> ARRAY[f.flight_id] AND r.organization_id = f.organization_id) AS ready_at
+       FROM flight_latest f WHERE f.flight_id = $1 AND f.organization_id = $2`,
+      [flightId, organizationId],
     );
     if (!raw) return null;
     return {
@@ -60,25 +61,37 @@ export class PgTelemetryQueries implements TelemetryQueries {
   }
 
   async progressTimeline(
+    organizationId: string,
     flightId: string,
     limit: number,
     after: TimeCursor | null,
   ): Promise<Page<Stored<ProgressRow>>> {
     const rows = await this.query(
       `SELECT * FROM progress_reports
-       WHERE flight_id = $1 AND ($2::timestamptz IS NULL OR (event_at, id) > ($2::timestamptz, $3::bigint))
+       WHERE flight_id = $1 AND organization_id = $5 AND NOT from_other_dock
+         AND ($2::timestamptz IS NULL OR (event_at, id) > ($2::timestamptz, $3::bigint))
        ORDER BY event_at, id LIMIT $4`,
-      [flightId, after ? new Date(after.at).toISOString() : null, after?.id ?? '0', limit + 1],
+      [
+        flightId,
+        after ? new Date(after.at).toISOString() : null,
+        after?.id ?? '0',
+        limit + 1,
+        organizationId,
+      ],
     );
     return timePage(rows, limit, (raw) => ({ ...progressRow(raw), id: String(raw.id) }));
   }
 
-  async dockState(gatewaySn: string): Promise<DockState | null> {
-    const [raw] = await this.query(`${DOCK_SELECT} WHERE d.gateway_sn = $1`, [gatewaySn]);
+  async dockState(organizationId: string, gatewaySn: string): Promise<DockState | null> {
+    const [raw] = await this.query(
+      `${DOCK_SELECT} WHERE d.gateway_sn = $1 AND d.organization_id = $2`,
+      [gatewaySn, organizationId],
+    );
     return raw ? dockState(raw) : null;
   }
 
   async fleetState(
+    organizationId: string,
     limit: number,
     after: string | null,
     snPrefix: string | null,
@@ -86,40 +99,50 @@ export class PgTelemetryQueries implements TelemetryQueries {
     // starts_with() instead of LIKE: a prefix holding % or _ means itself.
     const rows = await this.query(
       `${DOCK_SELECT}
-       WHERE ($1::text IS NULL OR d.gateway_sn COLLATE "C" > $1) AND ($2::text IS NULL OR starts_with(d.gateway_sn, $2))
+       WHERE d.organization_id = $4
+         AND ($1::text IS NULL OR d.gateway_sn COLLATE "C" > $1) AND ($2::text IS NULL OR starts_with(d.gateway_sn, $2))
        ORDER BY d.gateway_sn COLLATE "C" LIMIT $3`,
-      [after, snPrefix, limit + 1],
+      [after, snPrefix, limit + 1, organizationId],
     );
     const items = rows.slice(0, limit).map(dockState);
     return { items, next: rows.length > limit ? (items.at(-1)?.gatewaySn ?? null) : null };
   }
 
-  async latestTrajectory(flightId: string): Promise<RthRow | null> {
-    const [raw] = await this.query(`SELECT * FROM rth_latest WHERE flight_id = $1`, [flightId]);
+  async latestTrajectory(organizationId: string, flightId: string): Promise<RthRow | null> {
+    const [raw] = await this.query(
+      `SELECT * FROM rth_latest WHERE flight_id = $1 AND organization_id = $2`,
+      [flightId, organizationId],
+    );
     return raw ? rthRow(raw) : null;
   }
 
-  async trajectoryHistory(flightId: string, limit: number): Promise<RthRow[]> {
+  async trajectoryHistory(
+    organizationId: string,
+    flightId: string,
+    limit: number,
+  ): Promise<RthRow[]> {
     // The newest `limit` pushes, returned oldest first so a map can replay them in order.
     const rows = await this.query(
       `SELECT * FROM (
-         SELECT * FROM rth_paths WHERE flight_id = $1 ORDER BY event_at DESC, id DESC LIMIT $2
+         SELECT * FROM rth_paths WHERE flight_id = $1 AND organization_id = $3
+         ORDER BY event_at DESC, id DESC LIMIT $2
        ) newest ORDER BY event_at, id`,
-      [flightId, limit],
+      [flightId, limit, organizationId],
     );
     return rows.map(rthRow);
   }
 
-  async latestDockTrajectory(gatewaySn: string): Promise<RthRow | null> {
+  async latestDockTrajectory(organizationId: string, gatewaySn: string): Promise<RthRow | null> {
     const [raw] = await this.query(
-      `SELECT * FROM rth_paths WHERE gateway_sn = $1 AND point_count > 0
+      `SELECT * FROM rth_paths WHERE gateway_sn = $1 AND point_count > 0 AND organization_id = $2
        ORDER BY event_at DESC LIMIT 1`,
-      [gatewaySn],
+      [gatewaySn, organizationId],
     );
     return raw ? rthRow(raw) : null;
   }
 
   async exitHomingNotices(
+    organizationId: string,
     gatewaySn: string,
     range: TimeRange,
     limit: number,
@@ -127,7 +150,7 @@ export class PgTelemetryQueries implements TelemetryQueries {
   ): Promise<Page<Stored<ExitHomingRow>>> {
     const rows = await this.query(
       `SELECT * FROM exit_homing_notices
-       WHERE gateway_sn = $1
+       WHERE gateway_sn = $1 AND organization_id = $7
          AND ($2::timestamptz IS NULL OR event_at >= $2) AND ($3::timestamptz IS NULL OR event_at < $3)
          AND ($4::timestamptz IS NULL OR (event_at, id) > ($4::timestamptz, $5::bigint))
        ORDER BY event_at, id LIMIT $6`,
@@ -138,15 +161,17 @@ export class PgTelemetryQueries implements TelemetryQueries {
         after ? iso(after.at) : null,
         after?.id ?? '0',
         limit + 1,
+        organizationId,
       ],
     );
     return timePage(rows, limit, (raw) => ({ ...exitHomingRow(raw), id: String(raw.id) }));
   }
 
-  async readyNotices(flightId: string): Promise<ReadyRow[]> {
+  async readyNotices(organizationId: string, flightId: string): Promise<ReadyRow[]> {
     const rows = await this.query(
-      `SELECT * FROM ready_notices WHERE flight_ids @> ARRAY[$1::text] ORDER BY event_at, id LIMIT 100`,
-      [flightId],
+      `SELECT * FROM ready_notices WHERE flight_ids @> ARRAY[$1::text] AND organization_id = $2
+       ORDER BY event_at, id LIMIT 100`,
+      [flightId, organizationId],
     );
     return rows.map(readyRow);
   }

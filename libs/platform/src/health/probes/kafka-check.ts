@@ -1,4 +1,5 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import '../../../../kafka/src/kafkajs-request-queue-fix';
 import { KafkaSecurity, kafkaSecurityOptions } from '@dock/kafka';
 import { ClosableCheck } from './closable-check';
 

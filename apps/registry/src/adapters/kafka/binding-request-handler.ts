@@ -1,0 +1,138 @@
+import type { Message } from 'kafkajs';
+import type { Logger } from 'pino';
+import { RequestReplyRecord, UplinkRecord, uplinkRecordSchema } from '@dock/contracts';
+import { ConsumedRecord, decodeRecord, encodeRecord } from '@dock/kafka';
+import type { BindingReplyData, BindingService } from '../../application/binding-service';
+import { isBindingMethod, parseBindingRequest } from '../../domain/binding-requests';
+import { BINDING_RESULT } from '../../domain/binding-results';
+import type { RegistryMetrics } from '../../registry-metrics';
+
+export interface BindingRequestSettings {
+  repliesTopic: string;
+  /** Requests older than this (gateway receive time) are skipped: the dock gave up. 0: never. */
+  maxAgeMs: number;
+  answeredBy: string;
+}
+
+/**
+ * Answers airport_bind_status, airport_organization_get and airport_organization_bind from
+ * dock.uplink.requests: one request-reply record per request on dock.request-replies (the
+ * gateway publishes it on requests_reply). Other methods (flighttask_resource_get is the file
+ * service's) are skipped. The batch's offsets are committed only once Kafka has every reply, so
+ * a crash answers again: bind is idempotent per tid.
+ */
+export class BindingRequestHandler {
+  constructor(
+    private readonly binding: BindingService,
+    private readonly send: (records: { topic: string; message: Message }[]) => Promise<void>,
+    private readonly settings: BindingRequestSettings,
+    private readonly metrics: RegistryMetrics,
+    private readonly logger: Logger,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  async handleBatch(records: ConsumedRecord[]): Promise<void> {
+    const replies: { topic: string; message: Message }[] = [];
+    for (const record of records) {
+      const request = this.requestOf(record);
+      if (!request) continue;
+      const data = await this.answer(request);
+      const method = request.method as string;
+      const reply: RequestReplyRecord = {
+        schemaVersion: 1,
+        gatewaySn: request.gatewaySn,
+        tid: request.tid as string,
+        bid: request.bid ?? '',
+        method,
+        data,
+        answeredAt: this.nowMs(),
+        answeredBy: this.settings.answeredBy,
+      };
+      replies.push({
+        topic: this.settings.repliesTopic,
+        message: encodeRecord(reply.gatewaySn, reply, { tid: reply.tid, bid: reply.bid, method }),
+      });
+      this.metrics.bindingRequests.inc({ method, result: String(data.result) });
+      const errInfos = (data.output as { err_infos?: { sn: string; err_code: number }[] })
+        .err_infos;
+      for (const info of errInfos ?? []) {
+        if (info.err_code !== 0) this.metrics.bindErrors.inc({ err_code: String(info.err_code) });
+      }
+      this.logger.info(
+        {
+          dockSn: reply.gatewaySn,
+          tid: reply.tid,
+          bid: reply.bid,
+          method,
+          result: data.result,
+          errInfos,
+        },
+        `answered ${method}`,
+      );
+    }
+    if (replies.length > 0) await this.send(replies);
+  }
+
+  private async answer(request: UplinkRecord): Promise<BindingReplyData> {
+    const parsed = parseBindingRequest(request.method as never, request.data);
+    if (!parsed.ok) {
+      this.logger.warn(
+        {
+          dockSn: request.gatewaySn,
+          tid: request.tid,
+          method: request.method,
+          error: parsed.error,
+        },
+        'malformed binding request answered with an error result',
+      );
+      return { result: BINDING_RESULT.malformedRequest, output: {} };
+    }
+    if (parsed.method === 'airport_bind_status') return this.binding.bindStatus(parsed.data);
+    if (parsed.method === 'airport_organization_get') {
+      return this.binding.organizationGet(parsed.data);
+    }
+    return this.binding.organizationBind(request.gatewaySn, request.tid as string, parsed.data);
+  }
+
+  private requestOf(record: ConsumedRecord): UplinkRecord | undefined {
+    const decoded = decodeRecord(record.message.value, uplinkRecordSchema);
+    if (!decoded.ok) {
+      this.skip(record, 'malformed', 'warn', { error: decoded.error });
+      return undefined;
+    }
+    const uplink = decoded.value;
+    if (uplink.family !== 'requests' || !isBindingMethod(uplink.method)) {
+      this.skip(record, 'not_ours', 'debug', { method: uplink.method, family: uplink.family });
+      return undefined;
+    }
+    if (!uplink.tid) {
+      this.skip(record, 'malformed', 'warn', { error: 'request without tid cannot be answered' });
+      return undefined;
+    }
+    const age = this.nowMs() - uplink.receivedAt;
+    if (this.settings.maxAgeMs > 0 && age > this.settings.maxAgeMs) {
+      this.skip(record, 'stale', 'warn', { ageMs: age, tid: uplink.tid, dockSn: uplink.gatewaySn });
+      return undefined;
+    }
+    return uplink;
+  }
+
+  private skip(
+    record: ConsumedRecord,
+    reason: 'malformed' | 'not_ours' | 'stale',
+    level: 'warn' | 'debug',
+    detail: Record<string, unknown>,
+  ): void {
+    this.metrics.skippedRecords.inc({ topic: record.topic, reason });
+    this.logger[level](
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        reason,
+        ...detail,
+      },
+      'request record skipped',
+    );
+  }
+}

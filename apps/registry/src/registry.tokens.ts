@@ -1,0 +1,11 @@
+/** Injection tokens of the registry service. */
+export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
+export const REGISTRY_METRICS = Symbol('REGISTRY_METRICS');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const REGISTRY_STORE = Symbol('REGISTRY_STORE');
+export const ORGANIZATION_SERVICE = Symbol('ORGANIZATION_SERVICE');
+export const BINDING_SERVICE = Symbol('BINDING_SERVICE');
+export const KAFKA_BRIDGE = Symbol('KAFKA_BRIDGE');
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
+export const OUTBOX_WAKEUP = Symbol('OUTBOX_WAKEUP');
+export const BUS_PRODUCER = Symbol('BUS_PRODUCER');

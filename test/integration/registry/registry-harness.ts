@@ -1,0 +1,174 @@
+import { createServer } from 'node:net';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import pino from 'pino';
+import type { UplinkFamily } from '@dock/contracts';
+import { encodeRecord, RunningConsumer, startConsumer } from '@dock/kafka';
+import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import { normaliseUplink } from '@dock/protocol';
+import {
+  isUplinkFamily,
+  toUplinkRecord,
+} from '../../../apps/gateway/src/domain/uplink/uplink-records';
+import type { RegistryTopics } from '../../../apps/registry/src/adapters/kafka/registry-topics';
+import { RegistryConfig, registryConfigSchema } from '../../../apps/registry/src/registry.config';
+import { RegistryModule } from '../../../apps/registry/src/registry.module';
+import { registryService } from '../../../apps/registry/src/registry.service-definition';
+import { infraSettings, uniqueName } from '../../support/infra-settings';
+
+export const TEST_TOKEN = 'registry-test-token-0123456789';
+
+export interface Collected {
+  topic: string;
+  key: string | undefined;
+  headers: Record<string, string>;
+  value: Record<string, unknown>;
+}
+
+export interface RunningRegistry {
+  running: RunningService;
+  config: RegistryConfig;
+  topics: RegistryTopics;
+  schema: string;
+  baseUrl: string;
+  db: Client;
+  /** Every record seen on the replies and device-events topics. */
+  collected: Collected[];
+  /**
+   * Publishes what a dock would send on MQTT as the gateway writes it to Kafka: the raw
+   * payload goes through libs/protocol's normaliser and the gateway's record builder.
+   */
+  fromDock(mqttTopic: string, payload: unknown): Promise<void>;
+  /** A record as is (for malformed input the gateway would never write). */
+  raw(topic: string, key: string, value: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The registry as it runs in production (same module, config schema and OpenAPI setup), on
+ * its own schema, topics and consumer groups, against the real PostgreSQL and Kafka.
+ */
+export async function startRegistry(
+  env: Record<string, string> = {},
+  /** Another replica of that one: same schema, topics and consumer groups (it owns them). */
+  replicaOf?: RunningRegistry,
+  /** Topics someone else writes (a real gateway's); default: topics of this run. */
+  givenTopics?: RegistryTopics,
+): Promise<RunningRegistry> {
+  const schema = replicaOf?.schema ?? uniqueName('registry_test', '_');
+  const topics: RegistryTopics = replicaOf?.topics ??
+    givenTopics ?? {
+      requests: uniqueName('reg-requests'),
+      requestReplies: uniqueName('reg-replies'),
+      status: uniqueName('reg-status'),
+      osd: uniqueName('reg-osd'),
+      state: uniqueName('reg-state'),
+      deviceEvents: uniqueName('reg-device-events'),
+    };
+  const port = await freePort();
+  const config = loadConfig(registryConfigSchema, {
+    HTTP_PORT: String(port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: infraSettings.databaseUrl,
+    DATABASE_SCHEMA: schema,
+    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    REGISTRY_KAFKA_GROUP_PREFIX:
+      replicaOf?.config.REGISTRY_KAFKA_GROUP_PREFIX ?? uniqueName('registry'),
+    API_TOKENS: TEST_TOKEN,
+    ...env,
+  });
+  const logger = createLogger({ service: 'registry', level: config.LOG_LEVEL });
+  const running = await startService({
+    module: RegistryModule.register(config, logger, registryService.checks(config), { topics }),
+    logger,
+    httpPort: port,
+    httpHost: '127.0.0.1',
+    shutdownTimeoutMs: 5_000,
+    configure: (app) => registryService.configure?.(app, config),
+  });
+  const kafka = new Kafka({
+    clientId: uniqueName('registry-test'),
+    brokers: infraSettings.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const collected: Collected[] = [];
+  const consumer: RunningConsumer = await startConsumer(kafka, {
+    groupId: uniqueName('registry-test-collector'),
+    topics: [topics.requestReplies, topics.deviceEvents],
+    logger: pino({ level: 'silent' }),
+    handleBatch: async (records) => {
+      for (const record of records) {
+        collected.push({
+          topic: record.topic,
+          key: record.message.key?.toString(),
+          headers: Object.fromEntries(
+            Object.entries(record.message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
+          value: JSON.parse(record.message.value?.toString() ?? 'null') as Record<string, unknown>,
+        });
+      }
+    },
+  });
+  const db = new Client({ connectionString: infraSettings.databaseUrl });
+  await db.connect();
+  const familyTopic: Record<UplinkFamily, string | undefined> = {
+    requests: topics.requests,
+    status: topics.status,
+    osd: topics.osd,
+    state: topics.state,
+    events: undefined,
+    services_reply: undefined,
+  };
+  return {
+    running,
+    config,
+    topics,
+    schema,
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    collected,
+    async fromDock(mqttTopic, payload) {
+      const result = normaliseUplink(mqttTopic, JSON.stringify(payload));
+      if (!result.ok) throw new Error(`the gateway would refuse this: ${result.error.message}`);
+      const { message } = result;
+      if (!isUplinkFamily(message.family))
+        throw new Error(`not an uplink family: ${message.family}`);
+      const topic = familyTopic[message.family];
+      if (!topic) throw new Error(`the registry does not read ${message.family}`);
+      const record = toUplinkRecord(message as Parameters<typeof toUplinkRecord>[0], Date.now());
+      await producer.send({ topic, messages: [encodeRecord(record.gatewaySn, record)] });
+    },
+    async raw(topic, key, value) {
+      await producer.send({ topic, messages: [encodeRecord(key, value)] });
+    },
+    async stop() {
+      await consumer.stop();
+      await producer.disconnect();
+      await running.shutdown('test finished');
+      if (replicaOf) {
+        await db.end();
+        return;
+      }
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.end();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
