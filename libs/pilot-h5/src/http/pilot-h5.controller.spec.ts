@@ -95,7 +95,7 @@ describe('the bootstrap route', () => {
     expect(seen).toEqual([DEFAULT_ORGANIZATION_ID, valid.organization.id]);
   });
 
-  it('answers 503 with the source\'s code and message when the system is not set up', async () => {
+  it("answers 503 with the source's code and message when the system is not set up", async () => {
     const { controller, lines } = controllerWith({
       bootstrapFor: async () => {
         throw new PilotBootstrapUnavailable('pilot_settings_missing', 'set DJI_APP_ID');

@@ -19,7 +19,13 @@ export interface PilotAccessSettings {
 }
 
 /** Settings without which a remote controller cannot be connected, in the operator's order. */
-const REQUIRED = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE', 'PILOT_MQTT_URL', 'PUBLIC_API_URL'] as const;
+const REQUIRED = [
+  'DJI_APP_ID',
+  'DJI_APP_KEY',
+  'DJI_APP_LICENSE',
+  'PILOT_MQTT_URL',
+  'PUBLIC_API_URL',
+] as const;
 
 /** The required settings that are unset (names only: some are secrets). */
 export function missingPilotSettings(settings: PilotAccessSettings): string[] {
@@ -56,7 +62,10 @@ export class RegistryPilotBootstrap implements PilotBootstrapSource {
       );
     }
     if (!this.lookup) {
-      throw new PilotBootstrapUnavailable('pilot_starting', 'the registry is still starting; try again');
+      throw new PilotBootstrapUnavailable(
+        'pilot_starting',
+        'the registry is still starting; try again',
+      );
     }
     const organization = await this.lookup(caller.organizationId);
     if (!organization) {
