@@ -449,6 +449,9 @@ function banner(
       ? `  a real dock: MQTT host = this machine's address, port ${mqtt?.port ?? 1883}, MQTT 3.1.1; set` +
         ` FILE_PUBLIC_BASE_URL=http://<this machine>:${running.httpPort} so it can download waylines`
       : '',
+    // A remote controller joins through the Pilot 2 access page (Cloud Service, Open Platforms).
+    `  a remote controller: Pilot 2 -> Cloud Service -> Open Platforms -> http://<this machine>:${running.httpPort}/pilot` +
+      ' (set PILOT_MQTT_URL and PUBLIC_API_URL to addresses it reaches)',
     '  a flight of each kind with simulated docks: npm run demo',
     '',
     `Logs at ${config.LOG_LEVEL} (LOG_LEVEL=info for more). Ctrl-C stops.`,
