@@ -410,7 +410,7 @@ describe('kustomize output', () => {
         name.startsWith('gateway-config'),
       )![1];
       expect(gatewayConfig.data).toMatchObject({ NTP_SERVER_PORT: '123' });
-      expect(Object.keys(gatewayConfig.data)).toContain('NTP_SERVER_HOST');
+      expect(Object.keys(gatewayConfig.data ?? {})).toContain('NTP_SERVER_HOST');
     },
   );
 });
