@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import type { z } from 'zod';
 import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
+import { pilotMqttHost } from '@dock/pilot-h5';
 import {
   createLogger,
   DependencyCheck,
@@ -208,7 +209,10 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
     const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
-    const registryConfig = load('registry', registryConfigSchema, envOf('registry'));
+    const registryConfig = load('registry', registryConfigSchema, {
+      ...envOf('registry'),
+      ...pilotAccessEnv(env, licence.gatewayEnv, mqttUrl, httpUrl),
+    });
 
     // Readiness: every embedded part and every service's own connections.
     const gatewayChecks = [
@@ -293,6 +297,31 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The Pilot 2 access page's settings in the embedded mode: the dock licence (the development one
+ * unless configured), the broker and this HTTP port, unless PILOT_MQTT_URL / PUBLIC_API_URL are
+ * set (a remote controller needs this machine's address, not 127.0.0.1).
+ */
+function pilotAccessEnv(
+  env: Record<string, string | undefined>,
+  licenceEnv: Readonly<Record<string, string>>,
+  mqttUrl: string,
+  httpUrl: string,
+): Record<string, string | undefined> {
+  let brokerForPilot: string | undefined;
+  try {
+    brokerForPilot = pilotMqttHost(mqttUrl);
+  } catch {
+    // A TLS-only external broker: Pilot cannot use it; the page's bootstrap names PILOT_MQTT_URL.
+    brokerForPilot = undefined;
+  }
+  return {
+    ...licenceEnv,
+    PILOT_MQTT_URL: isSet(env.PILOT_MQTT_URL) ? env.PILOT_MQTT_URL : brokerForPilot,
+    PUBLIC_API_URL: isSet(env.PUBLIC_API_URL) ? env.PUBLIC_API_URL : httpUrl,
+  };
 }
 
 function memoryPendingStores(config: z.infer<typeof gatewayConfigSchema>) {
@@ -420,6 +449,9 @@ function banner(
       ? `  a real dock: MQTT host = this machine's address, port ${mqtt?.port ?? 1883}, MQTT 3.1.1; set` +
         ` FILE_PUBLIC_BASE_URL=http://<this machine>:${running.httpPort} so it can download waylines`
       : '',
+    // A remote controller joins through the Pilot 2 access page (Cloud Service, Open Platforms).
+    `  a remote controller: Pilot 2 -> Cloud Service -> Open Platforms -> http://<this machine>:${running.httpPort}/pilot` +
+      ' (set PILOT_MQTT_URL and PUBLIC_API_URL to addresses it reaches)',
     '  a flight of each kind with simulated docks: npm run demo',
     '',
     `Logs at ${config.LOG_LEVEL} (LOG_LEVEL=info for more). Ctrl-C stops.`,
