@@ -82,7 +82,9 @@ export class ApiClient {
     try {
       response = await fetch(this.url(service, path), {
         method: init.method ?? 'GET',
-        headers: this.headers(init.json === undefined ? {} : { 'Content-Type': 'application/json' }),
+        headers: this.headers(
+          init.json === undefined ? {} : { 'Content-Type': 'application/json' },
+        ),
         body: init.json === undefined ? init.body : JSON.stringify(init.json),
         cache: 'no-store',
       });

@@ -141,7 +141,10 @@ async function boot(): Promise<void> {
         return;
       }
       renderUnreachable(main, describeError(error), () => void start());
-      if (error instanceof ConnectionLostError || (error instanceof ApiError && error.status >= 500)) {
+      if (
+        error instanceof ConnectionLostError ||
+        (error instanceof ApiError && error.status >= 500)
+      ) {
         retryTimer = setTimeout(() => void start(), UNREACHABLE_RETRY_MS);
       }
     }

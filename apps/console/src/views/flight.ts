@@ -31,7 +31,12 @@ export const flightView: View = (container, context, flightId) => {
 
   const title = h('h2', {}, `Flight ${flightId}`);
   const summary = h('p', { id: 'flight-summary', role: 'status', 'aria-live': 'polite' });
-  const bar = h('progress', { id: 'flight-progress', max: 100, value: 0, 'aria-labelledby': 'flight-step' });
+  const bar = h('progress', {
+    id: 'flight-progress',
+    max: 100,
+    value: 0,
+    'aria-labelledby': 'flight-step',
+  });
   const step = h('p', { id: 'flight-step' }, 'no progress reported yet');
   const answers = h('ul', { id: 'command-answers', 'aria-live': 'polite' });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -75,7 +80,12 @@ export const flightView: View = (container, context, flightId) => {
         'section',
         { 'aria-labelledby': 'map-title' },
         h('h3', { id: 'map-title' }, 'Return-to-home path'),
-        h('figure', { class: 'map-figure' }, mapBox, h('figcaption', {}, tilesCaption(context.config.tileUrl))),
+        h(
+          'figure',
+          { class: 'map-figure' },
+          mapBox,
+          h('figcaption', {}, tilesCaption(context.config.tileUrl)),
+        ),
         rthState,
         h('h4', {}, 'Exit-RTH notices'),
         noticeList,
@@ -255,7 +265,10 @@ export const flightView: View = (container, context, flightId) => {
           points.length > 0
             ? `Return-to-home path of the flight, ${points.length} points`
             : 'Dock position; no return path planned',
-        markers: home && task ? [{ id: task.gatewaySn, position: home, label: task.gatewaySn, kind: 'online' }] : [],
+        markers:
+          home && task
+            ? [{ id: task.gatewaySn, position: home, label: task.gatewaySn, kind: 'online' }]
+            : [],
         paths: points.length > 0 ? [{ id: flightId, points, label: 'planned return path' }] : [],
         tileTemplate: context.config.tileUrl,
       }),

@@ -47,7 +47,12 @@ export const planView: View = (container, context) => {
 
   // --- task ---
   const taskName = h('input', { id: 'task-name', required: true, maxlength: 200 });
-  const taskDock = h('input', { id: 'task-dock', list: 'dock-list', required: true, autocomplete: 'off' });
+  const taskDock = h('input', {
+    id: 'task-dock',
+    list: 'dock-list',
+    required: true,
+    autocomplete: 'off',
+  });
   const taskWayline = waylineSelect('task-wayline');
   const taskType = h(
     'select',
@@ -60,9 +65,21 @@ export const planView: View = (container, context) => {
   const battery = h('input', { id: 'task-battery', type: 'number', min: 0, max: 100, value: 50 });
   const windowStart = h('input', { id: 'task-window-start', type: 'datetime-local' });
   const windowEnd = h('input', { id: 'task-window-end', type: 'datetime-local' });
-  const rthAltitude = h('input', { id: 'task-rth', type: 'number', min: 20, max: 1500, value: 100, required: true });
+  const rthAltitude = h('input', {
+    id: 'task-rth',
+    type: 'number',
+    min: 20,
+    max: 1500,
+    value: 100,
+    required: true,
+  });
   const rcLost = h('input', { id: 'task-rc-lost', type: 'checkbox' });
-  const timedFields = h('fieldset', { id: 'timed-fields', hidden: true }, h('legend', {}, 'Timed'), field('Execute at', executeAt));
+  const timedFields = h(
+    'fieldset',
+    { id: 'timed-fields', hidden: true },
+    h('legend', {}, 'Timed'),
+    field('Execute at', executeAt),
+  );
   const conditionalFields = h(
     'fieldset',
     { id: 'conditional-fields', hidden: true },
@@ -83,7 +100,12 @@ export const planView: View = (container, context) => {
     timedFields,
     conditionalFields,
     field('Return-to-home altitude (m)', rthAltitude),
-    h('div', { class: 'check' }, rcLost, h('label', { for: 'task-rc-lost' }, 'Leave the wayline when the RC signal is lost')),
+    h(
+      'div',
+      { class: 'check' },
+      rcLost,
+      h('label', { for: 'task-rc-lost' }, 'Leave the wayline when the RC signal is lost'),
+    ),
     h('button', { type: 'submit' }, 'Create task'),
     taskResult,
   );
@@ -120,7 +142,11 @@ export const planView: View = (container, context) => {
         const task = await context.api.createTask(body);
         taskResult.replaceChildren(
           `Task created (${task.state}): `,
-          h('a', { href: `#/flight/${encodeURIComponent(task.flightId)}`, id: 'created-task' }, `follow flight ${task.flightId}`),
+          h(
+            'a',
+            { href: `#/flight/${encodeURIComponent(task.flightId)}`, id: 'created-task' },
+            `follow flight ${task.flightId}`,
+          ),
         );
         taskResult.className = 'ok';
       } catch (failure) {
@@ -131,7 +157,12 @@ export const planView: View = (container, context) => {
 
   // --- plan ---
   const planName = h('input', { id: 'plan-name', required: true, maxlength: 200 });
-  const planDock = h('input', { id: 'plan-dock', list: 'dock-list', required: true, autocomplete: 'off' });
+  const planDock = h('input', {
+    id: 'plan-dock',
+    list: 'dock-list',
+    required: true,
+    autocomplete: 'off',
+  });
   const planWayline = waylineSelect('plan-wayline');
   const cron = h('input', { id: 'plan-cron', required: true, value: '0 9 * * 1-5' });
   const timeZone = h('input', {
@@ -141,7 +172,14 @@ export const planView: View = (container, context) => {
   });
   const endsAt = h('input', { id: 'plan-ends', type: 'datetime-local', required: true });
   endsAt.value = msToLocalInput(now + 30 * 86_400_000);
-  const planRth = h('input', { id: 'plan-rth', type: 'number', min: 20, max: 1500, value: 100, required: true });
+  const planRth = h('input', {
+    id: 'plan-rth',
+    type: 'number',
+    min: 20,
+    max: 1500,
+    value: 100,
+    required: true,
+  });
   const planResult = h('p', { id: 'plan-result', role: 'status', 'aria-live': 'polite' });
   const planForm = h(
     'form',
@@ -188,7 +226,11 @@ export const planView: View = (container, context) => {
   );
 
   function waylineSelect(id: string): HTMLSelectElement {
-    const select = h('select', { id, required: true }, h('option', { value: '' }, 'upload a wayline first'));
+    const select = h(
+      'select',
+      { id, required: true },
+      h('option', { value: '' }, 'upload a wayline first'),
+    );
     waylineSelects.push(select);
     return select;
   }
@@ -212,7 +254,11 @@ export const planView: View = (container, context) => {
       const fleet = await context.api.docks();
       docks.replaceChildren(...fleet.map((dock) => h('option', { value: dock.gatewaySn })));
     } catch (failure) {
-      setResult(uploadResult, `Could not read the waylines or docks: ${describeError(failure)}`, 'error');
+      setResult(
+        uploadResult,
+        `Could not read the waylines or docks: ${describeError(failure)}`,
+        'error',
+      );
     }
   })();
   return () => undefined;
