@@ -30,7 +30,7 @@ describe('web mercator projection', () => {
   });
 
   it('shows one dock at the closest zoom, and the world when there is nothing', () => {
-    expect(fitView([[10, 50]], 300, 200).zoom).toBe(17);
+    expect(fitView([[10, 50]], 300, 200).zoom).toBe(19);
     expect(toScreen(fitView([[10, 50]], 300, 200), [10, 50])).toEqual([150, 100]);
     expect(fitView([], 300, 200).zoom).toBe(1);
   });

@@ -32,7 +32,7 @@ export function fitView(
   width: number,
   height: number,
   padding = 32,
-  maxZoom = 17,
+  maxZoom = 19,
 ): MapView {
   if (points.length === 0) return centred([0, 20], 1, width, height);
   const lons = points.map((p) => p[0]);
