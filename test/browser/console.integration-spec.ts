@@ -112,6 +112,31 @@ describe('operator console in a browser', () => {
     await page.getByLabel('Filter docks').fill('');
   });
 
+  it('serves the bundle with cache headers and a CSP; the API keeps its routes and auth', async () => {
+    const index = await fetch(`${system.httpUrl}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await index.text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${system.httpUrl}/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // The bundle holds no CDN address: everything comes from this server.
+    expect(await asset.text()).not.toMatch(/https:\/\/(unpkg|cdn|fonts)\./);
+    expect((await fetch(`${system.httpUrl}/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    const config = await fetch(`${system.httpUrl}/config.json`);
+    expect(config.headers.get('cache-control')).toBe('no-store');
+    expect(await config.json()).toMatchObject({ tileUrl: null });
+    // The API answers as before: behind its token, at its own paths.
+    expect((await fetch(`${system.httpUrl}/docks`)).status).toBe(401);
+    expect((await fetch(`${system.httpUrl}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${system.httpUrl}/`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('shows a refused KMZ with the check that refused it', async () => {
     await page.goto(`${system.httpUrl}/#/plan`);
     await page.getByLabel('Wayline name').fill('broken');
