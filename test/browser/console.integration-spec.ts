@@ -66,7 +66,8 @@ describe('operator console in a browser', () => {
       await dock.start();
     }
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+    // A tablet's width (iPad Air, portrait): the views must work there.
+    context = await browser.newContext({ viewport: { width: 820, height: 1180 } });
     page = await context.newPage();
     page.on('request', (request) => requests.push(request.url()));
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -252,6 +253,25 @@ describe('operator console in a browser', () => {
     expect(requests.every((url) => url.startsWith(system.httpUrl) || url.startsWith('data:'))).toBe(
       true,
     );
+  });
+
+  it('creates a recurring plan for a dock', async () => {
+    await page.goto(`${system.httpUrl}/#/plan`);
+    await eventually(async () =>
+      expect(await page.locator('#plan-wayline option').first().textContent()).toContain(
+        `console ${run}`,
+      ),
+    );
+    await page.getByLabel('Plan name').fill(`weekday patrol ${run}`);
+    await page.locator('#plan-dock').fill(docks[1].sn);
+    await page.getByLabel('Time zone').fill('UTC');
+    await page.getByRole('button', { name: 'Create plan' }).click();
+    await eventually(async () =>
+      expect(await text('#plan-result')).toBe(
+        `Plan "weekday patrol ${run}" created (active, 0 9 * * 1-5).`,
+      ),
+    );
+    await page.goto(`${system.httpUrl}/#/fleet`);
   });
 
   it('says the connection is lost when the server stops, and reconnects when it is back', async () => {

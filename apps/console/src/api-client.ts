@@ -54,6 +54,9 @@ export interface ApiHooks {
 
 type Service = 'mission' | 'telemetry' | 'file';
 
+/** A large fleet's positions are read a few at a time, not in one burst of requests. */
+const POSITION_READS_AT_ONCE = 6;
+
 export class ApiClient {
   constructor(
     private readonly config: ConsoleConfig,
@@ -125,7 +128,9 @@ export class ApiClient {
    */
   async fleet(): Promise<FleetDock[]> {
     const docks = await this.docks();
-    const positions = await Promise.all(docks.map((dock) => this.dockPosition(dock)));
+    const positions = await mapLimited(docks, POSITION_READS_AT_ONCE, (dock) =>
+      this.dockPosition(dock),
+    );
     return docks.map((dock, index) => fleetDock(dock, positions[index]));
   }
 
@@ -286,6 +291,24 @@ export function pathOf(feature: TrajectoryFeature | null): [number, number][] {
     .filter((p): p is number[] => Array.isArray(p) && p.length >= 2)
     .filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]))
     .map((p) => [p[0], p[1]]);
+}
+
+/** `work` over `items`, at most `limit` at a time, results in the items' order. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function toApiError(status: number, body: unknown, text: string): ApiError {
