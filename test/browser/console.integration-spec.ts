@@ -59,7 +59,14 @@ describe('operator console in a browser', () => {
         sn: `${system.snPrefix}000${index}`,
         mqtt: { url: system.mqttUrl, protocolVersion: 4, reconnectPeriodMs: 500 },
         // Slow enough to pause, resume and return home mid-wayline.
-        behaviour: { speed: 10, waypoints: 20, progressIntervalMs: 200, osdIntervalMs: 1000 },
+        behaviour: {
+          speed: 10,
+          waypoints: 20,
+          progressIntervalMs: 200,
+          osdIntervalMs: 1000,
+          // On its way home the aircraft stops returning for a moment (an exit-RTH notice).
+          exitHomingTriggers: [{ afterMs: 1_000, reason: 0, holdMs: 2_000 }],
+        },
         downloader: httpKmzDownloader(10_000),
       });
       docks.push(dock);
@@ -231,6 +238,12 @@ describe('operator console in a browser', () => {
       { timeoutMs: 15_000 },
     );
     expect(await page.locator('polyline.map-path').count()).toBe(1);
+    // The exit-RTH notice of the way home arrives live too.
+    await eventually(
+      async () =>
+        expect(await page.locator('#exit-homing li').first().textContent()).not.toBe('none'),
+      { timeoutMs: 15_000 },
+    );
     await page.screenshot({
       path: path.join(BROWSER_OUTPUT_DIR, 'console-flight.png'),
       fullPage: true,
