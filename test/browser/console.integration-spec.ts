@@ -14,6 +14,15 @@ import { eventually } from '../support/eventually';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** The parts of a form control the label check reads (this file is compiled without DOM types). */
+interface LabelledControl {
+  readonly id: string;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly labels?: { readonly length: number } | null;
+  getAttribute(name: string): string | null;
+}
+
 /** Builds apps/console with Vite into a directory of this run (what `npm run build` does). */
 function buildConsole(outDir: string): void {
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
@@ -275,6 +284,20 @@ describe('operator console in a browser', () => {
         `console ${run}`,
       ),
     );
+    // Every control of the forms has a label a screen reader announces.
+    const unlabelled = await page.locator('input, select, button').evaluateAll((elements) =>
+      elements
+        .map((element) => element as unknown as LabelledControl)
+        .filter(
+          (control) =>
+            !control.labels?.length &&
+            !control.getAttribute('aria-label') &&
+            !(control.tagName === 'BUTTON' && control.textContent?.trim()),
+        )
+        .map((control) => control.id || control.tagName),
+    );
+    expect(await page.locator('input, select, button').count()).toBeGreaterThan(20);
+    expect(unlabelled).toEqual([]);
     await page.getByLabel('Plan name').fill(`weekday patrol ${run}`);
     await page.locator('#plan-dock').fill(docks[1].sn);
     await page.getByLabel('Time zone').fill('UTC');
@@ -322,4 +345,16 @@ describe('operator console in a browser', () => {
     );
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('shows the sign-in screen with the reason when the stored token is no longer accepted', async () => {
+    await page.evaluate(() => sessionStorage.setItem('dock-console.token', 'revoked-token'));
+    await page.reload();
+    await eventually(async () =>
+      expect(await text('#sign-in-message')).toContain(
+        'The API did not accept the token (401 Unauthorized)',
+      ),
+    );
+    expect(await page.locator('#sign-out').isVisible()).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.getItem('dock-console.token'))).toBeNull();
+  });
 });
