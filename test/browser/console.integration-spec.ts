@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -24,6 +26,12 @@ interface LabelledControl {
 }
 
 /** Builds apps/console with Vite into a directory of this run (what `npm run build` does). */
+/** A 1x1 PNG: what the stand-in tile server answers for every tile. */
+const TILE_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
 function buildConsole(outDir: string): void {
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
   const result = spawnSync(
@@ -59,9 +67,18 @@ describe('operator console in a browser', () => {
   const docks: SimulatedDock[] = [];
   const requests: string[] = [];
   const pageErrors: string[] = [];
+  const tileRequests: string[] = [];
+  let tileServer: Server;
+  let tileUrl: string;
 
   beforeAll(async () => {
     buildConsole(buildDir);
+    tileServer = createServer((request, response) => {
+      tileRequests.push(request.url ?? '');
+      response.writeHead(200, { 'Content-Type': 'image/png' }).end(TILE_PNG);
+    });
+    await new Promise<void>((resolve) => tileServer.listen(0, '127.0.0.1', resolve));
+    tileUrl = `http://127.0.0.1:${(tileServer.address() as AddressInfo).port}/{z}/{x}/{y}.png`;
     system = await startEmbeddedSystem({ fromSource: true, env, snPrefix: `CON${run}` });
     for (const index of [1, 2]) {
       const dock = createSimulatedDock({
@@ -94,6 +111,7 @@ describe('operator console in a browser', () => {
     await browser?.close();
     for (const dock of docks) await dock.stop().catch(() => undefined);
     await system?.stop();
+    tileServer?.close();
     if (system) rmSync(system.dataDir, { recursive: true, force: true });
     rmSync(buildDir, { recursive: true, force: true });
   }, 60_000);
@@ -326,7 +344,8 @@ describe('operator console in a browser', () => {
     system = await startEmbeddedSystem({
       fromSource: true,
       dataDir,
-      env: { ...env, HTTP_PORT: port, MQTT_PORT: mqttPort },
+      // Back with map tiles configured (used by the next case).
+      env: { ...env, HTTP_PORT: port, MQTT_PORT: mqttPort, CONSOLE_TILE_URL: tileUrl },
       snPrefix: system.snPrefix,
     });
     await page
@@ -345,6 +364,20 @@ describe('operator console in a browser', () => {
     );
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('with CONSOLE_TILE_URL set, draws the tiles under the docks, allowed by its CSP', async () => {
+    await page.reload();
+    await eventually(async () => expect(await text('#tiles-state')).toContain('Map tiles on'));
+    await eventually(
+      async () => expect(await page.locator(`g[data-marker="${docks[0].sn}"]`).count()).toBe(1),
+      { timeoutMs: 10_000 },
+    );
+    const href = await page.locator('.map-tiles image').first().getAttribute('href');
+    expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/19\/\d+\/\d+\.png$/);
+    await eventually(() => expect(tileRequests.length).toBeGreaterThan(0));
+    expect(tileRequests.every((url) => /^\/19\/\d+\/\d+\.png$/.test(url))).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
 
   it('shows the sign-in screen with the reason when the stored token is no longer accepted', async () => {
     await page.evaluate(() => sessionStorage.setItem('dock-console.token', 'revoked-token'));
