@@ -4,6 +4,7 @@ import type { View } from '../context';
 import { clear, h } from '../dom';
 import { presence, percentText } from '../format';
 import { renderMap, tilesCaption } from '../map/map-view';
+import { throttled } from '../throttle';
 import { describeError } from './errors';
 
 /**
@@ -133,6 +134,8 @@ export const fleetView: View = (container, context) => {
     docks.set(sn, change(dock));
   };
 
+  const drawTableSoon = throttled(drawTable);
+  const drawMapSoon = throttled(drawMap);
   filter.addEventListener('input', draw);
   presenceFilter.addEventListener('change', draw);
   const offLive = context.onLive((event, data) => {
@@ -140,7 +143,7 @@ export const fleetView: View = (container, context) => {
     const sn = typeof value?.gatewaySn === 'string' ? value.gatewaySn : null;
     if (event === 'progress' && sn) {
       update(sn, (dock) => ({ ...dock, progress: data as ProgressView }));
-      drawTable();
+      drawTableSoon();
     } else if (event === 'topology' && sn) {
       const fresh = !docks.has(sn);
       update(sn, (dock) => ({
@@ -148,21 +151,23 @@ export const fleetView: View = (container, context) => {
         online: value.dockOnline as boolean,
         aircraftSn: (value.aircraftSn as string | null) ?? null,
       }));
-      if (fresh) draw();
-      else drawTable();
+      if (fresh) drawMapSoon();
+      drawTableSoon();
     } else if (event === 'rth') {
       const trajectory = value?.trajectory as TrajectoryFeature | null;
       const home = trajectory ? homeOf(trajectory) : null;
       const dockSn = trajectory?.properties.gatewaySn;
       if (home && dockSn) {
         update(dockSn, (dock) => ({ ...dock, position: home }));
-        drawMap();
+        drawMapSoon();
       }
     }
   });
   const offReconnected = context.onReconnected(() => void load());
   void load();
   return () => {
+    drawTableSoon.cancel();
+    drawMapSoon.cancel();
     offLive();
     offReconnected();
   };

@@ -10,6 +10,7 @@ import type { View } from '../context';
 import { clear, h } from '../dom';
 import { commandOutcome, dateTimeText, percentText, timeText } from '../format';
 import { renderMap, tilesCaption } from '../map/map-view';
+import { throttled } from '../throttle';
 import { describeError } from './errors';
 
 const COMMAND_POLL_MS = 500;
@@ -336,11 +337,12 @@ export const flightView: View = (container, context, flightId) => {
     error.hidden = false;
   }
 
+  const drawProgressSoon = throttled(drawProgress);
   const offLive = context.onLive((event, data) => {
     const value = (data ?? {}) as Record<string, unknown>;
     if (event === 'progress' && value.flightId === flightId) {
       timeline.push(data as ProgressView);
-      drawProgress();
+      drawProgressSoon();
       scheduleTaskReload();
     } else if (event === 'rth' && task && value.flightId === flightId) {
       trajectory = (value.trajectory as TrajectoryFeature | null) ?? null;
@@ -355,6 +357,7 @@ export const flightView: View = (container, context, flightId) => {
   void loadAll();
   return () => {
     closed = true;
+    drawProgressSoon.cancel();
     for (const timer of timers) clearTimeout(timer);
     offLive();
     offReconnected();
