@@ -180,7 +180,9 @@ function row(dock: FleetDock): HTMLTableRowElement {
     ? h(
         'a',
         { href: `#/flight/${encodeURIComponent(progress.flightId)}` },
-        `${progress.statusLabel}${progress.currentStepLabel ? ` - ${progress.currentStepLabel}` : ''}`,
+        `${progress.statusLabel}${progress.currentStepLabel ? ` - ${progress.currentStepLabel}` : ''}` +
+          // What went wrong, in the dock's own terms (the code's meaning from @dock/protocol).
+          (progress.result !== 0 ? ` (${progress.result}: ${progress.resultMeaning})` : ''),
       )
     : 'none';
   const percent = progress?.percent ?? null;
