@@ -35,6 +35,8 @@ import { registryConfigSchema } from '../../registry/src/registry.config';
 import { RegistryModule } from '../../registry/src/registry.module';
 import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
+import { ConsoleSite, findConsoleDir } from './console/console-site';
+import { consoleStatic } from './console/console-static';
 import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
@@ -82,6 +84,8 @@ export interface RunningStandalone {
   readonly parts: EmbeddedParts;
   readonly authDisabled: boolean;
   readonly apiToken: string | undefined;
+  /** The operator console served at `/` (dir null: not built, `/` says how to build it). */
+  readonly console: ConsoleSite;
   /** Stops the services (draining), then the embedded parts. Safe to call twice. */
   shutdown(reason: string): Promise<void>;
 }
@@ -111,6 +115,15 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   const logger = createLogger({ service: 'dock-fleet', level: config.LOG_LEVEL });
   const parts = embeddedParts(config);
   const paths = dataPaths(config);
+  const site: ConsoleSite = {
+    dir: findConsoleDir(config.CONSOLE_DIR),
+    tileUrl: config.CONSOLE_TILE_URL ?? null,
+  };
+  if (config.CONSOLE_DIR && !site.dir) {
+    throw new StandaloneConfigError(
+      `CONSOLE_DIR: no index.html in ${config.CONSOLE_DIR} (build the console: npm run build)`,
+    );
+  }
   const closers: { name: string; close: () => Promise<void> }[] = [];
   const closeAll = async (): Promise<void> => {
     for (const closer of closers.splice(0).reverse()) {
@@ -261,6 +274,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       metricsPort: config.METRICS_PORT,
       handleSignals: false,
       configure: (app) => {
+        // The operator console at / (only its own paths: the API routes keep theirs).
+        app.use(consoleStatic(site));
         // The telemetry routes' live stream takes a ticket scheme the decorators cannot declare.
         setupOpenApi(app, STANDALONE_OPENAPI_INFO, withStreamTicketScheme);
       },
@@ -277,6 +292,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       parts,
       authDisabled,
       apiToken: tokens[0],
+      console: site,
       shutdown: (reason) => {
         stopping ??= running.shutdown(reason).finally(closeAll);
         return stopping;
@@ -423,6 +439,9 @@ function banner(
     '',
     'dock-fleet-cloud is up: gateway, mission, telemetry, file and registry in one process.',
     '',
+    running.console.dir
+      ? `  console        open http://localhost:${running.httpPort}  (map tiles ${running.console.tileUrl ? 'on' : 'off: CONSOLE_TILE_URL'})`
+      : `  console        not built (npm run build), then open http://localhost:${running.httpPort}`,
     `  HTTP API       ${running.httpUrl}${moved(http, 'HTTP_PORT')}`,
     `  API docs       ${running.httpUrl}/docs`,
     `  readiness      ${running.httpUrl}/health/ready`,
