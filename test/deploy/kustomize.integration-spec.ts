@@ -368,11 +368,54 @@ describe('kustomize output', () => {
     const listed = secretKeys('production', objects);
     for (const service of SERVICES) {
       const [container] = podSpec(workload(objects, service)).containers;
-      const ref = container.envFrom.find((f: Container) => f.secretRef).secretRef.name;
-      expect(listed.has(ref)).toBe(true);
-      for (const key of Object.keys(listed.get(ref)!)) expect(variables(service)).toContain(key);
+      const refs = container.envFrom
+        .filter((f: Container) => f.secretRef)
+        .map((f: Container) => f.secretRef.name as string);
+      expect(refs.length).toBeGreaterThan(0);
+      for (const ref of refs) {
+        expect(`${service} reads ${ref}: ${listed.has(ref)}`).toBe(`${service} reads ${ref}: true`);
+        for (const key of Object.keys(listed.get(ref)!)) expect(variables(service)).toContain(key);
+      }
     }
   });
+
+  it.each(['overlays/development', 'overlays/production'] as const)(
+    'gives the gateway and the registry the DJI licence from Secret dji-cloud-api-licence (%s)',
+    (dir) => {
+      const overlay = dir.split('/')[1] as Overlay;
+      const objects = render(dir);
+      // Generated Secrets (development) carry kustomize's content hash in their name.
+      const isLicence = (name: string | undefined) =>
+        name !== undefined && /^dji-cloud-api-licence(-[a-z0-9]{10})?$/.test(name);
+      const licence = [...secretKeys(overlay, objects)].find(([name]) => isLicence(name))?.[1];
+      expect(Object.keys(licence ?? {}).sort()).toEqual([
+        'DJI_APP_ID',
+        'DJI_APP_KEY',
+        'DJI_APP_LICENSE',
+      ]);
+      for (const service of SERVICES) {
+        const [container] = podSpec(workload(objects, service)).containers;
+        const reads = container.envFrom.some((f: Container) => isLicence(f.secretRef?.name));
+        // Only the two services that hand the licence on (docks, remote controllers) get it.
+        expect(`${service}: ${reads}`).toBe(
+          `${service}: ${service === 'gateway' || service === 'registry'}`,
+        );
+        const env = containerEnv(overlay, objects, container);
+        if (reads) expect(env.DJI_APP_LICENSE).toBe(licence!.DJI_APP_LICENSE);
+      }
+      // No licence value in any ConfigMap: only the Secret carries it.
+      for (const [name, cm] of byKind(objects, 'ConfigMap')) {
+        const keys = Object.keys(cm.data ?? {}).filter((k) => k.startsWith('DJI_APP_'));
+        expect(`${name}: ${keys.join(',')}`).toBe(`${name}: `);
+      }
+      // The NTP server comes from the gateway's ConfigMap.
+      const gatewayConfig = [...byKind(objects, 'ConfigMap')].find(([name]) =>
+        name.startsWith('gateway-config'),
+      )![1];
+      expect(gatewayConfig.data).toMatchObject({ NTP_SERVER_PORT: '123' });
+      expect(Object.keys(gatewayConfig.data ?? {})).toContain('NTP_SERVER_HOST');
+    },
+  );
 });
 
 describe('MQTT over TLS (production overlay and mqtt-tls.example.yaml)', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -48,6 +49,11 @@ function exitOf(child: ChildProcess): Promise<number | null> {
     : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** Secrets an app refuses to start without: generated per run, never constants. */
+const REQUIRED_SECRETS: Record<string, Record<string, string>> = {
+  file: { FILE_URL_SIGNING_KEY: randomBytes(32).toString('base64url') },
+};
+
 describe.each(apps)('the %s app', (app) => {
   beforeAll(() => {
     if (!existsSync(path.join(root, 'dist/apps', app, 'main.js'))) {
@@ -56,7 +62,7 @@ describe.each(apps)('the %s app', (app) => {
   });
 
   it('answers live, ready and metrics, and drains on SIGTERM', async () => {
-    const started = await startApp(app);
+    const started = await startApp(app, REQUIRED_SECRETS[app]);
     try {
       const base = `http://127.0.0.1:${started.port}`;
       expect((await fetch(`${base}/health/live`)).status).toBe(200);

@@ -5,12 +5,14 @@ import {
   commonEnv,
   infraEnv,
   consumerGuardEnv,
+  djiLicenceEnv,
   kafkaSecurityEnv,
   mqttTlsEnv,
   port,
   positiveInt,
   refineKafkaSecurity,
   refineMqttTls,
+  unsetWhenEmpty,
 } from '@dock/platform';
 
 const INSTANCE_ID = /^[A-Za-z0-9_.-]{1,48}$/;
@@ -23,10 +25,6 @@ const instanceId = z
   .refine((value) => INSTANCE_ID.test(value), 'must be 1..48 characters in [A-Za-z0-9_.-]');
 
 const optionalSecret = z.string().min(1).optional();
-
-/** Empty counts as unset (`DJI_APP_ID=` in an .env file, `${DJI_APP_ID:-}` in compose). */
-const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema);
 
 const gatewaySettings = z.object({
   HTTP_PORT: port(3001),
@@ -95,14 +93,11 @@ const gatewaySettings = z.object({
   GATEWAY_CREATE_TOPICS: booleanFlag(true),
 
   /**
-   * The Cloud API licence a dock checks in the `config` reply (app id, key and licence of a
-   * Cloud API app on https://developer.dji.com/). Secrets. Unset: the gateway still answers
-   * config (with empty fields) and warns once at start, since real docks then drop their
-   * connection (docs/gateway.md, "Dock licence").
+   * The Cloud API licence a dock checks in the `config` reply (libs/platform djiLicenceEnv).
+   * Unset: the gateway still answers config (with empty fields) and warns once at start, since
+   * real docks then drop their connection (docs/gateway.md, "Dock licence").
    */
-  DJI_APP_ID: unsetWhenEmpty(optionalSecret),
-  DJI_APP_KEY: unsetWhenEmpty(optionalSecret),
-  DJI_APP_LICENSE: unsetWhenEmpty(optionalSecret),
+  ...djiLicenceEnv,
   /** The NTP server docks sync with (config reply); unset: not sent, docks keep their clock. */
   NTP_SERVER_HOST: unsetWhenEmpty(z.string().min(1).max(253).optional()),
   NTP_SERVER_PORT: port(123).refine((n) => n > 0, 'must be 1..65535'),

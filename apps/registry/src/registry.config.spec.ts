@@ -25,4 +25,26 @@ describe('registry config', () => {
       loadConfig(registryConfigSchema, { NODE_ENV: 'production', AUTH_DISABLED: 'true' }),
     ).toThrow(/AUTH_DISABLED/);
   });
+
+  it('takes the Pilot access settings, tcp:// or ws:// for the broker, empty as unset', () => {
+    const config = loadConfig(registryConfigSchema, {
+      DJI_APP_ID: '151234',
+      DJI_APP_KEY: '',
+      PILOT_MQTT_URL: 'ws://192.0.2.1:8083/mqtt',
+      PUBLIC_API_URL: 'https://cloud.example.com',
+    });
+    expect(config).toMatchObject({
+      DJI_APP_ID: '151234',
+      PILOT_MQTT_URL: 'ws://192.0.2.1:8083/mqtt',
+    });
+    expect(config.DJI_APP_KEY).toBeUndefined();
+    for (const bad of ['mqtt://192.0.2.1:1883', 'mqtts://b:8883', 'tcp://u:p@b:1883', 'b:1883']) {
+      expect(() => loadConfig(registryConfigSchema, { PILOT_MQTT_URL: bad })).toThrow(
+        /PILOT_MQTT_URL/,
+      );
+    }
+    expect(() => loadConfig(registryConfigSchema, { PUBLIC_API_URL: 'ftp://x' })).toThrow(
+      /PUBLIC_API_URL/,
+    );
+  });
 });

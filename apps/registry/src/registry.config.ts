@@ -3,14 +3,19 @@ import {
   authEnv,
   commonEnv,
   databaseMigrations,
+  djiLicenceEnv,
   infraEnv,
   kafkaSecurityEnv,
   nonNegativeInt,
+  optionalUrl,
   port,
   positiveInt,
   refineKafkaSecurity,
   refuseAuthDisabledInProduction,
+  unsetWhenEmpty,
 } from '@dock/platform';
+
+const PILOT_MQTT_URL = /^(tcp|ws):\/\/[^\s/:?#@]+(:\d{1,5})?(\/[^\s?#]*)?$/;
 
 /** Every setting of the registry service, validated at start. Defaults point at local services. */
 export const registryConfigSchema = z
@@ -39,6 +44,32 @@ export const registryConfigSchema = z
     REGISTRY_RELAY_INTERVAL_MS: positiveInt(1_000),
     /** Binding requests older than this are not answered (the dock stopped waiting). 0: never. */
     REGISTRY_REQUEST_MAX_AGE_MS: nonNegativeInt(60_000),
+
+    // The Pilot 2 access page (/pilot): what a remote controller is handed. Unset: the page's
+    // bootstrap answers 503 naming what is missing; the REST API and the docks are unaffected.
+    /** The Cloud API licence (the same Secret as the gateway's). */
+    ...djiLicenceEnv,
+    /**
+     * The broker as the remote controller reaches it: tcp://host:port or ws://host:port[/path]
+     * (Pilot's thing module takes nothing else; no TLS).
+     */
+    PILOT_MQTT_URL: unsetWhenEmpty(
+      z
+        .string()
+        .optional()
+        .refine(
+          (value) => value === undefined || PILOT_MQTT_URL.test(value),
+          'must be tcp://host:port or ws://host:port[/path] (what Pilot 2 connects with)',
+        ),
+    ),
+    /**
+     * Broker credentials handed to every remote controller until issue 15 gives each
+     * organization its own; unset: empty (an anonymous broker).
+     */
+    PILOT_MQTT_USERNAME: unsetWhenEmpty(z.string().min(1).optional()),
+    PILOT_MQTT_PASSWORD: unsetWhenEmpty(z.string().min(1).optional()),
+    /** This system's HTTP API as the remote controller reaches it, e.g. https://cloud.example.com. */
+    PUBLIC_API_URL: unsetWhenEmpty(optionalUrl(['http', 'https'])),
   })
   .superRefine((config, ctx) => {
     refuseAuthDisabledInProduction(config, ctx);

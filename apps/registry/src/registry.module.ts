@@ -14,8 +14,10 @@ import {
   ServiceLifecycle,
 } from '@dock/platform';
 import { BusProducer, KafkaBus, MessageBus } from '@dock/kafka';
+import { PilotH5Module } from '@dock/pilot-h5';
 import { RegistryKafkaBridge } from './adapters/kafka/registry-kafka-bridge';
 import { REGISTRY_TOPICS, RegistryTopics } from './adapters/kafka/registry-topics';
+import { RegistryPilotBootstrap } from './adapters/pilot/registry-pilot-bootstrap';
 import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { PgRegistryStore } from './adapters/postgres/pg-registry-store';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from './adapters/postgres/registry-schema';
@@ -36,6 +38,7 @@ import {
   ORGANIZATION_SERVICE,
   OUTBOX_RELAY,
   OUTBOX_WAKEUP,
+  PILOT_BOOTSTRAP,
   REGISTRY_CONFIG,
   REGISTRY_METRICS,
   REGISTRY_STORE,
@@ -69,15 +72,20 @@ export class RegistryModule {
     options: RegistryModuleOptions = {},
   ): DynamicModule {
     const topics = options.topics ?? REGISTRY_TOPICS;
+    const auth = { tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED };
+    // The Pilot 2 access page (/pilot); its organization lookup is bound below.
+    const pilot = new RegistryPilotBootstrap(config);
     return {
       module: RegistryModule,
-      imports:
-        options.platform === false
+      imports: [
+        ...(options.platform === false
           ? []
-          : [PlatformModule.forRoot({ service: 'registry', logger, checks })],
+          : [PlatformModule.forRoot({ service: 'registry', logger, checks })]),
+        PilotH5Module.register({ bootstrap: pilot, auth }),
+      ],
       controllers: [OrganizationsController, DevicesController],
       providers: [
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(auth, logger),
         { provide: APP_FILTER, useClass: RegistryErrorsFilter },
         { provide: REGISTRY_CONFIG, useValue: config },
         {
@@ -113,6 +121,14 @@ export class RegistryModule {
           provide: ORGANIZATION_SERVICE,
           inject: [REGISTRY_STORE],
           useFactory: (store: RegistryStore) => new OrganizationService(store),
+        },
+        {
+          provide: PILOT_BOOTSTRAP,
+          inject: [ORGANIZATION_SERVICE],
+          useFactory: (organizations: OrganizationService) => {
+            pilot.bindOrganizations((id) => organizations.find(id));
+            return pilot;
+          },
         },
         {
           provide: BINDING_SERVICE,

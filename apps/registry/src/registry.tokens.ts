@@ -9,3 +9,4 @@ export const KAFKA_BRIDGE = Symbol('KAFKA_BRIDGE');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const OUTBOX_WAKEUP = Symbol('OUTBOX_WAKEUP');
 export const BUS_PRODUCER = Symbol('BUS_PRODUCER');
+export const PILOT_BOOTSTRAP = Symbol('PILOT_BOOTSTRAP');

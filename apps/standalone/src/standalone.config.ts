@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { logLevel, nonNegativeInt, optionalUrl, port, positiveInt } from '@dock/platform';
+import { isTileUrl } from './console/console-site';
+
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
 
 /**
  * The embedded mode's own settings. Every other variable goes to the services as usual
@@ -31,6 +34,13 @@ export const standaloneConfigSchema = z.object({
   API_TOKENS: z.string().optional(),
   /** How long a stop waits for the embedded parts after the services stopped. */
   EMBEDDED_CLOSE_TIMEOUT_MS: nonNegativeInt(10_000),
+  /** Map tiles for the operator console (an XYZ URL with {z}, {x}, {y}); unset: tiles off. */
+  CONSOLE_TILE_URL: z.preprocess(
+    unsetWhenEmpty,
+    z.string().refine(isTileUrl, 'must be an http(s) tile URL with {z}, {x} and {y}').optional(),
+  ),
+  /** The console's built bundle (index.html + assets/); default: dist/console of the checkout. */
+  CONSOLE_DIR: z.preprocess(unsetWhenEmpty, z.string().optional()),
 });
 
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import type { z } from 'zod';
 import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
+import { pilotMqttHost } from '@dock/pilot-h5';
 import {
   createLogger,
   DependencyCheck,
@@ -36,6 +37,8 @@ import { registryConfigSchema } from '../../registry/src/registry.config';
 import { RegistryModule } from '../../registry/src/registry.module';
 import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
+import { ConsoleSite, findConsoleDir } from './console/console-site';
+import { consoleStatic } from './console/console-static';
 import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
@@ -83,6 +86,8 @@ export interface RunningStandalone {
   readonly parts: EmbeddedParts;
   readonly authDisabled: boolean;
   readonly apiToken: string | undefined;
+  /** The operator console served at `/` (dir null: not built, `/` says how to build it). */
+  readonly console: ConsoleSite;
   /** Stops the services (draining), then the embedded parts. Safe to call twice. */
   shutdown(reason: string): Promise<void>;
 }
@@ -112,6 +117,15 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   const logger = createLogger({ service: 'dock-fleet', level: config.LOG_LEVEL });
   const parts = embeddedParts(config);
   const paths = dataPaths(config);
+  const site: ConsoleSite = {
+    dir: findConsoleDir(config.CONSOLE_DIR),
+    tileUrl: config.CONSOLE_TILE_URL ?? null,
+  };
+  if (config.CONSOLE_DIR && !site.dir) {
+    throw new StandaloneConfigError(
+      `CONSOLE_DIR: no index.html in ${config.CONSOLE_DIR} (build the console: npm run build)`,
+    );
+  }
   const closers: { name: string; close: () => Promise<void> }[] = [];
   const closeAll = async (): Promise<void> => {
     for (const closer of closers.splice(0).reverse()) {
@@ -210,7 +224,10 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
     const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
-    const registryConfig = load('registry', registryConfigSchema, envOf('registry'));
+    const registryConfig = load('registry', registryConfigSchema, {
+      ...envOf('registry'),
+      ...pilotAccessEnv(env, licence.gatewayEnv, mqttUrl, httpUrl),
+    });
     const alertsConfig = load('alerts', alertsConfigSchema, envOf('alerts'));
 
     // Readiness: every embedded part and every service's own connections.
@@ -261,6 +278,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       metricsPort: config.METRICS_PORT,
       handleSignals: false,
       configure: (app) => {
+        // The operator console at / (only its own paths: the API routes keep theirs).
+        app.use(consoleStatic(site));
         // The telemetry routes' live stream takes a ticket scheme the decorators cannot declare.
         setupOpenApi(app, STANDALONE_OPENAPI_INFO, withStreamTicketScheme);
       },
@@ -277,6 +296,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       parts,
       authDisabled,
       apiToken: tokens[0],
+      console: site,
       shutdown: (reason) => {
         stopping ??= running.shutdown(reason).finally(closeAll);
         return stopping;
@@ -297,6 +317,31 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The Pilot 2 access page's settings in the embedded mode: the dock licence (the development one
+ * unless configured), the broker and this HTTP port, unless PILOT_MQTT_URL / PUBLIC_API_URL are
+ * set (a remote controller needs this machine's address, not 127.0.0.1).
+ */
+function pilotAccessEnv(
+  env: Record<string, string | undefined>,
+  licenceEnv: Readonly<Record<string, string>>,
+  mqttUrl: string,
+  httpUrl: string,
+): Record<string, string | undefined> {
+  let brokerForPilot: string | undefined;
+  try {
+    brokerForPilot = pilotMqttHost(mqttUrl);
+  } catch {
+    // A TLS-only external broker: Pilot cannot use it; the page's bootstrap names PILOT_MQTT_URL.
+    brokerForPilot = undefined;
+  }
+  return {
+    ...licenceEnv,
+    PILOT_MQTT_URL: isSet(env.PILOT_MQTT_URL) ? env.PILOT_MQTT_URL : brokerForPilot,
+    PUBLIC_API_URL: isSet(env.PUBLIC_API_URL) ? env.PUBLIC_API_URL : httpUrl,
+  };
 }
 
 function memoryPendingStores(config: z.infer<typeof gatewayConfigSchema>) {
@@ -396,8 +441,11 @@ function banner(
   const { parts } = running;
   const lines = [
     '',
-    'dock-fleet-cloud is up: gateway, mission, telemetry, file and registry in one process.',
+    'dock-fleet-cloud is up: gateway, mission, telemetry, file, registry and alerts in one process.',
     '',
+    running.console.dir
+      ? `  console        open http://localhost:${running.httpPort}  (map tiles ${running.console.tileUrl ? 'on' : 'off: CONSOLE_TILE_URL'})`
+      : `  console        not built (npm run build), then open http://localhost:${running.httpPort}`,
     `  HTTP API       ${running.httpUrl}${moved(http, 'HTTP_PORT')}`,
     `  API docs       ${running.httpUrl}/docs`,
     `  readiness      ${running.httpUrl}/health/ready`,
@@ -424,6 +472,9 @@ function banner(
       ? `  a real dock: MQTT host = this machine's address, port ${mqtt?.port ?? 1883}, MQTT 3.1.1; set` +
         ` FILE_PUBLIC_BASE_URL=http://<this machine>:${running.httpPort} so it can download waylines`
       : '',
+    // A remote controller joins through the Pilot 2 access page (Cloud Service, Open Platforms).
+    `  a remote controller: Pilot 2 -> Cloud Service -> Open Platforms -> http://<this machine>:${running.httpPort}/pilot` +
+      ' (set PILOT_MQTT_URL and PUBLIC_API_URL to addresses it reaches)',
     '  a flight of each kind with simulated docks: npm run demo',
     '',
     `Logs at ${config.LOG_LEVEL} (LOG_LEVEL=info for more). Ctrl-C stops.`,

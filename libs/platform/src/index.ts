@@ -2,6 +2,7 @@ export * from './config/load-config';
 export * from './config/env-fields';
 export * from './config/kafka-security';
 export * from './config/mqtt-tls';
+export * from './config/dji-licence-env';
 export * from './logging/create-logger';
 export * from './logging/nest-logger';
 export * from './health/health-check';

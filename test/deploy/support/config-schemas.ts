@@ -66,6 +66,9 @@ export const SECRET_SAMPLES: Record<string, string> = {
   MQTT_PASSWORD: 'secret',
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   S3_SECRET_ACCESS_KEY: 'secret',
+  DJI_APP_ID: '151234',
+  DJI_APP_KEY: 'sample-app-key',
+  DJI_APP_LICENSE: 'sample-app-licence',
 };
 
 /** What a service needs to start even locally: secrets without a default (the signing key). */

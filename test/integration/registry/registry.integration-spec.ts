@@ -151,6 +151,9 @@ describe('registry service', () => {
         '/organizations/{organizationId}/devices',
         '/devices/{sn}',
         '/devices/{sn}/binding',
+        // The Pilot 2 access page (libs/pilot-h5, wired with the registry's bootstrap source).
+        '/pilot',
+        '/pilot/bootstrap',
       ]),
     );
     expect(undocumentedRoutes(registry.running.app, document)).toEqual([]);

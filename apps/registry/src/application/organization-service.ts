@@ -31,6 +31,11 @@ export class OrganizationService {
     return this.store.listOrganizations();
   }
 
+  /** The organization, or undefined when there is none with this id. */
+  find(id: string): Promise<Organization | undefined> {
+    return this.store.findOrganization(id);
+  }
+
   async get(id: string): Promise<Organization> {
     const organization = await this.store.findOrganization(id);
     if (!organization) throw unknownOrganization(id);

@@ -23,7 +23,7 @@ const devLicenceSchema = z.object({
 export interface DockLicence {
   /** configured: from the environment; development: generated (or kept) in `file`. */
   readonly kind: 'configured' | 'development';
-  /** For the gateway's settings only: no other service gets it. */
+  /** For the gateway's and the registry's settings only (docks, and Pilot's access page). */
   readonly gatewayEnv: Readonly<Record<string, string>>;
   readonly file?: string;
 }

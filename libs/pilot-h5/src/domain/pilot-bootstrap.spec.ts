@@ -55,12 +55,16 @@ describe('InProcessPilotBootstrap', () => {
   it("gives the configured values, with the caller's token when none is configured", async () => {
     const { api, ...rest } = valid;
     const source = new InProcessPilotBootstrap({ ...rest, api: { host: api.host } });
-    await expect(source.bootstrapFor({ token: 'callers-token' })).resolves.toEqual({
+    await expect(
+      source.bootstrapFor({ token: 'callers-token', organizationId: valid.organization.id }),
+    ).resolves.toEqual({
       ...valid,
       api: { host: api.host, token: 'callers-token' },
     });
     const fixed = new InProcessPilotBootstrap(valid);
-    await expect(fixed.bootstrapFor({ token: 'other' })).resolves.toEqual(valid);
+    await expect(
+      fixed.bootstrapFor({ token: 'other', organizationId: valid.organization.id }),
+    ).resolves.toEqual(valid);
   });
 
   it('refuses unusable settings when built', () => {

@@ -45,6 +45,11 @@ export interface PilotBootstrap {
 /** Who asks: the bearer token the caller signed in with (already accepted by the API auth). */
 export interface PilotCaller {
   token: string;
+  /**
+   * The organization the request acts in (libs/platform's request organization scope, resolved
+   * by the auth guard). Sources that serve several organizations answer for this one.
+   */
+  organizationId: string;
 }
 
 /** The port: the registry (or the embedded mode) says what a caller's controller gets. */
@@ -63,6 +68,20 @@ export class PilotBootstrapRefused extends Error {
   ) {
     super(message);
     this.name = 'PilotBootstrapRefused';
+  }
+}
+
+/**
+ * The source's way to say "this system is not set up for Pilot yet" (e.g. settings missing):
+ * answered as 503 with this code and message, which name what to set and never a secret.
+ */
+export class PilotBootstrapUnavailable extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PilotBootstrapUnavailable';
   }
 }
 

@@ -1,10 +1,12 @@
 import { HttpException } from '@nestjs/common';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import {
   PilotBootstrap,
   PilotBootstrapRefused,
   PilotBootstrapSource,
+  PilotBootstrapUnavailable,
 } from '../domain/pilot-bootstrap';
 import { createPilotH5Controller } from './pilot-h5.controller';
 
@@ -15,7 +17,9 @@ const valid: PilotBootstrap = {
   organization: { id: '00000000-0000-4000-8000-000000000001', name: 'Site North' },
 };
 
-type Bootstrapper = { bootstrap(authorization?: string): Promise<unknown> };
+type Bootstrapper = {
+  bootstrap(request: { headers: Record<string, string> }, authorization?: string): Promise<unknown>;
+};
 
 function controllerWith(source: PilotBootstrapSource) {
   const lines: string[] = [];
@@ -34,7 +38,15 @@ function controllerWith(source: PilotBootstrapSource) {
     thingCallback: 'cb',
     thingTimeoutMs: 5000,
   }) as unknown as new (source: PilotBootstrapSource, logger: pino.Logger) => Bootstrapper;
-  return { controller: new Controller(source, logger), lines };
+  const controller = new Controller(source, logger);
+  return {
+    // A request with the given headers (the organization scope reads X-Organization-Id).
+    controller: {
+      bootstrap: (authorization?: string, headers: Record<string, string> = {}) =>
+        controller.bootstrap({ headers }, authorization),
+    },
+    lines,
+  };
 }
 
 async function refusalOf(promise: Promise<unknown>) {
@@ -68,6 +80,32 @@ describe('the bootstrap route', () => {
     });
     await controller.bootstrap('Bearer callers-token');
     expect(seen).toEqual(['callers-token']);
+  });
+
+  it("passes the request's organization (default, or X-Organization-Id)", async () => {
+    const seen: string[] = [];
+    const { controller } = controllerWith({
+      bootstrapFor: async (caller) => {
+        seen.push(caller.organizationId);
+        return valid;
+      },
+    });
+    await controller.bootstrap('Bearer t');
+    await controller.bootstrap('Bearer t', { 'x-organization-id': valid.organization.id });
+    expect(seen).toEqual([DEFAULT_ORGANIZATION_ID, valid.organization.id]);
+  });
+
+  it("answers 503 with the source's code and message when the system is not set up", async () => {
+    const { controller, lines } = controllerWith({
+      bootstrapFor: async () => {
+        throw new PilotBootstrapUnavailable('pilot_settings_missing', 'set DJI_APP_ID');
+      },
+    });
+    await expect(refusalOf(controller.bootstrap('Bearer t'))).resolves.toEqual({
+      status: 503,
+      body: { statusCode: 503, code: 'pilot_settings_missing', message: 'set DJI_APP_ID' },
+    });
+    expect(lines.join('')).toContain('set DJI_APP_ID');
   });
 
   it('answers 401 without a bearer token (auth disabled lets the request this far)', async () => {

@@ -7,6 +7,7 @@ import {
   HttpException,
   Inject,
   Post,
+  Req,
   Type,
   UseGuards,
 } from '@nestjs/common';
@@ -18,11 +19,20 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { Logger } from 'pino';
-import { bearerToken, BearerAuthGuard, ErrorDto, LOGGER, Public } from '@dock/platform';
+import {
+  bearerToken,
+  BearerAuthGuard,
+  ErrorDto,
+  LOGGER,
+  Public,
+  requestOrganization,
+} from '@dock/platform';
 import {
   bootstrapProblems,
   PilotBootstrapRefused,
+  PilotBootstrapUnavailable,
   PilotBootstrapSource,
 } from '../domain/pilot-bootstrap';
 import { PAGE_ASSETS, PAGE_STYLE, pageHtml, pageScript } from '../page/page-assets';
@@ -133,18 +143,27 @@ export function createPilotH5Controller(settings: PilotPageSettings): Type<unkno
     @ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
     @ApiResponse({ status: 403, description: 'This caller gets no Pilot access', type: ErrorDto })
     @ApiResponse({ status: 503, description: 'Pilot access is not configured', type: ErrorDto })
-    async bootstrap(@Headers('authorization') authorization?: string): Promise<PageBootstrap> {
+    async bootstrap(
+      @Req() request: Request,
+      @Headers('authorization') authorization?: string,
+    ): Promise<PageBootstrap> {
       // The guard accepted the token (or auth is disabled); the page always sends one.
       const token = bearerToken(authorization);
       if (token === undefined) {
         throw refusal(401, 'token_required', 'a bearer token is required');
       }
+      // Resolved by the guard (the platform's one rule); read here, never parsed again.
+      const organizationId = requestOrganization(request);
       let bootstrap;
       try {
-        bootstrap = await this.source.bootstrapFor({ token });
+        bootstrap = await this.source.bootstrapFor({ token, organizationId });
       } catch (error) {
         if (error instanceof PilotBootstrapRefused) {
           throw refusal(403, error.code, error.message);
+        }
+        if (error instanceof PilotBootstrapUnavailable) {
+          this.logger.warn({ code: error.code }, `pilot bootstrap: ${error.message}`);
+          throw refusal(503, error.code, error.message);
         }
         this.logger.error({ err: error }, 'pilot bootstrap: the source failed');
         throw refusal(

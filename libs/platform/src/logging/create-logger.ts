@@ -36,6 +36,9 @@ export const REDACTED_PATHS = [
   'DJI_APP_LICENSE',
   '*.DJI_APP_KEY',
   '*.DJI_APP_LICENSE',
+  // The broker password the registry hands remote controllers (Pilot 2 access page).
+  'PILOT_MQTT_PASSWORD',
+  '*.PILOT_MQTT_PASSWORD',
   'app_key',
   'app_license',
   '*.app_key',
