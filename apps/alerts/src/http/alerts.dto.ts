@@ -1,15 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
+import { instantQuery } from '@dock/platform';
 import type { StoredAlert } from '../domain/hms/hms-alert';
+import { pageLimit } from './validation';
 
 export const alertQuerySchema = z
   .object({
     state: z.enum(['active', 'cleared', 'all']).default('active'),
     gatewaySn: z.string().min(1).max(64).optional(),
     flightId: z.string().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: pageLimit(),
     /** Alerts first seen before this (UTC ms): the next page. */
-    before: z.coerce.number().int().nonnegative().optional(),
+    before: instantQuery().optional(),
   })
   .strict();
 

@@ -1,15 +1,11 @@
-import { HttpException } from '@nestjs/common';
 import type { z } from 'zod';
+import { badRequest, integerQuery } from '@dock/platform';
 
-export interface FieldProblem {
-  field: string;
-  problem: string;
-}
+export { badRequest } from '@dock/platform';
 
-/** A 400 naming every field at fault, so a client fixes its request in one round. */
-export function badRequest(problems: FieldProblem[]): HttpException {
-  const message = problems.map((p) => `${p.field || '(body)'}: ${p.problem}`).join('; ');
-  return new HttpException({ statusCode: 400, code: 'invalid_request', message, problems }, 400);
+/** A page size of 1..500, 100 by default, under the platform's parameter rules (plain digits). */
+export function pageLimit() {
+  return integerQuery(1, 500).default('100');
 }
 
 /** Parses a body or query with a zod schema; 400 with the fields at fault otherwise. */

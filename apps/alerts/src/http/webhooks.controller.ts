@@ -23,13 +23,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { ErrorDto } from '@dock/platform';
+import { ErrorDto, RequestOrganization } from '@dock/platform';
 import type { Subscription, WebhookStore } from '../application/ports';
 import { WEBHOOK_POLICY, WEBHOOK_STORE, WAKEUPS } from '../alerts.tokens';
 import { refusedAddressKind } from '../domain/webhooks/address-policy';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/event-types';
 import { generateWebhookSecret } from '../domain/webhooks/signature';
-import { requestOrganization } from './organization-scope';
 import { badRequest, parseWith } from './validation';
 import {
   createSubscriptionSchema,
@@ -53,6 +52,8 @@ export interface WebhookPolicy {
 export interface DispatchWakeup {
   dispatch(): void;
 }
+
+const LIMIT_QUERY = { name: 'limit', required: false, description: '1..500, default 100' };
 
 function notFound(what: string): HttpException {
   return new HttpException(
@@ -90,12 +91,15 @@ export class WebhooksController {
   })
   @ApiBody({ type: CreateSubscriptionDto })
   @ApiCreatedResponse({ type: CreatedSubscriptionDto })
-  async create(@Body() body: unknown): Promise<CreatedSubscriptionDto> {
+  async create(
+    @Body() body: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<CreatedSubscriptionDto> {
     const input = parseWith(createSubscriptionSchema, body);
     this.checkUrl(input.url);
     const subscription: Subscription = {
       id: randomUUID(),
-      organizationId: requestOrganization(),
+      organizationId,
       url: input.url,
       secret: input.secret ?? generateWebhookSecret(),
       eventTypes: [...new Set(input.eventTypes)],
@@ -109,15 +113,18 @@ export class WebhooksController {
   @Get('subscriptions')
   @ApiOperation({ summary: "The organization's subscriptions (secrets are never shown again)" })
   @ApiOkResponse({ type: [SubscriptionDto] })
-  async list(): Promise<SubscriptionDto[]> {
-    return (await this.store.listSubscriptions(requestOrganization())).map(toSubscriptionDto);
+  async list(@RequestOrganization() organizationId: string): Promise<SubscriptionDto[]> {
+    return (await this.store.listSubscriptions(organizationId)).map(toSubscriptionDto);
   }
 
   @Get('subscriptions/:id')
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('id') id: string): Promise<SubscriptionDto> {
-    return toSubscriptionDto(await this.subscription(id));
+  async get(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<SubscriptionDto> {
+    return toSubscriptionDto(await this.subscription(id, organizationId));
   }
 
   @Delete('subscriptions/:id')
@@ -125,32 +132,47 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Delete a subscription and its delivery log' })
   @ApiNoContentResponse()
   @ApiResponse({ status: 404, type: ErrorDto })
-  async remove(@Param('id') id: string): Promise<void> {
-    const subscription = await this.subscription(id);
-    if (!(await this.store.deleteSubscription(subscription.id, requestOrganization()))) {
+  async remove(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<void> {
+    const subscription = await this.subscription(id, organizationId);
+    if (!(await this.store.deleteSubscription(subscription.id, organizationId))) {
       throw notFound('subscription');
     }
   }
 
   @Get('subscriptions/:id/deliveries')
   @ApiOperation({ summary: 'Delivery log: status, attempts, last error, latency; newest first' })
-  @ApiQuery({ name: 'state', required: false, enum: ['pending', 'delivered', 'dead'] })
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({
+    name: 'state',
+    required: false,
+    enum: ['pending', 'delivered', 'dead'],
+    description: 'only deliveries in this state; default: all',
+  })
+  @ApiQuery(LIMIT_QUERY)
   @ApiOkResponse({ type: [DeliveryDto] })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async deliveries(@Param('id') id: string, @Query() query: unknown): Promise<DeliveryDto[]> {
+  async deliveries(
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<DeliveryDto[]> {
     const options = parseWith(deliveriesQuerySchema, query);
-    const subscription = await this.subscription(id);
+    const subscription = await this.subscription(id, organizationId);
     return (await this.store.listDeliveries(subscription.id, options)).map(toDeliveryDto);
   }
 
   @Get('dead-letters')
   @ApiOperation({ summary: 'Deliveries that failed for the whole retry window, newest first' })
-  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery(LIMIT_QUERY)
   @ApiOkResponse({ type: [DeliveryDto] })
-  async deadLetters(@Query() query: unknown): Promise<DeliveryDto[]> {
+  async deadLetters(
+    @Query() query: unknown,
+    @RequestOrganization() organizationId: string,
+  ): Promise<DeliveryDto[]> {
     const { limit } = parseWith(limitQuerySchema, query);
-    return (await this.store.listDeadLetters(requestOrganization(), limit)).map(toDeliveryDto);
+    return (await this.store.listDeadLetters(organizationId, limit)).map(toDeliveryDto);
   }
 
   @Post('deliveries/:id/replay')
@@ -158,12 +180,15 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Queue one dead-lettered delivery again (a fresh retry window)' })
   @ApiAcceptedResponse({ type: ReplayResultDto })
   @ApiResponse({ status: 404, description: 'No such dead-lettered delivery', type: ErrorDto })
-  async replayOne(@Param('id') id: string): Promise<ReplayResultDto> {
+  async replayOne(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<ReplayResultDto> {
     if (!deliveryIdSchema.safeParse(id).success) {
       throw badRequest([{ field: 'id', problem: 'must be a delivery id (digits)' }]);
     }
     const deliveryId = id;
-    const replayed = await this.store.replay(requestOrganization(), { deliveryId }, Date.now());
+    const replayed = await this.store.replay(organizationId, { deliveryId }, Date.now());
     if (replayed === 0) throw notFound('dead-lettered delivery');
     this.wakeups.dispatch();
     return { replayed };
@@ -174,10 +199,13 @@ export class WebhooksController {
   @ApiOperation({ summary: "Queue all of a subscription's dead-lettered deliveries again" })
   @ApiAcceptedResponse({ type: ReplayResultDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async replayAll(@Param('id') id: string): Promise<ReplayResultDto> {
-    const subscription = await this.subscription(id);
+  async replayAll(
+    @Param('id') id: string,
+    @RequestOrganization() organizationId: string,
+  ): Promise<ReplayResultDto> {
+    const subscription = await this.subscription(id, organizationId);
     const replayed = await this.store.replay(
-      requestOrganization(),
+      organizationId,
       { subscriptionId: subscription.id },
       Date.now(),
     );
@@ -185,12 +213,13 @@ export class WebhooksController {
     return { replayed };
   }
 
-  private async subscription(id: string): Promise<Subscription> {
+  /** The subscription if it belongs to the request's organization; another's is a 404. */
+  private async subscription(id: string, organizationId: string): Promise<Subscription> {
     if (!uuidSchema.safeParse(id).success) {
       throw badRequest([{ field: 'id', problem: 'must be a subscription id (UUID)' }]);
     }
     const subscription = await this.store.getSubscription(id);
-    if (!subscription || subscription.organizationId !== requestOrganization()) {
+    if (!subscription || subscription.organizationId !== organizationId) {
       throw notFound('subscription');
     }
     return subscription;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Delivery, Subscription } from '../application/ports';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/event-types';
+import { pageLimit } from './validation';
 
 export const createSubscriptionSchema = z
   .object({
@@ -16,13 +17,11 @@ export const createSubscriptionSchema = z
 export const deliveriesQuerySchema = z
   .object({
     state: z.enum(['pending', 'delivered', 'dead']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: pageLimit(),
   })
   .strict();
 
-export const limitQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(500).default(100) })
-  .strict();
+export const limitQuerySchema = z.object({ limit: pageLimit() }).strict();
 
 export const uuidSchema = z.string().uuid();
 export const deliveryIdSchema = z.string().regex(/^\d{1,18}$/, 'must be a delivery id');
