@@ -28,7 +28,7 @@ import {
 } from './alerts.tokens';
 import type { Dispatcher } from './application/dispatcher';
 import type { HmsService } from './application/hms-service';
-import type { OrganizationLookup } from './application/organization-lookup';
+import type { DockBindings, OrganizationLookup } from './application/organization-lookup';
 import { PeriodicLoop } from './application/periodic-loop';
 import type { HmsStore, OutboxRelay, WebhookStore } from './application/ports';
 
@@ -63,7 +63,8 @@ export class AlertsRuntime
     @Inject(HMS_SERVICE) private readonly hms: HmsService,
     @Inject(HMS_STORE) private readonly hmsStore: HmsStore,
     @Inject(WEBHOOK_STORE) private readonly webhooks: WebhookStore,
-    @Inject(ORGANIZATION_LOOKUP) private readonly organizations: OrganizationLookup,
+    /** One adapter: the lookup learns from the bindings it records. */
+    @Inject(ORGANIZATION_LOOKUP) private readonly organizations: OrganizationLookup & DockBindings,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
     @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
     @Inject(WAKEUPS) private readonly wakeups: LoopWakeups,
@@ -106,6 +107,7 @@ export class AlertsRuntime
       webhooks: new WebhookSourceHandler(
         this.kafka.topics,
         this.webhooks,
+        this.organizations,
         this.organizations,
         this.config.ALERTS_WEBHOOK_PROGRESS_INTERVAL_MS,
         this.metrics,

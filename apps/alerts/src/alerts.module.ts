@@ -14,12 +14,12 @@ import {
   ServiceLifecycle,
 } from '@dock/platform';
 import { KafkaBus, MessageBus } from '@dock/kafka';
-import { DefaultOrganizationLookup } from './adapters/default-organization-lookup';
 import { loadHmsMessages } from './adapters/hms-message-file';
 import { NodeWebhookSender } from './adapters/http/node-webhook-sender';
 import { AlertsKafkaBridge } from './adapters/kafka/alerts-kafka-bridge';
 import { ALERTS_TOPICS, AlertsTopics } from './adapters/kafka/alerts-topics';
 import { ALERTS_ENTITIES, ALERTS_MIGRATIONS } from './adapters/postgres/alerts-schema';
+import { PgDockOrganizations } from './adapters/postgres/pg-dock-organizations';
 import { PgHmsStore } from './adapters/postgres/pg-hms-store';
 import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { PgWebhookStore } from './adapters/postgres/pg-webhook-store';
@@ -57,11 +57,12 @@ export interface AlertsModuleOptions {
   platform?: boolean;
   /** The database URL's pool size (the embedded PostgreSQL wants few connections). */
   databasePoolSize?: number;
-  /** Where docks' organizations come from (default: every dock in the default organization). */
-  organizations?: OrganizationLookup;
 }
 
 const BUS = Symbol('BUS');
+
+/** How long a replica trusts what it read of a dock's organization (another replica's binding). */
+const DOCK_ORGANIZATION_TTL_MS = 5_000;
 
 /**
  * The alerts service: HMS alerts per device (REST, alerts.hms) and signed webhooks for
@@ -100,10 +101,6 @@ export class AlertsModule {
         },
         { provide: WAKEUPS, useValue: new LoopWakeups() },
         {
-          provide: ORGANIZATION_LOOKUP,
-          useValue: options.organizations ?? new DefaultOrganizationLookup(),
-        },
-        {
           provide: DATA_SOURCE,
           useFactory: () =>
             createPostgresDataSource({
@@ -116,6 +113,13 @@ export class AlertsModule {
               applicationName: config.SERVICE_NAME ?? 'alerts',
               migrationsOnStart: config.DATABASE_MIGRATIONS,
             }),
+        },
+        {
+          // Learned from the registry's binding events (see application/organization-lookup.ts).
+          provide: ORGANIZATION_LOOKUP,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) =>
+            new PgDockOrganizations(dataSource, DOCK_ORGANIZATION_TTL_MS),
         },
         {
           provide: HMS_STORE,

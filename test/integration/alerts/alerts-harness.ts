@@ -2,7 +2,7 @@ import { createServer as createHttpServer, IncomingMessage, Server } from 'node:
 import { createServer } from 'node:net';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import type { TaskEventRecord, UplinkRecord } from '@dock/contracts';
+import type { DeviceEventRecord, TaskEventRecord, UplinkRecord } from '@dock/contracts';
 import { encodeRecord } from '@dock/kafka';
 import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
 import type { AlertsTopics } from '../../../apps/alerts/src/adapters/kafka/alerts-topics';
@@ -26,6 +26,10 @@ export interface RunningAlertsService {
   api(path: string, init?: RequestInit): Promise<{ status: number; body: unknown }>;
   sendUplink(record: Partial<UplinkRecord> & { gatewaySn: string; method: string }): Promise<void>;
   sendTaskEvent(record: TaskEventRecord): Promise<void>;
+  /** A registry.device-events record as the registry writes it (defaults: the dock's binding). */
+  sendDeviceEvent(
+    record: Partial<DeviceEventRecord> & Pick<DeviceEventRecord, 'kind' | 'gatewaySn'>,
+  ): Promise<void>;
   sendJson(topic: string, key: string, value: unknown): Promise<void>;
   stop(): Promise<void>;
 }
@@ -133,6 +137,21 @@ export async function startAlertsService(
     },
     async sendTaskEvent(record) {
       await sendJson(topics.taskEvents, record.gatewaySn, record);
+    },
+    async sendDeviceEvent(partial) {
+      const record: DeviceEventRecord = {
+        schemaVersion: 1,
+        deviceSn: partial.gatewaySn,
+        role: partial.deviceSn && partial.deviceSn !== partial.gatewaySn ? 'sub_device' : 'gateway',
+        organizationId: null,
+        modelKey: null,
+        model: null,
+        callsign: null,
+        cause: 'test',
+        at: Date.now(),
+        ...partial,
+      };
+      await sendJson(topics.deviceEvents, record.gatewaySn, record);
     },
     sendJson,
     async stop() {

@@ -243,19 +243,20 @@ describe('alerts service', () => {
         flight_task: { uploaded_file_count: 1, expected_file_count: 1, flight_type: 0 },
       },
     });
-    await service.sendJson(service.topics.deviceEvents, dock, {
-      type: 'presence',
+    await service.sendDeviceEvent({
+      kind: 'presence',
       gatewaySn: dock,
-      sn: 'AIRCRAFT',
-      presence: 'online',
-      at: Date.now(),
+      deviceSn: 'AIRCRAFT',
+      online: true,
+      cause: 'update_topo',
     });
-    await service.sendJson(service.topics.deviceEvents, dock, {
-      type: 'presence',
+    await service.sendDeviceEvent({
+      kind: 'presence',
       gatewaySn: dock,
-      sn: 'AIRCRAFT',
-      presence: false,
-      at: Date.now(),
+      deviceSn: 'AIRCRAFT',
+      online: false,
+      cause: 'update_topo',
+      at: Date.now() + 1,
     });
     await service.sendUplink({
       gatewaySn: dock,
@@ -337,12 +338,7 @@ describe('alerts service', () => {
     const subscriptionId = await subscribe(receiver, ['device.online']);
     receiver.fail = true;
     const dock = uniqueName('DOCK-DEAD');
-    await service.sendJson(service.topics.deviceEvents, dock, {
-      gatewaySn: dock,
-      sn: dock,
-      online: true,
-      at: Date.now(),
-    });
+    await service.sendDeviceEvent({ kind: 'presence', gatewaySn: dock, online: true });
     const dead = await eventually(
       async () => {
         const list = (await service.api('/webhooks/dead-letters')).body as {
@@ -384,6 +380,154 @@ describe('alerts service', () => {
     const metrics = await fetch(`${service.baseUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/alerts_webhook_deliveries_total{outcome="delivered"[^}]*} [1-9]/);
     expect(metrics).toContain('alerts_webhook_oldest_undelivered_age_seconds');
+  });
+
+  it("a bound dock's alerts and webhooks belong to its organization; subscriptions are per organization", async () => {
+    const organization = uniqueName('org');
+    const inOrganization = { headers: { 'X-Organization-Id': organization } };
+    const types = ['hms.alert_raised', 'task.state_changed', 'flight.exit_homing'];
+    const theirs = new WebhookReceiver();
+    const defaults = new WebhookReceiver();
+    const theirsUrl = await theirs.start();
+    const created = await service.api('/webhooks/subscriptions', {
+      method: 'POST',
+      body: JSON.stringify({ url: theirsUrl, eventTypes: types }),
+      ...inOrganization,
+    });
+    expect(created.status).toBe(201);
+    const theirsId = (created.body as { id: string; secret: string }).id;
+    theirs.secret = (created.body as { secret: string }).secret;
+    const defaultsId = await subscribe(defaults, types);
+
+    // Subscriptions are seen, read and deleted in their own organization only.
+    const listed = (await service.api('/webhooks/subscriptions', inOrganization)).body as {
+      id: string;
+    }[];
+    expect(listed.map((s) => s.id)).toEqual([theirsId]);
+    const listedByDefault = (await service.api('/webhooks/subscriptions')).body as {
+      id: string;
+    }[];
+    expect(listedByDefault.map((s) => s.id)).not.toContain(theirsId);
+    expect((await service.api(`/webhooks/subscriptions/${theirsId}`)).status).toBe(404);
+    expect(
+      (await service.api(`/webhooks/subscriptions/${theirsId}`, { method: 'DELETE' })).status,
+    ).toBe(404);
+    expect((await service.api(`/webhooks/subscriptions/${theirsId}`, inOrganization)).status).toBe(
+      200,
+    );
+
+    // The registry binds the dock: from then on its alerts and events are the organization's.
+    const dock = uniqueName('DOCK-ORG');
+    const boundAt = Date.now();
+    await service.sendDeviceEvent({
+      kind: 'binding',
+      gatewaySn: dock,
+      organizationId: organization,
+      bound: true,
+      cause: 'airport_organization_bind',
+      at: boundAt,
+    });
+    await eventually(async () => {
+      const rows = await service.db.query(
+        `SELECT organization_id FROM "${service.schema}".dock_organizations WHERE gateway_sn = $1`,
+        [dock],
+      );
+      expect(rows.rows).toEqual([{ organization_id: organization }]);
+    });
+    await service.sendUplink({
+      gatewaySn: dock,
+      method: 'hms',
+      known: false,
+      data: { list: [hmsEntry('0x16100083')] },
+    });
+    await service.sendUplink({
+      gatewaySn: dock,
+      method: 'device_exit_homing_notify',
+      data: { action: 1, reason: 0, sn: 'AIRCRAFT' },
+    });
+    const flight = uniqueName('flight');
+    await service.sendTaskEvent({ ...taskEvent(flight, dock, 1), organizationId: organization });
+
+    await eventually(async () => {
+      const page = await service.api(`/docks/${dock}/hms-alerts`, inOrganization);
+      expect((page.body as { items: { organizationId: string }[] }).items).toEqual([
+        expect.objectContaining({ organizationId: organization, code: '0x16100083' }),
+      ]);
+    });
+    expect(
+      ((await service.api(`/docks/${dock}/hms-alerts`)).body as { items: unknown[] }).items,
+    ).toEqual([]);
+    await eventually(() =>
+      expect(hmsRecords.filter((r) => r.gatewaySn === dock)).toEqual([
+        expect.objectContaining({ type: 'raised', organizationId: organization }),
+      ]),
+    );
+    await eventually(
+      () =>
+        expect(new Set(theirs.received.map((r) => r.type))).toEqual(
+          new Set(['hms.alert_raised', 'flight.exit_homing', 'task.state_changed']),
+        ),
+      { timeoutMs: 20_000 },
+    );
+    expect(theirs.received.every((r) => r.verified && r.body.gatewaySn === dock)).toBe(true);
+
+    // Unbound: the dock's next alert is the default organization's again.
+    await service.sendDeviceEvent({
+      kind: 'binding',
+      gatewaySn: dock,
+      organizationId: organization,
+      bound: false,
+      cause: 'unbound by operator',
+      at: boundAt + 1,
+    });
+    await eventually(async () => {
+      const rows = await service.db.query(
+        `SELECT organization_id FROM "${service.schema}".dock_organizations WHERE gateway_sn = $1`,
+        [dock],
+      );
+      expect(rows.rows).toEqual([{ organization_id: null }]);
+    });
+    await service.sendUplink({
+      gatewaySn: dock,
+      method: 'hms',
+      known: false,
+      timestamp: Date.now() + 1000,
+      data: { list: [hmsEntry('0x16100083'), hmsEntry('0x1B010001')] },
+    });
+    await eventually(async () => {
+      const page = await service.api(`/docks/${dock}/hms-alerts`);
+      expect((page.body as { items: { organizationId: string }[] }).items).toEqual([
+        expect.objectContaining({ organizationId: DEFAULT_ORGANIZATION_ID, code: '0x1B010001' }),
+      ]);
+    });
+    // Nothing of the bound dock went to the default organization's receiver.
+    expect(
+      defaults.received.filter((r) => r.body.gatewaySn === dock && r.type !== 'hms.alert_raised'),
+    ).toEqual([]);
+    await service.api(`/webhooks/subscriptions/${theirsId}`, {
+      method: 'DELETE',
+      ...inOrganization,
+    });
+    await service.api(`/webhooks/subscriptions/${defaultsId}`, { method: 'DELETE' });
+    await theirs.stop();
+    await defaults.stop();
+  }, 60_000);
+
+  it('refuses a query parameter a route does not take, and non-digit limits, naming them', async () => {
+    const unknown = await service.api('/webhooks/dead-letters?offset=5');
+    expect(unknown.status).toBe(400);
+    expect((unknown.body as { message: string }).message).toContain('offset');
+    for (const limit of ['1e2', '-1', '0', '501']) {
+      const bad = await service.api(`/hms-alerts?limit=${limit}`);
+      expect(bad.status).toBe(400);
+      expect((bad.body as { message: string }).message).toContain('limit');
+    }
+    const before = await service.api('/hms-alerts?before=0x10');
+    expect(before.status).toBe(400);
+    expect((before.body as { message: string }).message).toContain('before');
+    const header = await service.api('/hms-alerts', { headers: { 'X-Organization-Id': 'a b' } });
+    expect(header.status).toBe(400);
+    expect((header.body as { message: string }).message).toContain('X-Organization-Id');
   });
 
   it('documents every route it serves, as committed in docs/openapi/alerts.json', async () => {

@@ -1,22 +1,29 @@
 import type { Logger } from 'pino';
-import { hmsAlertRecordSchema, taskEventRecordSchema, uplinkRecordSchema } from '@dock/contracts';
+import {
+  deviceEventRecordSchema,
+  hmsAlertRecordSchema,
+  taskEventOrganization,
+  taskEventRecordSchema,
+  uplinkRecordSchema,
+} from '@dock/contracts';
 import { ConsumedRecord, decodeRecord } from '@dock/kafka';
-import type { OrganizationLookup } from '../../application/organization-lookup';
+import type { DockBindings, OrganizationLookup } from '../../application/organization-lookup';
 import type { EnqueueItem, WebhookStore } from '../../application/ports';
+import { dockBindingOf, presenceOf } from '../../domain/device-events';
 import { passesThrottle } from '../../domain/webhooks/progress-throttle';
 import {
   hmsAlertEvent,
-  positionId,
   presenceEvent,
   taskStateEvent,
   uplinkEvents,
 } from '../../domain/webhooks/source-events';
 import type { AlertsMetrics } from '../../alerts-metrics';
 import type { AlertsTopics } from './alerts-topics';
-import { readPresence } from './registry-device-event';
 
 /**
- * Turns the records of the source topics into webhook deliveries: one transaction per batch
+ * Turns the records of the source topics into webhook deliveries, and learns the docks'
+ * organizations from the registry's binding events on the way (recorded as they are read, so
+ * the records after a binding in the same batch already take its organization): one transaction per batch
  * (all of the batch's deliveries or none, and the offsets commit only after it), redelivered
  * records are no-ops (stable event ids). The dispatcher is woken when something was queued.
  */
@@ -25,6 +32,7 @@ export class WebhookSourceHandler {
     private readonly topics: AlertsTopics,
     private readonly store: WebhookStore,
     private readonly organizations: OrganizationLookup,
+    private readonly bindings: DockBindings,
     private readonly progressIntervalMs: number,
     private readonly metrics: AlertsMetrics,
     private readonly logger: Logger,
@@ -48,8 +56,8 @@ export class WebhookSourceHandler {
       case this.topics.taskEvents: {
         const decoded = decodeRecord(value, taskEventRecordSchema);
         if (!decoded.ok) return this.skip(record, decoded.error);
-        const org = await this.organizations.organizationOf(decoded.value.gatewaySn);
-        return [{ event: taskStateEvent(decoded.value, org) }];
+        // The task's own organization (mission wrote it), whatever the dock's is now.
+        return [{ event: taskStateEvent(decoded.value, taskEventOrganization(decoded.value)) }];
       }
       case this.topics.hmsAlerts: {
         const decoded = decodeRecord(value, hmsAlertRecordSchema);
@@ -85,30 +93,19 @@ export class WebhookSourceHandler {
         return [];
       }
       case this.topics.deviceEvents: {
-        let json: unknown;
-        try {
-          json = value ? JSON.parse(value.toString('utf8')) : null;
-        } catch {
-          return this.skip(record, 'record value is not JSON');
+        const decoded = decodeRecord(value, deviceEventRecordSchema);
+        if (!decoded.ok) return this.skip(record, decoded.error);
+        const binding = dockBindingOf(decoded.value);
+        if (binding) {
+          await this.bindings.recordBinding(binding);
+          return [];
         }
-        const presence = readPresence(json);
+        const presence = presenceOf(decoded.value);
         if (!presence) return [];
+        // A device bound to no organization: its dock's (the default one until that is known).
         const org =
           presence.organizationId ?? (await this.organizations.organizationOf(presence.gatewaySn));
-        return [
-          {
-            event: presenceEvent(
-              {
-                id: presence.id ?? positionId(position),
-                gatewaySn: presence.gatewaySn,
-                sn: presence.sn,
-                online: presence.online,
-                at: presence.at ?? Number(record.message.timestamp),
-              },
-              org,
-            ),
-          },
-        ];
+        return [{ event: presenceEvent(presence, org) }];
       }
       default:
         return [];

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { DeviceEventRecord } from '@dock/contracts';
+
+/**
+ * What the alerts service reads from the registry's device events (registry.device-events):
+ * a dock's binding, for the organization of its alerts and webhooks, and presence changes, for
+ * the device.online / device.offline webhooks. Topology changes give nothing.
+ */
+
+/** The dock's own binding change (an aircraft's binding says nothing about its dock). */
+export function dockBindingOf(
+  record: DeviceEventRecord,
+): { gatewaySn: string; organizationId: string | null; at: number } | null {
+  if (record.kind !== 'binding' || record.role !== 'gateway') return null;
+  if (record.deviceSn !== record.gatewaySn || record.bound === undefined) return null;
+  return {
+    gatewaySn: record.gatewaySn,
+    // Unbound: the record names the organization left; the dock belongs to none of them now.
+    organizationId: record.bound ? record.organizationId : null,
+    at: record.at,
+  };
+}
+
+export interface PresenceChange {
+  /** Stable per change: the registry's outbox may write a change twice (at-least-once). */
+  readonly id: string;
+  readonly gatewaySn: string;
+  readonly sn: string;
+  readonly online: boolean;
+  readonly at: number;
+  /** The device's organization as the registry knew it; null when it is bound to none. */
+  readonly organizationId: string | null;
+}
+
+export function presenceOf(record: DeviceEventRecord): PresenceChange | null {
+  if (record.kind !== 'presence' || record.online === undefined) return null;
+  return {
+    id: createHash('sha256')
+      .update(`presence/${record.gatewaySn}/${record.deviceSn}/${record.online}/${record.at}`)
+      .digest('hex')
+      .slice(0, 32),
+    gatewaySn: record.gatewaySn,
+    sn: record.deviceSn,
+    online: record.online,
+    at: record.at,
+    organizationId: record.organizationId,
+  };
+}
