@@ -666,10 +666,18 @@ describe('telemetry service', () => {
   });
 
   describe('live stream', () => {
-    it('shows HMS alerts from the alerts service (alerts.hms) as `hms` events', async () => {
+    it("shows HMS alerts from the alerts service (alerts.hms) as `hms` events, to the alert's organization only", async () => {
       const dock = sn('LIVEHMS');
+      const organization = sn('org-hms');
       const client = new SseClient();
-      await client.open(`${harness.baseUrl}/stream?dock=${dock}&events=hms`, 'telemetry-it-token');
+      await client.open(`${harness.baseUrl}/stream?dock=${dock}&events=hms`, 'telemetry-it-token', {
+        'X-Organization-Id': organization,
+      });
+      const byDefault = new SseClient();
+      await byDefault.open(
+        `${harness.baseUrl}/stream?dock=${dock}&events=hms`,
+        'telemetry-it-token',
+      );
       try {
         let n = 0;
         // The live consumer starts at the latest offset once joined: produce until one arrives.
@@ -681,7 +689,7 @@ describe('telemetry service', () => {
               id: `${dock}-${n}:raised`,
               type: 'raised',
               alertId: `${dock}-${n}`,
-              organizationId: 'org',
+              organizationId: organization,
               gatewaySn: dock,
               flightId: null,
               deviceType: '0-67-0',
@@ -712,9 +720,13 @@ describe('telemetry service', () => {
           type: 'raised',
           gatewaySn: dock,
           code: '0x16100083',
+          organizationId: organization,
         });
+        // Same replica, same records: the default organization's stream saw none of them.
+        expect(byDefault.of('hms')).toEqual([]);
       } finally {
         await client.close();
+        await byDefault.close();
       }
     });
 
