@@ -10,7 +10,7 @@ import { eventually } from '../support/eventually';
  * naming the variable, and stops cleanly on SIGTERM. `npm run test:e2e` builds the apps first.
  */
 const root = path.resolve(__dirname, '../..');
-const apps = ['gateway', 'mission', 'telemetry', 'file', 'registry'] as const;
+const apps = ['gateway', 'mission', 'telemetry', 'file', 'registry', 'alerts'] as const;
 
 interface Started {
   child: ChildProcess;
