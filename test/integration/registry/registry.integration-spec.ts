@@ -495,7 +495,7 @@ describe('registry service', () => {
   it('answers malformed binding requests with the error result and writes nothing', async () => {
     const gw = `DM${run}`;
     const bad = await request(gw, 'airport_organization_bind', { bind_devices: [{ sn: gw }] });
-    expect(bad).toEqual({ result: BINDING_RESULT.malformedRequest, output: {} });
+    expect(bad).toEqual({ result: BINDING_RESULT.malformedRequest });
     expect((await request(gw, 'airport_bind_status', { devices: 'all' })).result).toBe(
       BINDING_RESULT.malformedRequest,
     );
