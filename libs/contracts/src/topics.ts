@@ -37,6 +37,7 @@ export const KAFKA_TOPICS = {
     mission: 'mission.dead-letter',
     telemetry: 'telemetry.dead-letter',
     file: 'file.dead-letter',
+    registry: 'registry.dead-letter',
   },
 } as const;
 
