@@ -25,10 +25,16 @@ export interface EmbeddedSystemOptions {
   readonly dataDir?: string;
   /** The dock SN prefix of the run; default: a new one. */
   readonly snPrefix?: string;
+  /**
+   * Run apps/standalone/src/main.ts through @swc-node/register instead of the built bundle
+   * (integration tests, which run without `npm run build`).
+   */
+  readonly fromSource?: boolean;
 }
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BUNDLE = path.join(ROOT, 'dist/apps/standalone/main.js');
+const SOURCE = ['-r', '@swc-node/register', path.join(ROOT, 'apps/standalone/src/main.ts')];
 const INFRA = ['KAFKA_BROKERS', 'REDIS_URL', 'DATABASE_URL', 'MQTT_URL', 'HTTP_PORT', 'MQTT_PORT'];
 
 /** Starts the process and resolves once it printed its banner and /health/ready is 200. */
@@ -39,7 +45,7 @@ export async function startEmbeddedSystem(
   const token = `e2e-${randomBytes(8).toString('hex')}`;
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of INFRA) delete env[name];
-  const child = spawnProcess({
+  const child = spawnProcess(options.fromSource ? SOURCE : [BUNDLE], {
     ...env,
     HTTP_PORT: '0',
     MQTT_PORT: '0',
@@ -81,7 +87,7 @@ export async function runEmbeddedToExit(
 ): Promise<{ code: number | null; output: string }> {
   const base: Record<string, string | undefined> = { ...process.env };
   for (const name of INFRA) delete base[name];
-  const child = spawnProcess({ ...base, ...env });
+  const child = spawnProcess([BUNDLE], { ...base, ...env });
   const code = await child.exited;
   return { code, output: child.output() };
 }
@@ -93,8 +99,8 @@ interface Spawned {
   exited: Promise<number | null>;
 }
 
-function spawnProcess(env: Record<string, string | undefined>): Spawned {
-  const child: ChildProcess = spawn(process.execPath, [BUNDLE], {
+function spawnProcess(args: string[], env: Record<string, string | undefined>): Spawned {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
