@@ -38,7 +38,10 @@ const group = replicaGroup('it-onboard', {
   GATEWAY_REQUEST_TIMEOUT_MS: '15000',
   ...LICENCE,
 });
-const run = group.run.replace(/[^a-z0-9]/g, '').slice(-8).toUpperCase();
+const run = group.run
+  .replace(/[^a-z0-9]/g, '')
+  .slice(-8)
+  .toUpperCase();
 let gateway: StartedReplica;
 let registry: RunningRegistry;
 let api: RegistryApi;

@@ -6,10 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
-import {
-  EmbeddedSystem,
-  startEmbeddedSystem,
-} from '../../../apps/standalone/test/embedded-system';
+import { EmbeddedSystem, startEmbeddedSystem } from '../../../apps/standalone/test/embedded-system';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
 import { CREDENTIALS_FILE, Credentials } from '../../../apps/standalone/src/onboarding';
 import { eventually } from '../../support/eventually';

@@ -18,9 +18,7 @@ import type { RegistryStore } from './ports';
  * with it would have to have the success shape, or the gateway refuses the whole answer.
  */
 export type BindingReplyData =
-  | AirportBindStatusReplyData
-  | AirportOrganizationGetReplyData
-  | AirportOrganizationBindReplyData;
+  AirportBindStatusReplyData | AirportOrganizationGetReplyData | AirportOrganizationBindReplyData;
 
 /** The cloud side of the three binding requests a dock sends on thing/product/{gw}/requests. */
 export class BindingService {
@@ -58,7 +56,9 @@ export class BindingService {
     };
   }
 
-  async organizationGet(data: AirportOrganizationGetData): Promise<AirportOrganizationGetReplyData> {
+  async organizationGet(
+    data: AirportOrganizationGetData,
+  ): Promise<AirportOrganizationGetReplyData> {
     const organization = await this.store.findOrganization(data.organization_id.trim());
     const code = organization
       ? await this.store.findBindingCodeByHash(hashBindingCode(data.device_binding_code))
