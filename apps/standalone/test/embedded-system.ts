@@ -26,15 +26,15 @@ export interface EmbeddedSystemOptions {
   /** The dock SN prefix of the run; default: a new one. */
   readonly snPrefix?: string;
   /**
-   * Run apps/standalone/src/main.ts through @swc-node/register instead of the built bundle
-   * (integration tests, which run without `npm run build`).
+   * Run apps/standalone/src/main.ts with @swc-node/register instead of the built bundle: for
+   * tests outside the e2e project, which do not build first (a slower start, no build).
    */
   readonly fromSource?: boolean;
 }
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BUNDLE = path.join(ROOT, 'dist/apps/standalone/main.js');
-const SOURCE = ['-r', '@swc-node/register', path.join(ROOT, 'apps/standalone/src/main.ts')];
+const FROM_SOURCE = ['-r', '@swc-node/register', 'apps/standalone/src/main.ts'];
 const INFRA = ['KAFKA_BROKERS', 'REDIS_URL', 'DATABASE_URL', 'MQTT_URL', 'HTTP_PORT', 'MQTT_PORT'];
 
 /** Starts the process and resolves once it printed its banner and /health/ready is 200. */
@@ -42,18 +42,22 @@ export async function startEmbeddedSystem(
   options: EmbeddedSystemOptions = {},
 ): Promise<EmbeddedSystem> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'embedded-e2e-'));
-  const token = `e2e-${randomBytes(8).toString('hex')}`;
+  // A token of the caller's (a restart that keeps its sessions) or a new one.
+  const token = options.env?.API_TOKENS?.split(',')[0] ?? `e2e-${randomBytes(8).toString('hex')}`;
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of INFRA) delete env[name];
-  const child = spawnProcess(options.fromSource ? SOURCE : [BUNDLE], {
-    ...env,
-    HTTP_PORT: '0',
-    MQTT_PORT: '0',
-    LOG_LEVEL: 'info',
-    API_TOKENS: token,
-    DATA_DIR: dataDir,
-    ...options.env,
-  });
+  const child = spawnProcess(
+    {
+      ...env,
+      HTTP_PORT: '0',
+      MQTT_PORT: '0',
+      LOG_LEVEL: 'info',
+      API_TOKENS: token,
+      DATA_DIR: dataDir,
+      ...options.env,
+    },
+    options.fromSource ? FROM_SOURCE : [BUNDLE],
+  );
   const http = await child.waitFor(/HTTP API\s+(http:\/\/\S+)/, 120_000);
   const mqtt = await child.waitFor(/--mqtt-url (\S+)/, 5_000);
   const external = child.output().includes('(external broker, MQTT_URL)');
@@ -87,7 +91,7 @@ export async function runEmbeddedToExit(
 ): Promise<{ code: number | null; output: string }> {
   const base: Record<string, string | undefined> = { ...process.env };
   for (const name of INFRA) delete base[name];
-  const child = spawnProcess([BUNDLE], { ...base, ...env });
+  const child = spawnProcess({ ...base, ...env });
   const code = await child.exited;
   return { code, output: child.output() };
 }
@@ -99,8 +103,11 @@ interface Spawned {
   exited: Promise<number | null>;
 }
 
-function spawnProcess(args: string[], env: Record<string, string | undefined>): Spawned {
-  const child: ChildProcess = spawn(process.execPath, args, {
+function spawnProcess(
+  env: Record<string, string | undefined>,
+  args: readonly string[] = [BUNDLE],
+): Spawned {
+  const child: ChildProcess = spawn(process.execPath, [...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
 // made with openssl now), the broker's CA, a client certificate where the broker requires one,
 // and a dock message reaching Kafka; a broker certificate the gateway does not trust, or a
 // missing client certificate, is refused with a clear error. Real Kafka and Redis.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomDockLicence } from '../../support/dock-licence';
 import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import { createLogger } from '@dock/platform';
@@ -115,11 +115,8 @@ it("takes a dock simulator's messages over mqtts:// (--mqtt-ca)", async () => {
   await startGateway('sim', {
     MQTT_URL: `mqtts://127.0.0.1:${broker.tlsPort}`,
     MQTT_CA_FILE: broker.pki.caFile,
-    // The simulator announces its topology only once config carried a licence (a real dock
-    // drops the connection without one); random, as an operator's secrets are.
-    DJI_APP_ID: String(randomInt(100_000, 1_000_000)),
-    DJI_APP_KEY: randomBytes(16).toString('hex'),
-    DJI_APP_LICENSE: randomBytes(48).toString('base64'),
+    // The simulated dock asks for config first and leaves without a licence, as a real one.
+    ...randomDockLicence(),
   });
   const parsed = parseCli([
     `--mqtt-url=mqtts://localhost:${broker.tlsPort}`,

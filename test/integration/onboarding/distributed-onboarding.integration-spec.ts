@@ -4,9 +4,10 @@
 // command line, onboards: config -> licence -> update_topo -> bind status -> organization get
 // -> bind. Everything the test knows comes from the registry's REST API, the simulator's own
 // view and registry.device-events.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { BINDING_UNAVAILABLE_RESULT } from '@dock/protocol';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
+import { randomDockLicence } from '../../support/dock-licence';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import { DockSimulator } from '../gateway/support/dock-simulator';
@@ -24,11 +25,7 @@ import { StartedDock, startSimulatedDock } from './support/simulated-docks';
 jest.setTimeout(120_000);
 
 /** This run's licence: random, as the operator's secrets are. */
-const LICENCE = {
-  DJI_APP_ID: String(100_000 + Math.floor(Math.random() * 900_000)),
-  DJI_APP_KEY: randomBytes(16).toString('hex'),
-  DJI_APP_LICENSE: randomBytes(48).toString('base64'),
-};
+const LICENCE = randomDockLicence();
 /** Short on purpose: the silent dock must go offline within the test. */
 const OFFLINE_AFTER_MS = 2_000;
 /** Long enough to onboard first (binding runs through Kafka twice per request). */

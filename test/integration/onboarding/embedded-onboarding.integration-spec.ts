@@ -2,13 +2,13 @@
 // own: PGlite, the in-process bus, the embedded MQTT 3.1.1 broker) and the real dock simulator
 // given nothing but DATA_DIR/credentials.json (`--credentials`): it binds to the default
 // organization, shows up online with its aircraft, and goes offline when it falls silent.
-import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
 import { EmbeddedSystem, startEmbeddedSystem } from '../../../apps/standalone/test/embedded-system';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
 import { CREDENTIALS_FILE, Credentials } from '../../../apps/standalone/src/onboarding';
+import { randomDockLicence } from '../../support/dock-licence';
 import { eventually } from '../../support/eventually';
 import { RegistryApi } from './support/registry-api';
 import { StartedDock, startSimulatedDock } from './support/simulated-docks';
@@ -16,11 +16,7 @@ import { StartedDock, startSimulatedDock } from './support/simulated-docks';
 jest.setTimeout(180_000);
 
 /** This run's licence, given to the embedded gateway as an operator would (DJI_APP_*). */
-const LICENCE = {
-  DJI_APP_ID: String(100_000 + Math.floor(Math.random() * 900_000)),
-  DJI_APP_KEY: randomBytes(16).toString('hex'),
-  DJI_APP_LICENSE: randomBytes(48).toString('base64'),
-};
+const LICENCE = randomDockLicence();
 const OFFLINE_AFTER_MS = 2_000;
 const SILENT_AFTER_S = 10;
 
