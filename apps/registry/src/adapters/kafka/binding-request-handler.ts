@@ -75,9 +75,7 @@ export class BindingRequestHandler {
       });
       this.metrics.bindingRequests.inc({ method, result: String(data.result) });
       const errInfos =
-        data.output !== undefined && 'err_infos' in data.output
-          ? data.output.err_infos
-          : undefined;
+        data.output !== undefined && 'err_infos' in data.output ? data.output.err_infos : undefined;
       for (const info of errInfos ?? []) {
         if (info.err_code !== 0) this.metrics.bindErrors.inc({ err_code: String(info.err_code) });
       }
