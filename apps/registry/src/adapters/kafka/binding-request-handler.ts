@@ -24,6 +24,9 @@ const REQUEST_VALIDATORS: {
   airport_organization_bind: validateAirportOrganizationBindData,
 };
 
+/** A refusal carries no output (see BindingReplyData). */
+const MALFORMED: BindingReplyData = { result: BINDING_RESULT.malformedRequest };
+
 export interface BindingRequestSettings {
   repliesTopic: string;
   /** Requests older than this (gateway receive time) are skipped: the dock gave up. 0: never. */
@@ -38,9 +41,6 @@ export interface BindingRequestSettings {
  * service's) are skipped. The batch's offsets are committed only once Kafka has every reply, so
  * a crash answers again: bind is idempotent per tid.
  */
-/** A refusal carries no output (see BindingReplyData). */
-const MALFORMED: BindingReplyData = { result: BINDING_RESULT.malformedRequest };
-
 export class BindingRequestHandler {
   constructor(
     private readonly binding: BindingService,
