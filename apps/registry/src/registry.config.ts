@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   authEnv,
   commonEnv,
+  consumerGuardEnv,
   databaseMigrations,
   djiLicenceEnv,
   infraEnv,
@@ -34,6 +35,7 @@ export const registryConfigSchema = z
     KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
     ...kafkaSecurityEnv,
+    ...consumerGuardEnv,
     /** Consumer groups are <prefix>.binding-requests and <prefix>.device-uplink. */
     REGISTRY_KAFKA_GROUP_PREFIX: z.string().min(1).default('registry'),
     /** A dock silent for this long is offline (its aircraft with it). */

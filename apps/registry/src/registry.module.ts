@@ -6,6 +6,7 @@ import {
   apiAuthProviders,
   createPostgresDataSource,
   DependencyCheck,
+  guardServiceConsumers,
   kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
@@ -137,17 +138,20 @@ export class RegistryModule {
         },
         {
           provide: BUS,
-          inject: [SERVICE_LIFECYCLE],
-          useFactory: (lifecycle: ServiceLifecycle) =>
-            options.bus ??
-            KafkaBus.fromSettings(
-              {
-                brokers: config.KAFKA_BROKERS,
-                clientId: config.KAFKA_CLIENT_ID ?? 'registry',
-                logger,
-                ...kafkaSecurity(config),
-              },
-              { onConsumerGaveUp: lifecycle.consumerGaveUp },
+          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
+          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
+            guardServiceConsumers(
+              options.bus ??
+                KafkaBus.fromSettings(
+                  {
+                    brokers: config.KAFKA_BROKERS,
+                    clientId: config.KAFKA_CLIENT_ID ?? 'registry',
+                    logger,
+                    ...kafkaSecurity(config),
+                  },
+                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
+                ),
+              { service: 'registry', config, registry, lifecycle, logger },
             ),
         },
         {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createSimulatedDock, SimulatedDock } from '../../dock-simulator/src';
 // The same real DJI WPML wayline the file service's own tests validate.
 import { sampleKmz } from '@dock/wpml';
+import { CREDENTIALS_FILE, readCredentials } from './onboarding';
 import { RunningStandalone, startStandalone } from './standalone';
 
 const MINUTE = 60_000;
@@ -44,7 +45,21 @@ export async function runDemo(
   const stamp = (): string => `[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s]`;
   try {
     const protocolVersion = running.parts.mqtt ? 4 : 5;
-    const behaviour = { speed: 30, waypoints: 6, progressIntervalMs: 500, osdIntervalMs: 5_000 };
+    // The docks join the default organization with the code of DATA_DIR/credentials.json, as
+    // `npm run simulate -- --credentials <file>` (and an operator in Pilot 2) would.
+    const credentials = await readCredentials(path.join(running.dataDir, CREDENTIALS_FILE));
+    if (credentials === undefined) throw new Error(`no ${CREDENTIALS_FILE} in ${running.dataDir}`);
+    const organization = {
+      id: credentials.organization.id,
+      bindingCode: credentials.organization.binding_code,
+    };
+    const behaviour = {
+      speed: 30,
+      waypoints: 6,
+      progressIntervalMs: 500,
+      osdIntervalMs: 5_000,
+      organization,
+    };
     for (const [index, battery] of [100, 100, 20].entries()) {
       const dock = createSimulatedDock({
         sn: `DEMO000${index + 1}`,
@@ -60,6 +75,16 @@ export async function runDemo(
       'the simulated docks were not announced through the gateway',
     );
     say(`${stamp()} 3 simulated docks online: ${docks.map((dock) => dock.sn).join(', ')}`);
+    await waitFor(
+      () => docks.every((dock) => dock.snapshot().onboarding.state === 'bound'),
+      20_000,
+      () =>
+        `the simulated docks did not bind to ${credentials.organization.name}: ` +
+        docks.map((dock) => `${dock.sn} ${JSON.stringify(dock.snapshot().onboarding)}`).join(', '),
+    );
+    say(
+      `${stamp()} bound to ${credentials.organization.name} (${organization.id}) with the code of ${CREDENTIALS_FILE}`,
+    );
 
     const shape = { author: `demo ${new Date().toISOString()}`, waypoints: 6 };
     const kmz = await sampleKmz(shape);
@@ -173,11 +198,12 @@ async function api<T>(
 async function waitFor(
   condition: () => boolean,
   timeoutMs: number,
-  failure: string,
+  /** A function: said as things stand when the wait gives up. */
+  failure: string | (() => string),
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(failure);
+    if (Date.now() > deadline) throw new Error(typeof failure === 'string' ? failure : failure());
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

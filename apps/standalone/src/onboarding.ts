@@ -51,7 +51,8 @@ export async function ensureCredentials(
   return { credentials, file, issued };
 }
 
-async function readCredentials(file: string): Promise<Credentials | undefined> {
+/** DATA_DIR/credentials.json as written here, or undefined when absent or unreadable. */
+export async function readCredentials(file: string): Promise<Credentials | undefined> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Credentials;
     return typeof parsed?.organization?.binding_code === 'string' ? parsed : undefined;

@@ -39,6 +39,7 @@ export const KAFKA_TOPICS = {
     mission: 'mission.dead-letter',
     telemetry: 'telemetry.dead-letter',
     file: 'file.dead-letter',
+    registry: 'registry.dead-letter',
     alerts: 'alerts.dead-letter',
   },
 } as const;

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import pino from 'pino';
-import type { UplinkFamily } from '@dock/contracts';
+import type { UplinkFamily, UplinkRecord } from '@dock/contracts';
 import { encodeRecord, RunningConsumer, startConsumer } from '@dock/kafka';
 import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
 import { normaliseUplink } from '@dock/protocol';
@@ -41,6 +41,11 @@ export interface RunningRegistry {
   fromDock(mqttTopic: string, payload: unknown): Promise<void>;
   /** A record as is (for malformed input the gateway would never write). */
   raw(topic: string, key: string, value: unknown): Promise<void>;
+  /**
+   * A request record with `data` as given, unchecked: what another producer (or an older
+   * gateway) could write, since the gateway itself refuses data libs/protocol refuses.
+   */
+  requestAsIs(gatewaySn: string, tid: string, method: string, data: unknown): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +159,22 @@ export async function startRegistry(
     },
     async raw(topic, key, value) {
       await producer.send({ topic, messages: [encodeRecord(key, value)] });
+    },
+    async requestAsIs(gatewaySn, tid, method, data) {
+      const record: UplinkRecord = {
+        schemaVersion: 1,
+        gatewaySn,
+        family: 'requests',
+        method,
+        tid,
+        bid: `bid-${tid}`,
+        timestamp: Date.now(),
+        needReply: false,
+        known: true,
+        receivedAt: Date.now(),
+        data,
+      };
+      await producer.send({ topic: topics.requests, messages: [encodeRecord(gatewaySn, record)] });
     },
     async stop() {
       await consumer.stop();

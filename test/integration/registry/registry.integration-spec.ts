@@ -8,6 +8,7 @@ import {
   requestReplyRecordSchema,
 } from '@dock/contracts';
 import { undocumentedRoutes } from '@dock/platform';
+import { findDataValidator } from '@dock/protocol';
 import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
 import { eventually } from '../../support/eventually';
@@ -65,17 +66,28 @@ describe('registry service', () => {
     return issued.body as { id: string; code: string };
   }
 
-  /** Sends a binding request as the dock and waits for its reply record. */
-  async function request(gatewaySn: string, method: string, data: unknown, tid = randomUUID()) {
+  /**
+   * Sends a binding request as the dock (as the gateway writes it; `unchecked`: data the
+   * gateway would refuse) and waits for its reply record.
+   */
+  async function request(
+    gatewaySn: string,
+    method: string,
+    data: unknown,
+    tid = randomUUID(),
+    unchecked = false,
+  ) {
     const before = replies(tid).length;
-    await registry.fromDock(`thing/product/${gatewaySn}/requests`, {
-      tid,
-      bid: `bid-${tid}`,
-      timestamp: Date.now(),
-      gateway: gatewaySn,
-      method,
-      data,
-    });
+    if (unchecked) await registry.requestAsIs(gatewaySn, tid, method, data);
+    else
+      await registry.fromDock(`thing/product/${gatewaySn}/requests`, {
+        tid,
+        bid: `bid-${tid}`,
+        timestamp: Date.now(),
+        gateway: gatewaySn,
+        method,
+        data,
+      });
     const reply = await eventually(() => {
       const found = replies(tid);
       expect(found.length).toBeGreaterThan(before);
@@ -497,12 +509,14 @@ describe('registry service', () => {
 
   it('answers malformed binding requests with the error result and writes nothing', async () => {
     const gw = `DM${run}`;
-    const bad = await request(gw, 'airport_organization_bind', { bind_devices: [{ sn: gw }] });
-    expect(bad).toEqual({ result: BINDING_RESULT.malformedRequest, output: {} });
-    expect((await request(gw, 'airport_bind_status', { devices: 'all' })).result).toBe(
+    const bad = (method: string, data: unknown) => request(gw, method, data, randomUUID(), true);
+    expect(await bad('airport_organization_bind', { bind_devices: [{ sn: gw }] })).toEqual({
+      result: BINDING_RESULT.malformedRequest,
+    });
+    expect((await bad('airport_bind_status', { devices: 'all' })).result).toBe(
       BINDING_RESULT.malformedRequest,
     );
-    expect((await request(gw, 'airport_organization_get', {})).result).toBe(
+    expect((await bad('airport_organization_get', {})).result).toBe(
       BINDING_RESULT.malformedRequest,
     );
     expect((await http('GET', `/devices/${gw}`)).status).toBe(404);
@@ -527,5 +541,28 @@ describe('registry service', () => {
         }),
       ).toEqual([]);
     }
+  });
+
+  it("answered only what libs/protocol's reply validators accept (the gateway's own check)", () => {
+    const answers = registry.collected.filter((r) => r.topic === registry.topics.requestReplies);
+    const results = new Set<number>();
+    for (const { value } of answers) {
+      const validate = findDataValidator('requests_reply', String(value.method));
+      expect(validate).toBeDefined();
+      const checked = validate!(value.data, []);
+      expect(checked.ok ? 'accepted' : checked.error.message).toBe('accepted');
+      results.add((value.data as { result: number }).result);
+    }
+    // Refusals included: they carry no output, or the gateway would refuse them whole.
+    expect(results).toEqual(
+      new Set([
+        BINDING_RESULT.ok,
+        BINDING_RESULT.wrongCode,
+        BINDING_RESULT.expiredCode,
+        BINDING_RESULT.revokedCode,
+        BINDING_RESULT.unknownOrganization,
+        BINDING_RESULT.malformedRequest,
+      ]),
+    );
   });
 });

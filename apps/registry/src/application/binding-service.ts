@@ -1,20 +1,24 @@
+import type {
+  AirportBindStatusData,
+  AirportBindStatusReplyData,
+  AirportOrganizationBindData,
+  AirportOrganizationBindReplyData,
+  AirportOrganizationGetData,
+  AirportOrganizationGetReplyData,
+} from '@dock/protocol';
 import { hashBindingCode } from '../domain/binding-code';
 import { checkCode } from '../domain/binding-decisions';
 import { BINDING_RESULT } from '../domain/binding-results';
-import type {
-  BindStatusData,
-  OrganizationBindData,
-  OrganizationGetData,
-} from '../domain/binding-requests';
 import { normaliseProductKey } from '../domain/product-models';
 import type { RegistryStore } from './ports';
 
-/** A request reply's data: `{result, output}` as dock-organization-binding.md shows it. */
-export interface BindingReplyData {
-  result: number;
-  output: Record<string, unknown>;
-  [key: string]: unknown;
-}
+/**
+ * A binding reply's data, typed by libs/protocol (the gateway checks it with the same library's
+ * validators before it reaches the dock). A refusal carries `result` only: an `output` sent
+ * with it would have to have the success shape, or the gateway refuses the whole answer.
+ */
+export type BindingReplyData =
+  AirportBindStatusReplyData | AirportOrganizationGetReplyData | AirportOrganizationBindReplyData;
 
 /** The cloud side of the three binding requests a dock sends on thing/product/{gw}/requests. */
 export class BindingService {
@@ -23,7 +27,7 @@ export class BindingService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async bindStatus(data: BindStatusData): Promise<BindingReplyData> {
+  async bindStatus(data: AirportBindStatusData): Promise<AirportBindStatusReplyData> {
     const sns = data.devices.map((device) => device.sn);
     const devices = new Map((await this.store.findDevices(sns)).map((d) => [d.sn, d]));
     const organizationIds = [...new Set([...devices.values()].map((d) => d.organizationId))];
@@ -44,7 +48,7 @@ export class BindingService {
             sn,
             is_device_bind_organization: bound,
             organization_id: bound ? organizationId : '',
-            organization_name: bound ? names.get(organizationId as string) : '',
+            organization_name: bound ? (names.get(organizationId as string) ?? '') : '',
             device_callsign: bound ? (device?.callsign ?? '') : '',
           };
         }),
@@ -52,29 +56,32 @@ export class BindingService {
     };
   }
 
-  async organizationGet(data: OrganizationGetData): Promise<BindingReplyData> {
-    const organization = await this.store.findOrganization(data.organization_id);
+  async organizationGet(
+    data: AirportOrganizationGetData,
+  ): Promise<AirportOrganizationGetReplyData> {
+    const organization = await this.store.findOrganization(data.organization_id.trim());
     const code = organization
       ? await this.store.findBindingCodeByHash(hashBindingCode(data.device_binding_code))
       : undefined;
     const result = checkCode(organization, code, this.now());
-    if (result !== BINDING_RESULT.ok || !organization) return { result, output: {} };
+    if (result !== BINDING_RESULT.ok || !organization) return { result };
     return { result, output: { organization_name: organization.name } };
   }
 
   async organizationBind(
     gatewaySn: string,
     tid: string,
-    data: OrganizationBindData,
-  ): Promise<BindingReplyData> {
+    data: AirportOrganizationBindData,
+  ): Promise<AirportOrganizationBindReplyData> {
     const results = await this.store.bind({
       gatewaySn,
       tid,
       now: this.now(),
       devices: data.bind_devices.map((device) => ({
         sn: device.sn,
-        organizationId: device.organization_id.toLowerCase(),
-        callsign: device.device_callsign,
+        organizationId: device.organization_id.trim().toLowerCase(),
+        // Absent on some firmware (libs/protocol): an unnamed device.
+        callsign: (device.device_callsign ?? '').trim(),
         modelKey: normaliseProductKey(device.device_model_key) ?? null,
         codeHash: hashBindingCode(device.device_binding_code),
       })),

@@ -2,10 +2,30 @@ import type { Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RequestReplyRecord, UplinkRecord, uplinkRecordSchema } from '@dock/contracts';
 import { ConsumedRecord, decodeRecord, encodeRecord } from '@dock/kafka';
+import {
+  BindingRequestDataMap,
+  BindingRequestMethod,
+  DataValidator,
+  isBindingRequestMethod,
+  validateAirportBindStatusData,
+  validateAirportOrganizationBindData,
+  validateAirportOrganizationGetData,
+} from '@dock/protocol';
 import type { BindingReplyData, BindingService } from '../../application/binding-service';
-import { isBindingMethod, parseBindingRequest } from '../../domain/binding-requests';
 import { BINDING_RESULT } from '../../domain/binding-results';
 import type { RegistryMetrics } from '../../registry-metrics';
+
+/** libs/protocol's request validators: the same ones the gateway checks the dock's data with. */
+const REQUEST_VALIDATORS: {
+  readonly [M in BindingRequestMethod]: DataValidator<BindingRequestDataMap[M]>;
+} = {
+  airport_bind_status: validateAirportBindStatusData,
+  airport_organization_get: validateAirportOrganizationGetData,
+  airport_organization_bind: validateAirportOrganizationBindData,
+};
+
+/** A refusal carries no output (see BindingReplyData). */
+const MALFORMED: BindingReplyData = { result: BINDING_RESULT.malformedRequest };
 
 export interface BindingRequestSettings {
   repliesTopic: string;
@@ -44,7 +64,8 @@ export class BindingRequestHandler {
         tid: request.tid as string,
         bid: request.bid ?? '',
         method,
-        data,
+        // A copy: the record's schema types data as an open object, the protocol's as interfaces.
+        data: { ...data },
         answeredAt: this.nowMs(),
         answeredBy: this.settings.answeredBy,
       };
@@ -53,8 +74,8 @@ export class BindingRequestHandler {
         message: encodeRecord(reply.gatewaySn, reply, { tid: reply.tid, bid: reply.bid, method }),
       });
       this.metrics.bindingRequests.inc({ method, result: String(data.result) });
-      const errInfos = (data.output as { err_infos?: { sn: string; err_code: number }[] })
-        .err_infos;
+      const errInfos =
+        data.output !== undefined && 'err_infos' in data.output ? data.output.err_infos : undefined;
       for (const info of errInfos ?? []) {
         if (info.err_code !== 0) this.metrics.bindErrors.inc({ err_code: String(info.err_code) });
       }
@@ -74,24 +95,39 @@ export class BindingRequestHandler {
   }
 
   private async answer(request: UplinkRecord): Promise<BindingReplyData> {
-    const parsed = parseBindingRequest(request.method as never, request.data);
-    if (!parsed.ok) {
-      this.logger.warn(
-        {
-          dockSn: request.gatewaySn,
-          tid: request.tid,
-          method: request.method,
-          error: parsed.error,
-        },
-        'malformed binding request answered with an error result',
-      );
-      return { result: BINDING_RESULT.malformedRequest, output: {} };
+    const method = request.method as BindingRequestMethod;
+    const tid = request.tid as string;
+    // The gateway checked the data with these validators already; a record it would never
+    // write (another producer, an older gateway) still gets the documented error result.
+    switch (method) {
+      case 'airport_bind_status': {
+        const data = this.parse(request, REQUEST_VALIDATORS.airport_bind_status);
+        return data ? this.binding.bindStatus(data) : MALFORMED;
+      }
+      case 'airport_organization_get': {
+        const data = this.parse(request, REQUEST_VALIDATORS.airport_organization_get);
+        return data ? this.binding.organizationGet(data) : MALFORMED;
+      }
+      case 'airport_organization_bind': {
+        const data = this.parse(request, REQUEST_VALIDATORS.airport_organization_bind);
+        return data ? this.binding.organizationBind(request.gatewaySn, tid, data) : MALFORMED;
+      }
     }
-    if (parsed.method === 'airport_bind_status') return this.binding.bindStatus(parsed.data);
-    if (parsed.method === 'airport_organization_get') {
-      return this.binding.organizationGet(parsed.data);
-    }
-    return this.binding.organizationBind(request.gatewaySn, request.tid as string, parsed.data);
+  }
+
+  private parse<T>(request: UplinkRecord, validate: DataValidator<T>): T | undefined {
+    const decoded = validate(request.data, []);
+    if (decoded.ok) return decoded.value;
+    this.logger.warn(
+      {
+        dockSn: request.gatewaySn,
+        tid: request.tid,
+        method: request.method,
+        error: decoded.error.message,
+      },
+      'malformed binding request answered with an error result',
+    );
+    return undefined;
   }
 
   private requestOf(record: ConsumedRecord): UplinkRecord | undefined {
@@ -101,7 +137,7 @@ export class BindingRequestHandler {
       return undefined;
     }
     const uplink = decoded.value;
-    if (uplink.family !== 'requests' || !isBindingMethod(uplink.method)) {
+    if (uplink.family !== 'requests' || !isBindingRequestMethod(uplink.method)) {
       this.skip(record, 'not_ours', 'debug', { method: uplink.method, family: uplink.family });
       return undefined;
     }
