@@ -26,6 +26,10 @@ const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 require('../libs/kafka/src/kafkajs-request-queue-fix');
 
+/** How long the partition check waits for the metadata to show new partitions: 20 x 500 ms. */
+const METADATA_CHECKS = 20;
+const METADATA_CHECK_INTERVAL_MS = 500;
+
 class SettingError extends Error {}
 
 function parsePairs(name, value, parseValue) {
@@ -218,11 +222,18 @@ async function provision(settings, { dryRun = false } = {}) {
         topicPartitions: grow.map((t) => ({ topic: t.topic, count: t.partitions })),
       });
     }
-    // Check what the broker has now rather than trusting the calls above.
-    const after = await admin.fetchTopicMetadata({ topics: settings.topics.map((t) => t.topic) });
-    const short = after.topics.filter(
-      (m) => m.partitions.length < settings.topics.find((t) => t.topic === m.name).partitions,
-    );
+    // Check what the broker has now rather than trusting the calls above. New partitions reach
+    // the metadata a moment after createPartitions returns (slower on a loaded broker): look
+    // again for a bounded time before calling a topic short.
+    let short = [];
+    for (let attempt = 0; attempt < METADATA_CHECKS; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, METADATA_CHECK_INTERVAL_MS));
+      const after = await admin.fetchTopicMetadata({ topics: settings.topics.map((t) => t.topic) });
+      short = after.topics.filter(
+        (m) => m.partitions.length < settings.topics.find((t) => t.topic === m.name).partitions,
+      );
+      if (short.length === 0) break;
+    }
     if (short.length)
       throw new Error(`topics still short of partitions: ${short.map((m) => m.name).join(', ')}`);
     return { created: missing.map((t) => t.topic), grown: grow.map((t) => t.topic) };
