@@ -1,5 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CommandRecord, HEADERS, SCHEMA_VERSION, TaskEventRecord } from '@dock/contracts';
+import {
+  CommandRecord,
+  HEADERS,
+  OPEN_TASK_STATES,
+  SCHEMA_VERSION,
+  sqlTaskStateList,
+  STARTED_TASK_STATES,
+  TaskEventRecord,
+} from '@dock/contracts';
 import type { Plan } from '../../domain/plan';
 import type { Task, TaskTransition } from '../../domain/task';
 import type { CommandDraft, TaskMutation } from '../../domain/task-mutation';
@@ -25,16 +33,21 @@ export interface StoreSettings {
   requester: string;
 }
 
-const OPEN_STATES = `('scheduled','preparing','prepared','ready','executing','in_progress','paused')`;
-/** STARTED_STATES of the state machine, written as tasks_in_flight_idx's predicate is. */
-const STARTED_STATES = `('executing','in_progress','paused')`;
+const OPEN_STATES = sqlTaskStateList(OPEN_TASK_STATES);
+/** Written as tasks_in_flight_idx's predicate is, so PostgreSQL uses the index. */
+const STARTED_STATES = sqlTaskStateList(STARTED_TASK_STATES);
 /** lockDueDocks looks at this many due tasks per dock wanted (and at least DUE_WINDOW_MIN). */
 const DUE_WINDOW_FACTOR = 8;
 const DUE_WINDOW_MIN = 64;
 const COLUMN_LIST = TASK_COLUMNS.join(', ');
 const PLACEHOLDERS = TASK_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 /** What an update never changes: the key, the creation time, the organization (and the version, bumped). */
-const FIXED: ReadonlySet<string> = new Set(['flight_id', 'created_at', 'version', 'organization_id']);
+const FIXED: ReadonlySet<string> = new Set([
+  'flight_id',
+  'created_at',
+  'version',
+  'organization_id',
+]);
 /** SET list for an update: every column but the fixed ones. */
 const UPDATABLE = TASK_COLUMNS.map((column, i) => ({ column, index: i + 1 })).filter(
   ({ column }) => !FIXED.has(column),
@@ -376,10 +389,10 @@ export class PgMissionStore implements MissionStore {
   }
 
   async findCommand(id: string, organizationId: string): Promise<StoredCommand | null> {
-    const rows = await this.query(
-      'SELECT * FROM commands WHERE id = $1 AND organization_id = $2',
-      [id, organizationId],
-    );
+    const rows = await this.query('SELECT * FROM commands WHERE id = $1 AND organization_id = $2', [
+      id,
+      organizationId,
+    ]);
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
