@@ -42,12 +42,7 @@ const DUE_WINDOW_MIN = 64;
 const COLUMN_LIST = TASK_COLUMNS.join(', ');
 const PLACEHOLDERS = TASK_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 /** What an update never changes: the key, the creation time, the organization (and the version, bumped). */
-const FIXED: ReadonlySet<string> = new Set([
-  'flight_id',
-  'created_at',
-  'version',
-  'organization_id',
-]);
+const FIXED: ReadonlySet<string> = new Set(['flight_id', 'created_at', 'version', 'organization_id']);
 /** SET list for an update: every column but the fixed ones. */
 const UPDATABLE = TASK_COLUMNS.map((column, i) => ({ column, index: i + 1 })).filter(
   ({ column }) => !FIXED.has(column),
@@ -389,10 +384,10 @@ export class PgMissionStore implements MissionStore {
   }
 
   async findCommand(id: string, organizationId: string): Promise<StoredCommand | null> {
-    const rows = await this.query('SELECT * FROM commands WHERE id = $1 AND organization_id = $2', [
-      id,
-      organizationId,
-    ]);
+    const rows = await this.query(
+      'SELECT * FROM commands WHERE id = $1 AND organization_id = $2',
+      [id, organizationId],
+    );
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
