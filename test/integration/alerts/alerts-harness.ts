@@ -1,16 +1,22 @@
 import { createServer as createHttpServer, IncomingMessage, Server } from 'node:http';
-import { createServer } from 'node:net';
-import { Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
+import type { Kafka, Producer } from 'kafkajs';
+import type { Client } from 'pg';
 import type { DeviceEventRecord, TaskEventRecord, UplinkRecord } from '@dock/contracts';
 import { encodeRecord } from '@dock/kafka';
-import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import { loadConfig, RunningService } from '@dock/platform';
 import type { AlertsTopics } from '../../../apps/alerts/src/adapters/kafka/alerts-topics';
 import { AlertsConfig, alertsConfigSchema } from '../../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../../apps/alerts/src/alerts.module';
 import { alertsService } from '../../../apps/alerts/src/alerts.service-definition';
 import { verifyWebhook } from '../../../apps/alerts/src/domain/webhooks/signature';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
+import {
+  dropTestResources,
+  freePort,
+  startServiceUnderTest,
+  testDb,
+  testKafka,
+} from '../../support/service-under-test';
 
 export const TEST_TOKEN = 'alerts-test-token-0123456789';
 
@@ -32,18 +38,6 @@ export interface RunningAlertsService {
   ): Promise<void>;
   sendJson(topic: string, key: string, value: unknown): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -76,24 +70,17 @@ export async function startAlertsService(
     API_TOKENS: TEST_TOKEN,
     ...env,
   });
-  const logger = createLogger({ service: 'alerts', level: config.LOG_LEVEL });
-  const running = await startService({
-    module: AlertsModule.register(config, logger, alertsService.checks(config), { topics }),
-    logger,
-    httpPort: port,
-    httpHost: '127.0.0.1',
+  const running = await startServiceUnderTest({
+    definition: alertsService,
+    config,
+    port,
+    module: (logger, checks) => AlertsModule.register(config, logger, checks, { topics }),
     shutdownTimeoutMs: 10_000,
-    configure: (app) => alertsService.configure?.(app, config),
   });
-  const kafka = new Kafka({
-    clientId: uniqueName('alerts-test'),
-    brokers: infraSettings.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = testKafka('alerts-test');
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const db = new Client({ connectionString: infraSettings.databaseUrl });
-  await db.connect();
+  const db = await testDb();
   const baseUrl = `http://127.0.0.1:${port}`;
   const sendJson = async (topic: string, key: string, value: unknown) => {
     await producer.send({ topic, messages: [encodeRecord(key, value)] });
@@ -157,15 +144,10 @@ export async function startAlertsService(
     async stop() {
       await running.shutdown('test finished');
       await producer.disconnect();
-      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await db.end();
-      const admin = kafka.admin();
-      await admin.connect();
       const own = Object.entries(topics)
         .filter(([name]) => !(name in shared))
         .map(([, topic]) => topic);
-      await admin.deleteTopics({ topics: own }).catch(() => undefined);
-      await admin.disconnect();
+      await dropTestResources(db, kafka, schema, own);
     },
   };
 }

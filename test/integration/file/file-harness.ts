@@ -1,16 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
-import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import type { Kafka } from 'kafkajs';
+import type { Client } from 'pg';
+import { loadConfig, RunningService } from '@dock/platform';
 import type { FileTopics } from '../../../apps/file/src/adapters/kafka/file-topics';
 import { FileConfig, fileConfigSchema } from '../../../apps/file/src/file.config';
 import { FileModule } from '../../../apps/file/src/file.module';
 import { fileService } from '../../../apps/file/src/file.service-definition';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
+import {
+  dropTestResources,
+  freePort,
+  startServiceUnderTest,
+  testDb,
+  testKafka,
+} from '../../support/service-under-test';
 
 export const TEST_TOKEN = 'file-test-token-0123456789';
 /** Generated per run, as operators must: no signing key is a constant anywhere. */
@@ -28,18 +34,6 @@ export interface RunningFileService {
   kafka: Kafka;
   db: Client;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -73,23 +67,14 @@ export async function startFileService(
     API_TOKENS: `other-token-abcdefghijkl,${TEST_TOKEN}`,
     ...env,
   });
-  const logger = createLogger({ service: 'file', level: config.LOG_LEVEL });
-  const checks = fileService.checks(config);
-  const running = await startService({
-    module: FileModule.register(config, logger, checks, { topics }),
-    logger,
-    httpPort: port,
-    httpHost: '127.0.0.1',
-    shutdownTimeoutMs: 5_000,
-    configure: (app) => fileService.configure?.(app, config),
+  const running = await startServiceUnderTest({
+    definition: fileService,
+    config,
+    port,
+    module: (logger, checks) => FileModule.register(config, logger, checks, { topics }),
   });
-  const kafka = new Kafka({
-    clientId: uniqueName('file-test'),
-    brokers: infraSettings.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
-  const db = new Client({ connectionString: infraSettings.databaseUrl });
-  await db.connect();
+  const kafka = testKafka('file-test');
+  const db = await testDb();
   return {
     running,
     config,
@@ -102,12 +87,7 @@ export async function startFileService(
     db,
     async stop() {
       await running.shutdown('test finished');
-      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await db.end();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-      await admin.disconnect();
+      await dropTestResources(db, kafka, schema, Object.values(topics));
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,9 @@
-import { createServer } from 'node:net';
-import { Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
+import type { Producer } from 'kafkajs';
+import type { Client } from 'pg';
 import pino from 'pino';
 import type { UplinkFamily, UplinkRecord } from '@dock/contracts';
 import { encodeRecord, RunningConsumer, startConsumer } from '@dock/kafka';
-import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import { loadConfig, RunningService } from '@dock/platform';
 import { normaliseUplink } from '@dock/protocol';
 import {
   isUplinkFamily,
@@ -15,6 +14,13 @@ import { RegistryConfig, registryConfigSchema } from '../../../apps/registry/src
 import { RegistryModule } from '../../../apps/registry/src/registry.module';
 import { registryService } from '../../../apps/registry/src/registry.service-definition';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
+import {
+  dropTestResources,
+  freePort,
+  startServiceUnderTest,
+  testDb,
+  testKafka,
+} from '../../support/service-under-test';
 
 export const TEST_TOKEN = 'registry-test-token-0123456789';
 
@@ -47,18 +53,6 @@ export interface RunningRegistry {
    */
   requestAsIs(gatewaySn: string, tid: string, method: string, data: unknown): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -94,20 +88,13 @@ export async function startRegistry(
     API_TOKENS: TEST_TOKEN,
     ...env,
   });
-  const logger = createLogger({ service: 'registry', level: config.LOG_LEVEL });
-  const running = await startService({
-    module: RegistryModule.register(config, logger, registryService.checks(config), { topics }),
-    logger,
-    httpPort: port,
-    httpHost: '127.0.0.1',
-    shutdownTimeoutMs: 5_000,
-    configure: (app) => registryService.configure?.(app, config),
+  const running = await startServiceUnderTest({
+    definition: registryService,
+    config,
+    port,
+    module: (logger, checks) => RegistryModule.register(config, logger, checks, { topics }),
   });
-  const kafka = new Kafka({
-    clientId: uniqueName('registry-test'),
-    brokers: infraSettings.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = testKafka('registry-test');
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const collected: Collected[] = [];
@@ -128,8 +115,7 @@ export async function startRegistry(
       }
     },
   });
-  const db = new Client({ connectionString: infraSettings.databaseUrl });
-  await db.connect();
+  const db = await testDb();
   const familyTopic: Record<UplinkFamily, string | undefined> = {
     requests: topics.requests,
     status: topics.status,
@@ -184,12 +170,7 @@ export async function startRegistry(
         await db.end();
         return;
       }
-      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await db.end();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-      await admin.disconnect();
+      await dropTestResources(db, kafka, schema, Object.values(topics));
     },
   };
 }
