@@ -37,6 +37,7 @@ import { systemClock, WorkTracker } from './domain/shared/ports';
 import { StoppingError } from './domain/shared/retry';
 import { UplinkProcessor } from './domain/uplink/uplink-processor';
 import { GatewayConfig } from './gateway.config';
+import { GATEWAY_CHECK } from './gateway-readiness';
 
 /** The config reply's settings, from the gateway's configuration. */
 export function dockConfigSettings(config: GatewayConfig): DockConfigSettings {
@@ -315,7 +316,7 @@ export class GatewayRuntime {
   checks(): DependencyCheck[] {
     const checks: DependencyCheck[] = [
       {
-        name: 'mqtt',
+        name: GATEWAY_CHECK.mqtt,
         check: async () => {
           const { connected, size } = this.intake;
           if (connected < size)
@@ -324,7 +325,7 @@ export class GatewayRuntime {
         },
       },
       {
-        name: this.bus.kind === 'kafka' ? 'kafka' : 'bus',
+        name: this.bus.kind === 'kafka' ? GATEWAY_CHECK.kafka : GATEWAY_CHECK.bus,
         check: async () => {
           if (!this.producer.connected) throw new Error('producer not connected');
         },
@@ -333,7 +334,7 @@ export class GatewayRuntime {
     const redis = this.redis;
     if (redis) {
       checks.push({
-        name: 'redis',
+        name: GATEWAY_CHECK.redis,
         check: async () => {
           const answer = await redis.ping();
           if (answer !== 'PONG') throw new Error(`unexpected PING answer: ${answer}`);

@@ -5,6 +5,7 @@
 export { GatewayModule } from './gateway.module';
 export type { GatewayModuleOptions } from './gateway.module';
 export { gatewayConfigSchema } from './gateway.config';
-export { LateBoundCheck } from './adapters/health/late-bound-check';
+export { GATEWAY_CHECK, gatewayReadinessChecks, onSingleNodeBroker } from './gateway-readiness';
+export type { GatewayReadinessOptions } from './gateway-readiness';
 export { MemoryPendingStore } from './domain/pending/memory-pending-store';
 export type { PendingCommand, PendingRequest } from './domain/pending/pending-entries';

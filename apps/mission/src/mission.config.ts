@@ -41,7 +41,6 @@ export const missionConfigSchema = z
     KAFKA_CLIENT_ID: infraEnv.KAFKA_CLIENT_ID,
     ...kafkaSecurityEnv,
     ...consumerGuardEnv,
-    REDIS_URL: infraEnv.REDIS_URL,
     /** Consumer groups are <prefix>.command-replies and <prefix>.uplink-events. */
     MISSION_KAFKA_GROUP_PREFIX: z.string().min(1).default('mission'),
 

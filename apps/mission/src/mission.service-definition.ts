@@ -2,7 +2,6 @@ import {
   kafkaCheck,
   kafkaSecurity,
   postgresCheck,
-  redisCheck,
   ServiceDefinition,
   setupOpenApi,
 } from '@dock/platform';
@@ -25,7 +24,6 @@ export const missionService: ServiceDefinition<typeof missionConfigSchema> = {
   checks: (config) => [
     postgresCheck(config.DATABASE_URL),
     kafkaCheck(config.KAFKA_BROKERS, 'mission', kafkaSecurity(config)),
-    redisCheck(config.REDIS_URL),
   ],
   module: (config, logger, checks) => MissionModule.register(config, logger, checks),
   configure: (app) => {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
 import { pilotMqttHost } from '@dock/pilot-h5';
 import {
+  ConfigError,
   createLogger,
   DependencyCheck,
   describeKafkaSecurity,
@@ -22,8 +23,9 @@ import { createBlobStorage, fileConfigSchema, FileModule } from '../../file/src'
 import {
   gatewayConfigSchema,
   GatewayModule,
-  LateBoundCheck,
+  gatewayReadinessChecks,
   MemoryPendingStore,
+  onSingleNodeBroker,
   PendingCommand,
   PendingRequest,
 } from '../../gateway/src';
@@ -195,15 +197,6 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       HTTP_PORT: String(http.port),
       LOG_LEVEL: config.LOG_LEVEL,
       MQTT_URL: mqttUrl,
-      ...(parts.mqtt
-        ? {
-            // aedes: MQTT 3.1.1, no $share, acknowledgement on receipt, one connection.
-            MQTT_PROTOCOL_VERSION: '4',
-            MQTT_SHARED_SUBSCRIPTIONS: 'false',
-            GATEWAY_ACK_MODE: 'on-receipt',
-            GATEWAY_MQTT_CONNECTIONS: '1',
-          }
-        : {}),
       AUTH_DISABLED: authDisabled ? 'true' : env.AUTH_DISABLED,
       FILE_STORAGE_DIR: env.FILE_STORAGE_DIR ?? paths.files,
       FILE_SERVICE_URL: env.FILE_SERVICE_URL ?? httpUrl,
@@ -213,7 +206,9 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
     const licence = await dockLicence(paths.root, env);
     const gatewayEnv = { ...serviceEnv, ...licence.gatewayEnv };
-    const gatewayConfig = load('gateway', gatewayConfigSchema, gatewayEnv);
+    const gatewayLoaded = load('gateway', gatewayConfigSchema, gatewayEnv);
+    // aedes: MQTT 3.1.1, no $share, acknowledgement on receipt, one connection.
+    const gatewayConfig = parts.mqtt ? onSingleNodeBroker(gatewayLoaded) : gatewayLoaded;
     const missionConfig = load('mission', missionConfigSchema, envOf('mission'));
     const telemetryConfig = load('telemetry', telemetryStartSchema, envOf('telemetry'));
     const fileConfig = load('file', fileConfigSchema, envOf('file'));
@@ -224,11 +219,10 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     const alertsConfig = load('alerts', alertsConfigSchema, envOf('alerts'));
 
     // Readiness: every embedded part and every service's own connections.
-    const gatewayChecks = [
-      new LateBoundCheck('mqtt'),
-      new LateBoundCheck(bus.kind === 'kafka' ? 'kafka' : 'bus'),
-      ...(parts.pendingStore ? [] : [new LateBoundCheck('redis')]),
-    ];
+    const gatewayChecks = gatewayReadinessChecks({
+      bus: bus.kind,
+      pendingStore: parts.pendingStore ? 'memory' : 'redis',
+    });
     const databases = (config.DATABASE_URL ? ['shared'] : DATABASES).map((service) => {
       const probe = postgresCheck(
         config.DATABASE_URL ?? (postgres as EmbeddedPostgres).url(service),
@@ -365,7 +359,7 @@ function load<S extends z.ZodTypeAny>(
   try {
     return loadConfig(schema, env);
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConfigError') {
+    if (error instanceof ConfigError) {
       throw new StandaloneConfigError(`${what}: ${error.message}`);
     }
     throw error;

@@ -1,28 +1,5 @@
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import type { BusProducer, OutgoingMessage } from './message-bus';
-
-export interface BatchingProducerOptions {
-  /** How long the first record of a batch may wait for company when no batch is in flight. */
-  lingerMs: number;
-  /** Flush as soon as this many records are waiting. */
-  maxBatchRecords: number;
-  /**
-   * Upper bound of one request's key + value bytes (default 768 KiB). Kafka refuses a request
-   * whose record batch for a partition exceeds `message.max.bytes` (1 MiB by default), and a
-   * refused batch would fail every caller in it: cutting batches by size keeps large records
-   * from poisoning their neighbours. A single record larger than this still goes alone.
-   */
-  maxBatchBytes?: number;
-  /** Called after each request with its size and outcome (for metrics). */
-  onBatch?: (outcome: BatchOutcome) => void;
-}
-
-export interface BatchOutcome {
-  records: number;
-  bytes: number;
-  durationMs: number;
-  ok: boolean;
-}
+import type { BatchingProducerOptions, BusProducer, OutgoingMessage } from './message-bus';
 
 interface Pending {
   topic: string;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { guardConsumers } from './consumer-guard';
-import type { ConsumedRecord } from './consumer-runner';
+import type { ConsumedRecord } from './message-bus';
 import { InProcessBus } from './in-process/in-process-bus';
 import { encodeRecord } from './record-codec';
 

@@ -1,16 +1,17 @@
-import type { IHeaders } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ConsumerDeadLetterRecord, HEADERS, SCHEMA_VERSION } from '@dock/contracts';
 import { ErrorClass, ErrorClassifier, withClassifier } from './consumer-errors';
 import type {
   BatchInfo,
+  BusHeaders,
+  BusProducer,
   ConsumedRecord,
   ConsumerSettings,
+  MessageBus,
   RunningConsumer,
-} from './consumer-runner';
-import type { BusProducer, MessageBus } from './message-bus';
-import type { TopicSpec } from './topic-admin';
+  TopicSpec,
+} from './message-bus';
 
 export interface ConsumerGuardSettings {
   /** Attempts of a record that fails on its own before it is dead-lettered (default 3). */
@@ -408,7 +409,7 @@ export function toConsumerDeadLetterRecord(input: {
   };
 }
 
-function headersAsBase64(headers: IHeaders | undefined): Record<string, string[]> {
+function headersAsBase64(headers: BusHeaders | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { RequestReplyRecord, UplinkRecord, uplinkRecordSchema } from '@dock/contracts';
-import type { ConsumedRecord } from './consumer-runner';
-import type { OutgoingMessage } from './message-bus';
+import type { ConsumedRecord, OutgoingMessage } from './message-bus';
 import { decodeRecord, encodeRecord } from './record-codec';
 
 export interface DockRequestReplySettings {

@@ -1,9 +1,16 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { BatchingProducer, BatchingProducerOptions } from './batching-producer';
-import { ConsumerSettings, RunningConsumer, startConsumer } from './consumer-runner';
+import { BatchingProducer } from './batching-producer';
+import { startConsumer } from './consumer-runner';
 import { createKafkaClient, KafkaClientSettings } from './kafka-client';
-import type { BusProducer, MessageBus } from './message-bus';
-import { ensureTopics, TopicSpec } from './topic-admin';
+import type {
+  BatchingProducerOptions,
+  BusProducer,
+  ConsumerSettings,
+  MessageBus,
+  RunningConsumer,
+  TopicSpec,
+} from './message-bus';
+import { ensureTopics } from './topic-admin';
 
 /** The MessageBus over Kafka: the batching idempotent producer and the commit-after-handle runner. */
 export interface KafkaBusOptions {

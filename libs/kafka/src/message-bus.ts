@@ -1,7 +1,7 @@
-import type { IHeaders } from 'kafkajs';
-import type { BatchingProducerOptions } from './batching-producer';
-import type { ConsumerSettings, RunningConsumer } from './consumer-runner';
-import type { TopicSpec } from './topic-admin';
+import type { Logger } from 'pino';
+
+// The port's types, defined here and nowhere else: the Kafka implementation (kafka-bus.ts,
+// batching-producer.ts, consumer-runner.ts, topic-admin.ts) and the in-process one import them.
 
 /**
  * The message bus as the services use it, whatever carries it: Kafka in production
@@ -38,14 +38,14 @@ export interface MessageBus {
 export interface OutgoingMessage {
   key?: Buffer | string | null;
   value: Buffer | string | null;
-  headers?: IHeaders;
+  headers?: BusHeaders;
 }
 
 /** One record as a consumer gets it (kafkajs `KafkaMessage` is one). */
 export interface BusMessage {
   key: Buffer | null;
   value: Buffer | null;
-  headers?: IHeaders;
+  headers?: BusHeaders;
   /** Milliseconds since the epoch, as a string (as Kafka gives it). */
   timestamp: string;
   offset: string;
@@ -64,4 +64,91 @@ export interface BusProducer {
   flush(): Promise<void>;
   /** Flushes, then closes. */
   disconnect(): Promise<void>;
+}
+
+/** Record headers (kafkajs's IHeaders has this shape). */
+export interface BusHeaders {
+  [key: string]: Buffer | string | (Buffer | string)[] | undefined;
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  replicationFactor?: number;
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  message: BusMessage;
+}
+
+/** What the bus knows about the batch beyond its records. */
+export interface BatchInfo {
+  /** The offset the partition's next record will get (Kafka's high watermark): lag = this - next to handle. */
+  highWatermark: string;
+}
+
+export interface ConsumerSettings {
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  logger: Logger;
+  /**
+   * Handles the records of one fetched batch (one partition, in order). Offsets are committed
+   * only after it resolves, so a crash redelivers them: handlers must be idempotent. It must
+   * not throw for bad records (route them to a dead letter instead); a throw means a
+   * dependency failed, and the batch is retried.
+   */
+  handleBatch(records: ConsumedRecord[], batch?: BatchInfo): Promise<void>;
+  sessionTimeoutMs?: number;
+  /**
+   * How many partitions are handled at once (default 1). Records of one partition are always
+   * handled in order, one batch after the other, whatever this is.
+   */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * false: a live view. Offsets are never committed (a group of its own per process, which
+   * the broker forgets once empty); a group without offsets starts at the end unless
+   * `fromBeginning` says otherwise. Default true.
+   */
+  commit?: boolean;
+  /** Longest wait of a fetch for new records (Kafka only; lower means lower latency). */
+  maxWaitTimeMs?: number;
+  /**
+   * Called once if the client gives up on this consumer (a crash it does not restart from):
+   * from then on the group's partitions go unhandled by this process, so the service should
+   * say it is broken (liveness) rather than look healthy.
+   */
+  onGiveUp?(error: Error): void;
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>;
+  /** Resolves once this member has joined its group (and so has its partitions assigned). */
+  joined: Promise<void>;
+}
+
+export interface BatchingProducerOptions {
+  /** How long the first record of a batch may wait for company when no batch is in flight. */
+  lingerMs: number;
+  /** Flush as soon as this many records are waiting. */
+  maxBatchRecords: number;
+  /**
+   * Upper bound of one request's key + value bytes (default 768 KiB). Kafka refuses a request
+   * whose record batch for a partition exceeds `message.max.bytes` (1 MiB by default), and a
+   * refused batch would fail every caller in it: cutting batches by size keeps large records
+   * from poisoning their neighbours. A single record larger than this still goes alone.
+   */
+  maxBatchBytes?: number;
+  /** Called after each request with its size and outcome (for metrics). */
+  onBatch?: (outcome: BatchOutcome) => void;
+}
+
+export interface BatchOutcome {
+  records: number;
+  bytes: number;
+  durationMs: number;
+  ok: boolean;
 }

@@ -1,10 +1,5 @@
 import type { Kafka } from 'kafkajs';
-
-export interface TopicSpec {
-  topic: string;
-  numPartitions: number;
-  replicationFactor?: number;
-}
+import type { TopicSpec } from './message-bus';
 
 /** Creates the topics that are missing; existing topics are left as they are. */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {

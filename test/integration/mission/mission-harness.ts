@@ -15,7 +15,6 @@ import {
   loadConfig,
   ORGANIZATION_HEADER,
   postgresCheck,
-  redisCheck,
 } from '@dock/platform';
 import { RunningService, setupOpenApi, startService } from '@dock/platform';
 import { MISSION_OPENAPI_INFO } from '../../../apps/mission/src/mission.service-definition';
@@ -292,7 +291,6 @@ export async function startReplica(settings: ReplicaSettings): Promise<RunningSe
     DATABASE_URL: infraSettings.databaseUrl,
     DATABASE_SCHEMA: settings.schema,
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
-    REDIS_URL: infraSettings.redisUrl,
     API_TOKENS: API_TOKEN,
     MISSION_KAFKA_GROUP_PREFIX: settings.groupPrefix,
     MISSION_SCHEDULER_INTERVAL_MS: '100',
@@ -308,7 +306,6 @@ export async function startReplica(settings: ReplicaSettings): Promise<RunningSe
   const checks = [
     postgresCheck(config.DATABASE_URL),
     kafkaCheck(config.KAFKA_BROKERS, settings.name),
-    redisCheck(config.REDIS_URL),
   ];
   return startService({
     module: MissionModule.register(config, logger, checks, {

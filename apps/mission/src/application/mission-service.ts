@@ -23,6 +23,7 @@ import {
   CommandCompletion,
   MissionStore,
   StoredCommand,
+  VersionConflictError,
   WaylineUnavailableError,
   WaylineUrlProvider,
 } from './ports';
@@ -379,7 +380,7 @@ function completionOf(reply: CommandReplyRecord, at: number): CommandCompletion 
 }
 
 function rethrowConflict(error: unknown): never {
-  if (error instanceof Error && error.name === 'VersionConflictError') {
+  if (error instanceof VersionConflictError) {
     throw new ConflictError('the task changed concurrently; try again');
   }
   throw error;

@@ -1,9 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ConsumedRecord, ConsumerSettings, RunningConsumer } from '../consumer-runner';
-import type { BusProducer, MessageBus, OutgoingMessage } from '../message-bus';
-import type { TopicSpec } from '../topic-admin';
+import type {
+  BusProducer,
+  ConsumedRecord,
+  ConsumerSettings,
+  MessageBus,
+  OutgoingMessage,
+  RunningConsumer,
+  TopicSpec,
+} from '../message-bus';
 import { PartitionLog, Signal, toBusMessage, waitAny } from './partition-log';
 
 export interface InProcessBusOptions {

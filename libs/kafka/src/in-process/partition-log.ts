@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { IHeaders } from 'kafkajs';
-import type { BusMessage, OutgoingMessage } from '../message-bus';
+import type { BusHeaders, BusMessage, OutgoingMessage } from '../message-bus';
 
 /** One record of a partition as the in-process bus keeps it. */
 export interface StoredRecord {
@@ -213,7 +212,7 @@ export class PartitionLog {
 
 /** What a consumer gets: Kafka's shape (Buffers, string offsets and timestamps). */
 export function toBusMessage(record: StoredRecord): BusMessage {
-  const headers: IHeaders = {};
+  const headers: BusHeaders = {};
   for (const [name, value] of Object.entries(record.headers)) headers[name] = Buffer.from(value);
   return {
     key: record.key,
@@ -249,7 +248,7 @@ function toBuffer(value: Buffer | string | null | undefined): Buffer | null {
   return typeof value === 'string' ? Buffer.from(value) : value;
 }
 
-function toHeaderStrings(headers: IHeaders | undefined): Record<string, string> {
+function toHeaderStrings(headers: BusHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;
