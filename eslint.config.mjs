@@ -69,7 +69,12 @@ export default tseslint.config(
     // An app is imported by another only through its public entry point (apps/<app>/src/index.ts):
     // no deep imports across apps. Tests may reach into another app's adapters.
     files: ['apps/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.usecase-spec.ts',
+      '**/*.integration-spec.ts',
+      '**/*.e2e-spec.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { patterns: [CROSS_APP_DEEP_IMPORT] }],
     },

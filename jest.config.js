@@ -1,5 +1,7 @@
-// One jest config, three projects: unit (pure logic, no I/O, beside the code),
-// integration (real PostgreSQL, Redis, Mosquitto, Kafka) and e2e (whole system).
+// One jest config, four projects: unit (pure logic, no I/O, beside the code), use-cases (a
+// service's use cases with its real services and store on the embedded PostgreSQL and the
+// in-process bus: no Nest, no Kafka; beside the code, run with the unit tests), integration
+// (real PostgreSQL, Redis, Mosquitto, Kafka) and e2e (whole system).
 const swc = [
   '@swc/jest',
   {
@@ -20,6 +22,11 @@ const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironm
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'use-cases',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.usecase-spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

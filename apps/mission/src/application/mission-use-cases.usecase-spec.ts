@@ -1,0 +1,255 @@
+// The middle test tier (jest project "use-cases", run by `npm run test:unit`): the mission's use
+// cases with the real services and store, on PGlite (the embedded PostgreSQL, the same
+// migrations and SQL), the outbox relayed to the in-process bus. No Nest, no Kafka, no HTTP.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import {
+  CommandRecord,
+  commandRecordSchema,
+  DEFAULT_ORGANIZATION_ID,
+  KAFKA_TOPICS,
+  TaskEventRecord,
+  taskEventRecordSchema,
+} from '@dock/contracts';
+import { InProcessBus, RunningConsumer } from '@dock/kafka';
+import { createLogger, createPostgresDataSource, loadConfig, PgOutboxRelay } from '@dock/platform';
+import { EVENT_DATA_VALIDATORS } from '@dock/protocol';
+import { AsyncApiContract } from '../../../../test/support/asyncapi-contract';
+import { eventually } from '../../../../test/support/eventually';
+import {
+  EmbeddedPostgresProcess,
+  spawnEmbeddedPostgres,
+} from '../../../standalone/test/spawn-embedded-postgres';
+import { MISSION_ENTITIES, MISSION_MIGRATIONS } from '../adapters/postgres/mission-schema';
+import { PgMissionStore } from '../adapters/postgres/pg-mission-store';
+import { TASK_TYPE_IMMEDIATE, TaskSpec } from '../domain/task';
+import { missionConfigSchema, timingSettings } from '../mission.config';
+import { MissionService, Wakeups } from './mission-service';
+import type { WaylineUrlProvider } from './ports';
+import { Scheduler } from './scheduler';
+
+jest.setTimeout(60_000);
+
+const logger = createLogger({ service: 'mission-use-cases', level: 'warn' });
+const config = loadConfig(missionConfigSchema, {
+  DATABASE_URL: 'postgres://unused',
+  FILE_SERVICE_URL: 'http://unused',
+  FILE_SERVICE_TOKEN: 'unused-token',
+  API_TOKENS: 'unused-api-token',
+});
+const timing = timingSettings(config);
+const clock = { now: () => Date.now() };
+const topics = { commands: KAFKA_TOPICS.commands, taskEvents: KAFKA_TOPICS.taskEvents };
+
+/** The file service's answer, in memory: this tier tests the mission, not the file service. */
+const waylines: WaylineUrlProvider = {
+  bind: async ({ flightId }) => ({
+    url: `https://files.example.test/waylines/${flightId}.kmz`,
+    fingerprint: 'd41d8cd98f00b204e9800998ecf8427e',
+  }),
+};
+
+const SPEC: TaskSpec = {
+  taskType: TASK_TYPE_IMMEDIATE,
+  executeTime: null,
+  readyConditions: null,
+  executableConditions: null,
+  rthAltitude: 100,
+  rthMode: null,
+  outOfControlAction: 0,
+  exitWaylineWhenRcLost: 0,
+  breakPoint: null,
+  simulateMission: null,
+  waylineType: 0,
+};
+
+interface Written {
+  topic: string;
+  key: string | null;
+  headers: Record<string, string>;
+  value: unknown;
+}
+
+describe('mission use cases on PGlite and the in-process bus', () => {
+  let dir: string;
+  let postgres: EmbeddedPostgresProcess;
+  let dataSource: DataSource;
+  let bus: InProcessBus;
+  let collector: RunningConsumer;
+  const written: Written[] = [];
+  let missions: MissionService;
+  let scheduler: Scheduler;
+  let relay: () => Promise<number>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mission-use-cases-'));
+    postgres = await spawnEmbeddedPostgres(path.join(dir, 'pg'), ['mission']);
+    dataSource = await createPostgresDataSource({
+      url: postgres.urls.mission,
+      schema: 'mission',
+      entities: MISSION_ENTITIES,
+      migrations: MISSION_MIGRATIONS,
+      logger,
+      poolSize: 3,
+      applicationName: 'mission-use-cases',
+      migrationsOnStart: 'run',
+    });
+    bus = await InProcessBus.open({ logger });
+    await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })));
+    const producer = bus.createProducer();
+    await producer.connect();
+    collector = await bus.subscribe({
+      groupId: 'use-case-collector',
+      topics: Object.values(topics),
+      fromBeginning: true,
+      logger,
+      handleBatch: async (records) => {
+        for (const { topic, message } of records) {
+          written.push({
+            topic,
+            key: message.key?.toString() ?? null,
+            headers: Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+            ),
+            value: JSON.parse(message.value?.toString() ?? 'null'),
+          });
+        }
+      },
+    });
+    const store = new PgMissionStore(dataSource, {
+      topics,
+      commandTimeoutMs: config.MISSION_COMMAND_TIMEOUT_MS,
+      requester: 'mission',
+    });
+    const outbox = new PgOutboxRelay(dataSource, (records) => producer.sendAll(records), {
+      service: 'mission',
+      headers: true,
+    });
+    relay = () => outbox.relay();
+    const wakeups: Wakeups = { schedule: () => undefined, relay: () => undefined };
+    missions = new MissionService(store, clock, waylines, timing, randomUUID, wakeups, logger);
+    scheduler = new Scheduler(
+      store,
+      clock,
+      waylines,
+      { timing, docksPerRound: 10, concurrency: 1 },
+      randomUUID,
+      logger,
+    );
+  });
+
+  afterAll(async () => {
+    await collector?.stop();
+    await bus?.close();
+    await dataSource?.destroy();
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const commandsFor = (flightId: string): CommandRecord[] =>
+    written
+      .filter((w) => w.topic === topics.commands)
+      .map((w) => commandRecordSchema.parse(w.value))
+      .filter((command) => JSON.stringify(command.data).includes(flightId));
+
+  const statesOf = (flightId: string): string[] =>
+    written
+      .filter((w) => w.topic === topics.taskEvents)
+      .map((w) => taskEventRecordSchema.parse(w.value) as TaskEventRecord)
+      .filter((event) => event.flightId === flightId)
+      .sort((a, b) => a.version - b.version)
+      .map((event) => event.state);
+
+  /** The scheduler's round, then the outbox to the bus, then the records that reached it. */
+  async function dispatch(flightId: string, method: string): Promise<CommandRecord> {
+    await scheduler.runRound();
+    await relay();
+    return eventually(() => {
+      const command = commandsFor(flightId).find((c) => c.method === method);
+      expect(command).toBeDefined();
+      return command as CommandRecord;
+    });
+  }
+
+  async function accept(command: CommandRecord): Promise<void> {
+    const now = Date.now();
+    await missions.handleReply({
+      schemaVersion: 1,
+      correlationId: command.correlationId,
+      gatewaySn: command.gatewaySn,
+      method: command.method,
+      tid: randomUUID(),
+      bid: command.bid,
+      outcome: 'replied',
+      result: 0,
+      sentAt: now,
+      completedAt: now,
+      roundTripMs: 0,
+    });
+  }
+
+  async function progress(gatewaySn: string, flightId: string, status: string): Promise<void> {
+    const data = EVENT_DATA_VALIDATORS.flighttask_progress(
+      {
+        result: 0,
+        output: {
+          status,
+          progress: { current_step: 21, percent: status === 'ok' ? 100 : 40 },
+          ext: { flight_id: flightId, current_waypoint_index: 1 },
+        },
+      },
+      [],
+    );
+    if (!data.ok) throw new Error(data.error.message);
+    await missions.handleProgress(gatewaySn, flightId, {
+      data: data.value,
+      reportedAt: Date.now(),
+    });
+  }
+
+  it('flies an immediate task from creation to ok, writing its commands and events', async () => {
+    const gatewaySn = `UC-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const task = await missions.createTask({
+      organizationId: DEFAULT_ORGANIZATION_ID,
+      name: 'use case',
+      creator: 'test',
+      gatewaySn,
+      waylineId: randomUUID(),
+      spec: SPEC,
+    });
+    expect(task.state).toBe('scheduled');
+
+    const prepare = await dispatch(task.flightId, 'flighttask_prepare');
+    expect(prepare).toMatchObject({ gatewaySn, bid: task.flightId });
+    await accept(prepare);
+    const execute = await dispatch(task.flightId, 'flighttask_execute');
+    await accept(execute);
+    await progress(gatewaySn, task.flightId, 'in_progress');
+    await progress(gatewaySn, task.flightId, 'ok');
+    await relay();
+
+    await eventually(() =>
+      expect(statesOf(task.flightId)).toEqual([
+        'scheduled',
+        'preparing',
+        'prepared',
+        'executing',
+        'in_progress',
+        'ok',
+      ]),
+    );
+  });
+
+  it('wrote only records that docs/asyncapi.yaml describes', async () => {
+    await relay();
+    const contract = new AsyncApiContract();
+    expect(written.length).toBeGreaterThan(0);
+    const problems = written.flatMap((w) =>
+      contract.check(w.topic, { key: w.key, headers: w.headers, value: w.value }),
+    );
+    expect(problems).toEqual([]);
+  });
+});
