@@ -7,6 +7,7 @@ import {
   SimulatedDock,
 } from '../../../apps/dock-simulator/src';
 import { httpKmzDownloader } from '../../../apps/dock-simulator/src/adapters/kmz-downloader';
+import { FINAL_TASK_STATES as FINAL_STATES } from '@dock/contracts';
 import { eventually } from '../../support/eventually';
 import { Apis, NewTask, Task, Wayline } from '../support/api-client';
 import { buildKmz, BuiltKmz } from '../support/kmz';
@@ -14,14 +15,7 @@ import type { SystemUnderTest } from '../support/system-under-test';
 
 /** What a scenario works with: the system's APIs, its own docks and its own wayline. */
 
-export const FINAL_TASK_STATES: ReadonlySet<string> = new Set([
-  'ok',
-  'partially_done',
-  'failed',
-  'rejected',
-  'canceled',
-  'timeout',
-]);
+export const FINAL_TASK_STATES: ReadonlySet<string> = new Set(FINAL_STATES);
 
 export interface DownloadRecord {
   readonly url: string;
