@@ -45,8 +45,9 @@ export function windowedConnectionSupports(url: string): boolean {
 const CONNACK_REFUSALS_V5: Record<number, string> = {
   0x84: 'unsupported protocol version',
   0x85: 'client identifier not valid',
-  0x86: 'bad user name or password (MQTT_USERNAME, MQTT_PASSWORD)',
-  0x87: 'not authorized (check the broker ACL for MQTT_USERNAME)',
+  0x86: 'bad user name or password (check MQTT_USERNAME, MQTT_PASSWORD)',
+  // Mosquitto answers a wrong password with this one too.
+  0x87: 'not authorized (check MQTT_USERNAME, MQTT_PASSWORD and the broker ACL)',
   0x88: 'server unavailable',
   0x89: 'server busy',
   0x8a: 'banned',
@@ -56,8 +57,8 @@ const CONNACK_REFUSALS_V4: Record<number, string> = {
   1: 'unacceptable protocol version',
   2: 'client identifier rejected',
   3: 'server unavailable',
-  4: 'bad user name or password (MQTT_USERNAME, MQTT_PASSWORD)',
-  5: 'not authorized (check the broker ACL for MQTT_USERNAME)',
+  4: 'bad user name or password (check MQTT_USERNAME, MQTT_PASSWORD)',
+  5: 'not authorized (check MQTT_USERNAME, MQTT_PASSWORD and the broker ACL)',
 };
 
 interface InWindow {
@@ -126,7 +127,7 @@ export class WindowedMqttConnection {
     return this.window.size;
   }
 
-  /** Opens the connection; resolves at the first accepted CONNACK (it keeps retrying). */
+  /** Opens the connection; resolves once first subscribed (until then it keeps retrying). */
   start(handler: DeliveryHandler): Promise<void> {
     this.handler = handler;
     this.open();
@@ -279,10 +280,10 @@ export class WindowedMqttConnection {
       subscriptions: this.settings.filters.map((topic) => ({ topic, qos: 1 as const })),
     };
     this.send(subscribe);
-    this.firstConnect.resolve();
   }
 
   private onSuback(packet: ISubackPacket): void {
+    this.firstConnect.resolve();
     // Granted QoS (MQTT 3.1.1) or reason code (MQTT 5): 1 is "granted QoS 1".
     const refused = (packet.granted as unknown[])
       .map((granted, i) => ({ filter: this.settings.filters[i], granted }))
