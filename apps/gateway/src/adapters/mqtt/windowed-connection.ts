@@ -194,7 +194,7 @@ export class WindowedMqttConnection {
     });
     socket.once(secure ? 'secureConnect' : 'connect', () => this.sendConnect());
     socket.on('error', (error) =>
-      logMqttError(this.log, error, { clientId: this.clientId }, 'MQTT connection error'),
+      logMqttError(this.log, error, { clientId: this.clientId }, 'MQTT client error'),
     );
     socket.on('close', () => this.onClose(generation));
     this.connectTimer = setTimeout(() => {
