@@ -97,7 +97,7 @@ export async function runReplyLatency(ctx: BenchContext): Promise<ResultRow> {
       met: !ctx.quick && s.p99 < 25 && done.missing === 0 && docks >= 1_000,
       notes:
         `${fmt(docks)} docks (one connection each), ${durationS} s, missing ${done.missing}; ` +
-        `the reply is published after the Kafka write (ack-after-Kafka path); CPU % of one core: ` +
+        `the reply is published beside the Kafka write, the PUBACK after it; CPU % of one core: ` +
         `${cpuText(shares)}; RSS MiB ${JSON.stringify(rssMax)} (gateway idle ${Math.round(gatewayBefore)}); ` +
         `Mosquitto +${fmt(brokerPerThousand, 1)} MiB per 1,000 connected docks`,
       data: {
