@@ -211,6 +211,24 @@ describe('UplinkProcessor', () => {
     expect(metrics.counts.get('reply:events_reply')).toBe(1);
   });
 
+  it('answers an event whose data fails validation, when it asked for a reply, with a non-zero result', async () => {
+    const { writer, publisher, metrics, handle } = setup();
+    await handle('thing/product/SN1/events', {
+      tid: 't5',
+      bid: 'b5',
+      timestamp: 1,
+      method: 'flighttask_progress',
+      need_reply: 1,
+      data: { result: 0, output: { status: 'ok', progress: { current_step: 1, percent: 101 } } },
+    });
+    expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
+    expect(writer.on('dock.uplink.events')).toHaveLength(0);
+    expect(metrics.counts.get('dead:invalid_data')).toBe(1);
+    expect(publisher.published.map((p) => [p.topic, p.json.tid, p.json.data])).toEqual([
+      ['thing/product/SN1/events_reply', 't5', { result: REFUSED_MESSAGE_RESULT }],
+    ]);
+  });
+
   it('answers a refused request at once and a refused update_topo; sends nothing when no reply was asked', async () => {
     const { writer, publisher, handle } = setup();
     const badBytes = Buffer.concat([
