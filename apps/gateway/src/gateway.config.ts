@@ -92,7 +92,11 @@ const gatewaySettings = z.object({
     .default('dock-gateway'),
 
   KAFKA_LINGER_MS: positiveInt(2),
-  KAFKA_MAX_BATCH_RECORDS: positiveInt(500),
+  /**
+   * Records per Kafka request at most (KAFKA_MAX_BATCH_BYTES bounds it too). The windows of all
+   * connections (4 × 256) are written together, so it stays above their sum.
+   */
+  KAFKA_MAX_BATCH_RECORDS: positiveInt(2_000),
   KAFKA_MAX_BATCH_BYTES: positiveInt(768 * 1024),
   GATEWAY_COMMANDS_GROUP_ID: z.string().min(1).default('dock-gateway-commands'),
   GATEWAY_REQUEST_REPLIES_GROUP_ID: z.string().min(1).default('dock-gateway-request-replies'),

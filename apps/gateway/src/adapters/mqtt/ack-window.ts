@@ -7,45 +7,46 @@
  */
 export class AckWindow<T> {
   /** Arrival order; entries before `head` are acknowledged already. */
-  private entries: Entry<T>[] = [];
+  private entries: WindowEntry<T>[] = [];
   private head = 0;
-  private readonly byId = new Map<number, Entry<T>>();
 
   /** Received and not acknowledged (handled or not). */
   get size(): number {
     return this.entries.length - this.head;
   }
 
-  has(packetId: number): boolean {
-    return this.byId.has(packetId);
-  }
-
   /**
-   * A message received. A packet id already in the window is a protocol error of the broker
-   * (it reused an id we have not acknowledged): refused, the caller drops the connection.
+   * A message received; the returned entry is what `complete` takes. A packet id may be in the
+   * window twice: Mosquitto numbers queued messages as they are queued, so with more than
+   * 65,535 queued for one session it sends a new message under an id still in flight. It
+   * matches a PUBACK to the oldest in-flight message of that id, and PUBACKs go in arrival
+   * order, so each copy is acknowledged as itself.
    */
-  add(packetId: number, value: T): boolean {
-    if (this.byId.has(packetId)) return false;
-    const entry: Entry<T> = { packetId, value, done: false };
+  add(packetId: number, value: T): WindowEntry<T> {
+    const entry: WindowEntry<T> = { packetId, value, done: false };
     this.entries.push(entry);
-    this.byId.set(packetId, entry);
-    return true;
+    return entry;
+  }
+
+  /** Whether a message with this id is in the window (not yet acknowledged). */
+  holds(packetId: number): boolean {
+    for (let i = this.head; i < this.entries.length; i++) {
+      if (this.entries[i].packetId === packetId) return true;
+    }
+    return false;
   }
 
   /**
-   * The message with this id may be acknowledged. Returns the ids to acknowledge now, in
-   * order: the run of completed messages at the head of the window (empty while an earlier
-   * one is still being handled). An unknown id (window cleared since) returns nothing.
+   * The message may be acknowledged. Returns the ids to acknowledge now, in order: the run of
+   * completed messages at the head of the window (empty while an earlier one is still being
+   * handled). An entry of a window cleared since returns nothing.
    */
-  complete(packetId: number): number[] {
-    const entry = this.byId.get(packetId);
-    if (!entry) return [];
+  complete(entry: WindowEntry<T>): number[] {
+    if (entry.done) return [];
     entry.done = true;
     const ready: number[] = [];
     while (this.head < this.entries.length && this.entries[this.head].done) {
-      const next = this.entries[this.head];
-      ready.push(next.packetId);
-      this.byId.delete(next.packetId);
+      ready.push(this.entries[this.head].packetId);
       this.head++;
     }
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
@@ -58,19 +59,19 @@ export class AckWindow<T> {
   /** Empties the window (connection lost), returning what it held, in arrival order. */
   clear(): { packetId: number; value: T; done: boolean }[] {
     const left = this.entries.slice(this.head).map((e) => ({ ...e }));
+    // Entries still referenced by handlers in progress must not acknowledge anything later.
+    for (const entry of this.entries) entry.done = true;
     this.entries = [];
     this.head = 0;
-    this.byId.clear();
     return left;
   }
 }
 
-interface Entry<T> {
+export interface WindowEntry<T> {
   readonly packetId: number;
   readonly value: T;
   done: boolean;
 }
-
 /** A message still being handled (or handled) when its connection was lost. */
 export interface CarriedMessage {
   readonly topic: string;

@@ -11,7 +11,7 @@ import mqttPacket, {
 } from 'mqtt-packet';
 import type { GatewayLog } from '../../domain/shared/ports';
 import { StoppingError } from '../../domain/shared/retry';
-import { AckWindow, CarriedOver } from './ack-window';
+import { AckWindow, CarriedOver, WindowEntry } from './ack-window';
 import type { DeliveryHandler } from './mqtt-intake';
 import { logMqttError, MqttConnectionSettings } from './mqtt-options';
 
@@ -103,6 +103,7 @@ export class WindowedMqttConnection {
   private reconnectDelayMs: number;
   private firstConnect: { promise: Promise<void>; resolve: () => void };
   private closedWaiters: (() => void)[] = [];
+  private reusedIdSeen = false;
 
   constructor(
     private readonly settings: WindowedConnectionSettings,
@@ -319,24 +320,24 @@ export class WindowedMqttConnection {
     }
     if (this.stopping) return; // left unacknowledged: redelivered to the session later
     const resumed = this.carried.claim(messageId, packet.dup, topic, payload);
-    const onReceipt = this.settings.ackMode === 'on-receipt';
-    const handled = resumed ?? this.handle(topic, payload);
-    if (!this.window.add(messageId, { topic, payload, handled })) {
-      this.log.error(
-        { clientId: this.clientId, messageId },
-        'MQTT broker reused a packet id not yet acknowledged; reconnecting',
+    if (!this.reusedIdSeen && this.window.holds(messageId)) {
+      this.reusedIdSeen = true;
+      this.log.warn(
+        { clientId: this.clientId, messageId, unacknowledged: this.window.size },
+        'MQTT broker sent a packet id still in flight (more than 65,535 messages queued for ' +
+          'this session); acknowledging each copy in order',
       );
-      this.socket?.destroy();
-      return;
     }
-    if (onReceipt) {
-      this.acknowledge(messageId);
+    const handled = resumed ?? this.handle(topic, payload);
+    const entry = this.window.add(messageId, { topic, payload, handled });
+    if (this.settings.ackMode === 'on-receipt') {
+      this.acknowledge(entry);
       handled.catch((error: unknown) => this.failed(generation, error, false));
       return;
     }
     handled.then(
       () => {
-        if (generation === this.generation) this.acknowledge(messageId);
+        if (generation === this.generation) this.acknowledge(entry);
       },
       (error: unknown) => this.failed(generation, error),
     );
@@ -353,8 +354,8 @@ export class WindowedMqttConnection {
   }
 
   /** PUBACKs for the run of completed messages at the head of the window, one socket write. */
-  private acknowledge(messageId: number): void {
-    const ready = this.window.complete(messageId);
+  private acknowledge(entry: WindowEntry<InWindow>): void {
+    const ready = this.window.complete(entry);
     if (ready.length === 0 || !this.socket || !this.isConnected) return;
     const v5 = this.settings.protocolVersion === 5;
     const buffers = ready.map((id) =>
