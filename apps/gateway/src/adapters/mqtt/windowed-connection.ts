@@ -104,6 +104,8 @@ export class WindowedMqttConnection {
   private firstConnect: { promise: Promise<void>; resolve: () => void };
   private closedWaiters: (() => void)[] = [];
   private reusedIdSeen = false;
+  /** Reading stopped: the window is full (a broker that does not keep to Receive Maximum). */
+  private paused = false;
 
   constructor(
     private readonly settings: WindowedConnectionSettings,
@@ -330,6 +332,13 @@ export class WindowedMqttConnection {
     }
     const handled = resumed ?? this.handle(topic, payload);
     const entry = this.window.add(messageId, { topic, payload, handled });
+    // Mosquitto 2.0.11 was seen sending far more than the Receive Maximum to a session with a
+    // deep queue (65,535 in flight, the gateway out of memory): the window is bounded here too,
+    // by not reading the socket while it is full (TCP holds the broker back).
+    if (this.window.size >= this.settings.receiveMaximum && !this.paused && this.socket) {
+      this.paused = true;
+      this.socket.pause();
+    }
     if (this.settings.ackMode === 'on-receipt') {
       this.acknowledge(entry);
       handled.catch((error: unknown) => this.failed(generation, error, false));
@@ -356,6 +365,10 @@ export class WindowedMqttConnection {
   /** PUBACKs for the run of completed messages at the head of the window, one socket write. */
   private acknowledge(entry: WindowEntry<InWindow>): void {
     const ready = this.window.complete(entry);
+    if (this.paused && this.window.size < this.settings.receiveMaximum) {
+      this.paused = false;
+      this.socket?.resume();
+    }
     if (ready.length === 0 || !this.socket || !this.isConnected) return;
     const v5 = this.settings.protocolVersion === 5;
     const buffers = ready.map((id) =>
@@ -391,6 +404,7 @@ export class WindowedMqttConnection {
     const wasConnected = this.isConnected;
     this.isConnected = false;
     this.socket = undefined;
+    this.paused = false;
     this.pingSentAt = undefined;
     // What was unacknowledged comes again on the resumed session; keep its handling.
     for (const { packetId, value } of this.window.clear()) this.carried.keep(packetId, value);
@@ -422,7 +436,8 @@ export class WindowedMqttConnection {
     const half = this.keepaliveMs / 2;
     if (this.pingSentAt !== undefined) {
       // Anything received since the PINGREQ proves the link; only silence means it is dead.
-      if (this.lastReceived >= this.pingSentAt) this.pingSentAt = undefined;
+      // While reading is paused (window full) the answer waits in the socket: not a dead link.
+      if (this.lastReceived >= this.pingSentAt || this.paused) this.pingSentAt = undefined;
       else if (now - this.pingSentAt >= this.keepaliveMs) {
         this.log.warn({ clientId: this.clientId }, 'MQTT keepalive: no answer; reconnecting');
         this.socket?.destroy();
