@@ -6,11 +6,13 @@
  *
  *   npm run bench                       # everything (~13 min)
  *   npm run bench -- --only uplink,reply --quick
+ *   npm run bench -- --only uplink,burst      # the gateway rows (1, 2, 7)
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runBurst } from './benchmarks/burst';
 import { runCommandRoundTrip } from './benchmarks/command';
 import { runMemory } from './benchmarks/memory';
 import { runReplyLatency } from './benchmarks/reply';
@@ -23,7 +25,7 @@ import { benchKafka, deleteTopicsWithPrefix } from './lib/kafka';
 import { startBroker } from './lib/mosquitto';
 import { machineInfo, renderTable, writeResults } from './lib/results';
 
-const ALL = ['uplink', 'memory', 'reply', 'command', 'scheduler', 'telemetry'] as const;
+const ALL = ['uplink', 'burst', 'memory', 'reply', 'command', 'scheduler', 'telemetry'] as const;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -61,6 +63,12 @@ async function main(): Promise<void> {
       const gatewaySat = await runUplink(ctx, 'gateway', s, satRate, satDuration, 'gw-sat');
       const bareSat = await runUplink(ctx, 'bare', s, satRate, satDuration, 'bare-sat');
       rows.push(...uplinkRows(target1, gatewaySat, bareSat, quick));
+    }
+    if (only.includes('burst')) {
+      log('bench: burst, gateway vs trivial responder (target 7)');
+      rows.push(
+        await runBurst(ctx).catch((error: unknown) => failedRow('7', 'burst events_reply', error)),
+      );
     }
     if (only.includes('memory')) {
       log('bench: gateway memory against fleet size');

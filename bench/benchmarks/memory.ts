@@ -19,7 +19,7 @@ export async function runMemory(ctx: BenchContext, base: UplinkSettings): Promis
       `mem-d${docks}`,
     );
     rows.push(
-      `| ${fmt(docks)} | ${fmt(rate)} | ${run.settings.connections} | ${run.rssMiB.gateway ?? 'n/a'} | ` +
+      `| ${fmt(docks)} | ${fmt(rate)} | ${run.settings.gateway.connections} | ${run.rssMiB.gateway ?? 'n/a'} | ` +
         `${fmt(((run.rssMiB.gateway ?? 0) * 1000) / docks, 1)} | ${run.lost} |`,
     );
   }

@@ -3,7 +3,7 @@ import { BenchContext, env, fmt, kafkaPid, ResultRow } from '../lib/context';
 import { benchTopics, createTopics } from '../lib/kafka';
 import { BenchChild, CpuMeter, rssMiB, RssSampler } from '../lib/proc';
 import { summarise } from '../lib/stats';
-import { cpuText } from './uplink';
+import { cpuText, gatewayTuning, gatewayTuningEnv } from './uplink';
 
 /** Starts a bench gateway (real GatewayRuntime) on per-run topics; the caller stops it. */
 export async function startBenchGateway(
@@ -28,12 +28,10 @@ export async function startBenchGateway(
       MQTT_URL: ctx.broker.url,
       GATEWAY_INSTANCE_ID: `bgw-${tag}`.slice(0, 48),
       GATEWAY_SHARE_GROUP: `bench-${tag}`.slice(0, 64),
-      GATEWAY_MQTT_CONNECTIONS: String(env('BENCH_GATEWAY_CONNECTIONS', 128)),
+      ...gatewayTuningEnv(gatewayTuning()),
       GATEWAY_REDIS_PREFIX: `bench:${tag}`.slice(0, 64),
       GATEWAY_COMMANDS_GROUP_ID: `bench-${tag}-commands`,
       GATEWAY_REQUEST_REPLIES_GROUP_ID: `bench-${tag}-request-replies`,
-      KAFKA_LINGER_MS: String(env('BENCH_KAFKA_LINGER_MS', 2)),
-      KAFKA_MAX_BATCH_RECORDS: String(env('BENCH_KAFKA_MAX_BATCH_RECORDS', 2000)),
       KAFKA_CONSUMER_START: 'earliest',
       MQTT_SESSION_EXPIRY_S: '600',
       // Simulated docks refuse a config reply without a licence: one of this run only.
@@ -99,7 +97,7 @@ export async function runReplyLatency(ctx: BenchContext): Promise<ResultRow> {
       met: !ctx.quick && s.p99 < 25 && done.missing === 0 && docks >= 1_000,
       notes:
         `${fmt(docks)} docks (one connection each), ${durationS} s, missing ${done.missing}; ` +
-        `the reply is published after the Kafka write (ack-after-Kafka path); CPU % of one core: ` +
+        `the reply is published beside the Kafka write, the PUBACK after it; CPU % of one core: ` +
         `${cpuText(shares)}; RSS MiB ${JSON.stringify(rssMax)} (gateway idle ${Math.round(gatewayBefore)}); ` +
         `Mosquitto +${fmt(brokerPerThousand, 1)} MiB per 1,000 connected docks`,
       data: {

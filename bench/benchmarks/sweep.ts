@@ -12,20 +12,41 @@ export async function runSweep(ctx: BenchContext, base: UplinkSettings): Promise
   const connections = (process.env.BENCH_SWEEP_CONNECTIONS ?? '32,64,128,256,512')
     .split(',')
     .map(Number);
+  const windows = (process.env.BENCH_SWEEP_WINDOWS ?? '64,1024').split(',').map(Number);
   const lingers = (process.env.BENCH_SWEEP_LINGER ?? '1,2,5').split(',').map(Number);
   const runs: UplinkRun[] = [];
   for (const c of connections) {
     runs.push(
-      await runUplink(ctx, 'gateway', { ...base, connections: c }, rate, duration, `sweep-c${c}`),
+      await runUplink(
+        ctx,
+        'gateway',
+        { ...base, gateway: { ...base.gateway, connections: c } },
+        rate,
+        duration,
+        `sweep-c${c}`,
+      ),
     );
   }
-  for (const linger of lingers) {
-    if (linger === base.lingerMs) continue;
+  for (const window of windows) {
+    if (window === base.gateway.receiveMaximum) continue;
     runs.push(
       await runUplink(
         ctx,
         'gateway',
-        { ...base, lingerMs: linger },
+        { ...base, gateway: { ...base.gateway, receiveMaximum: window } },
+        rate,
+        duration,
+        `sweep-w${window}`,
+      ),
+    );
+  }
+  for (const linger of lingers) {
+    if (linger === base.gateway.lingerMs) continue;
+    runs.push(
+      await runUplink(
+        ctx,
+        'gateway',
+        { ...base, gateway: { ...base.gateway, lingerMs: linger } },
         rate,
         duration,
         `sweep-l${linger}`,
@@ -57,12 +78,13 @@ export async function runSweep(ctx: BenchContext, base: UplinkSettings): Promise
     `Offered ${fmt(rate)} msg/s for ${duration} s per point (a backlog the gateway drains at full`,
     'speed); throughput = delivered / (last Kafka record − first publish).',
     '',
-    '| replicas | connections | linger ms | partitions | msg/s | records / Kafka request | write ms | gateway CPU ms / 1,000 msg | Kafka CPU ms / 1,000 msg | gateway RSS MiB | load avg |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| replicas | connections | window | linger ms | partitions | msg/s | records / Kafka request | write ms | gateway CPU ms / 1,000 msg | Kafka CPU ms / 1,000 msg | gateway RSS MiB | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...runs.map((r) => {
       const b = (r.batch ?? {}) as { meanRecords?: number; meanWriteMs?: number };
       return (
-        `| ${r.settings.replicas} | ${r.settings.connections} | ${r.settings.lingerMs} | ${r.settings.partitions} | ` +
+        `| ${r.settings.replicas} | ${r.settings.gateway.connections} | ${r.settings.gateway.receiveMaximum} | ` +
+        `${r.settings.gateway.lingerMs} | ${r.settings.partitions} | ` +
         `${fmt(r.throughput)} | ${b.meanRecords ?? 'n/a'} | ${b.meanWriteMs ?? 'n/a'} | ` +
         `${r.cpuMsPer1000.gateway ?? 'n/a'} | ${r.cpuMsPer1000.kafka ?? 'n/a'} | ${r.rssMiB.gateway ?? 'n/a'} | ${r.loadAvg} |`
       );

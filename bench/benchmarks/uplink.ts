@@ -1,10 +1,63 @@
 import os from 'node:os';
 import type { Kafka } from 'kafkajs';
+import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
 import { BenchContext, env, fmt, kafkaPid, ResultRow } from '../lib/context';
 import { BenchTopics, benchTopics, countTids, createTopics } from '../lib/kafka';
 import { BenchChild, CpuMeter, RssSampler, sleep } from '../lib/proc';
 
+/**
+ * The gateway's tuning in a run: its own defaults (gatewayConfigSchema), each replaced only
+ * when the matching BENCH_* variable is set, so `npm run bench` measures what an operator
+ * gets without tuning.
+ */
+export interface GatewayTuning {
+  readonly connections: number;
+  readonly receiveMaximum: number;
+  readonly lingerMs: number;
+  readonly maxBatchRecords: number;
+}
+
+export function gatewayTuning(): GatewayTuning {
+  const pass: Record<string, string> = {
+    BENCH_GATEWAY_CONNECTIONS: 'GATEWAY_MQTT_CONNECTIONS',
+    BENCH_GATEWAY_RECEIVE_MAXIMUM: 'GATEWAY_MQTT_RECEIVE_MAXIMUM',
+    BENCH_GATEWAY_LINGER_MS: 'KAFKA_LINGER_MS',
+    BENCH_GATEWAY_MAX_BATCH_RECORDS: 'KAFKA_MAX_BATCH_RECORDS',
+  };
+  const given: Record<string, string> = {};
+  for (const [bench, variable] of Object.entries(pass)) {
+    const value = process.env[bench];
+    if (value) given[variable] = value;
+  }
+  const config = gatewayConfigSchema.parse(given);
+  return {
+    connections: config.GATEWAY_MQTT_CONNECTIONS,
+    receiveMaximum: config.GATEWAY_MQTT_RECEIVE_MAXIMUM,
+    lingerMs: config.KAFKA_LINGER_MS,
+    maxBatchRecords: config.KAFKA_MAX_BATCH_RECORDS,
+  };
+}
+
+/** The gateway's environment for its tuning. */
+export function gatewayTuningEnv(tuning: GatewayTuning): Record<string, string> {
+  return {
+    GATEWAY_MQTT_CONNECTIONS: String(tuning.connections),
+    GATEWAY_MQTT_RECEIVE_MAXIMUM: String(tuning.receiveMaximum),
+    KAFKA_LINGER_MS: String(tuning.lingerMs),
+    KAFKA_MAX_BATCH_RECORDS: String(tuning.maxBatchRecords),
+  };
+}
+
+export function tuningText(tuning: GatewayTuning): string {
+  return (
+    `gateway ${tuning.connections} MQTT conns × window ${tuning.receiveMaximum}, ` +
+    `linger ${tuning.lingerMs} ms, batch ≤ ${tuning.maxBatchRecords}`
+  );
+}
+
 export interface UplinkSettings {
+  readonly gateway: GatewayTuning;
+  /** The bare forwarder's (MQTT.js, acknowledgement on receipt). */
   readonly connections: number;
   readonly lingerMs: number;
   readonly maxBatchRecords: number;
@@ -46,7 +99,8 @@ export interface UplinkRun {
 
 export function uplinkSettingsFromEnv(quick: boolean): UplinkSettings {
   return {
-    connections: env('BENCH_GATEWAY_CONNECTIONS', 128),
+    gateway: gatewayTuning(),
+    connections: env('BENCH_BARE_CONNECTIONS', 128),
     lingerMs: env('BENCH_KAFKA_LINGER_MS', 2),
     maxBatchRecords: env('BENCH_KAFKA_MAX_BATCH_RECORDS', 2000),
     partitions: env('BENCH_UPLINK_PARTITIONS', 6),
@@ -212,12 +266,10 @@ function gatewayEnv(
     MQTT_URL: ctx.broker.url,
     GATEWAY_INSTANCE_ID: `bgw-${tag}`.slice(0, 48),
     GATEWAY_SHARE_GROUP: shareGroup.slice(0, 64),
-    GATEWAY_MQTT_CONNECTIONS: String(settings.connections),
+    ...gatewayTuningEnv(settings.gateway),
     GATEWAY_REDIS_PREFIX: `bench:${tag}`.slice(0, 64),
     GATEWAY_COMMANDS_GROUP_ID: `bench-${tag}-commands`,
     GATEWAY_REQUEST_REPLIES_GROUP_ID: `bench-${tag}-request-replies`,
-    KAFKA_LINGER_MS: String(settings.lingerMs),
-    KAFKA_MAX_BATCH_RECORDS: String(settings.maxBatchRecords),
     MQTT_SESSION_EXPIRY_S: '600',
   };
 }
@@ -273,6 +325,9 @@ export function uplinkRows(
     target1.settings.docks >= 10_000 &&
     target1.durationS >= 60;
   const ratio = gatewaySat.throughput / bareSat.throughput;
+  // CPU cost of the gateway process per 1,000 messages and the rate one core would carry.
+  const gatewayMs = target1.cpuMsPer1000.gateway ?? Number.NaN;
+  const perCore = Math.round(1_000_000 / gatewayMs);
   return [
     {
       id: '1',
@@ -284,9 +339,10 @@ export function uplinkRows(
         `of ${fmt(target1.published)}, dup ${fmt(target1.duplicates)}`,
       met: t1Met,
       notes:
+        `gateway CPU ${fmt(gatewayMs)} ms per 1,000 messages (whole run), i.e. ` +
+        `${fmt(perCore)} msg/s per core projected; ` +
         `offered ${fmt(target1.offeredRate)}/s (generator ${fmt(target1.generatorRate)}/s); ` +
-        `${target1.settings.connections} MQTT conns, linger ${target1.settings.lingerMs} ms, ` +
-        `batch ≤ ${target1.settings.maxBatchRecords}, ${target1.settings.partitions} partitions; ` +
+        `${tuningText(target1.settings.gateway)}, ${target1.settings.partitions} partitions; ` +
         `backlog drained ${target1.drainS.toFixed(1)} s after publishing ended; ` +
         `CPU % of one core: ${cpuText(target1.cpu)}`,
       data: { ...target1 },
@@ -294,12 +350,14 @@ export function uplinkRows(
     {
       id: '2',
       figure: 'Gateway throughput vs bare forwarder (same harness, same run)',
-      target: '≥ 70 %',
+      target: '≥ 75 %, gateway with default settings',
       measured: `${fmt(ratio * 100)} % (${fmt(gatewaySat.throughput)} vs ${fmt(bareSat.throughput)} msg/s)`,
-      met: ratio >= 0.7,
+      met: ratio >= 0.75,
       notes:
         `both at ${fmt(gatewaySat.offeredRate)}/s offered for ${gatewaySat.durationS} s; ` +
-        `gateway lost ${fmt(gatewaySat.lost)}, bare lost ${fmt(bareSat.lost)}; CPU gateway run: ` +
+        `${tuningText(gatewaySat.settings.gateway)}; bare ${bareSat.settings.connections} MQTT.js ` +
+        `conns acking on receipt; gateway lost ${fmt(gatewaySat.lost)}, dup ` +
+        `${fmt(gatewaySat.duplicates)}, bare lost ${fmt(bareSat.lost)}; CPU gateway run: ` +
         `${cpuText(gatewaySat.cpu)}; bare run: ${cpuText(bareSat.cpu)}`,
       data: { gateway: gatewaySat, bare: bareSat },
     },

@@ -59,7 +59,7 @@ export function makeTestPki(): TestPki {
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -67,7 +67,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function accepts(port: number): Promise<void> {
+export function accepts(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: '127.0.0.1', port }, () => {
       socket.destroy();

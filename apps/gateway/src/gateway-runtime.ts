@@ -25,6 +25,8 @@ import { PromGatewayMetrics } from './adapters/metrics/prom-gateway-metrics';
 import { MqttDockPublisher } from './adapters/mqtt/mqtt-dock-publisher';
 import { MqttIntake } from './adapters/mqtt/mqtt-intake';
 import { MqttSubscriberPool } from './adapters/mqtt/mqtt-subscriber-pool';
+import { windowedConnectionSupports } from './adapters/mqtt/windowed-connection';
+import { WindowedSubscriberPool } from './adapters/mqtt/windowed-subscriber-pool';
 import { RedisPendingStore } from './adapters/redis/redis-pending-store';
 import { CommandDispatcher } from './domain/commands/command-dispatcher';
 import { DeadlineSweeper } from './domain/pending/deadline-sweeper';
@@ -405,7 +407,7 @@ export class GatewayRuntime {
     };
   }
 
-  private subscriberPool(): MqttSubscriberPool {
+  private subscriberPool(): MqttIntake {
     const { config } = this;
     const shared = config.MQTT_SHARED_SUBSCRIPTIONS;
     if (!shared && config.GATEWAY_MQTT_CONNECTIONS > 1) {
@@ -420,15 +422,21 @@ export class GatewayRuntime {
       if (!wrapped.ok) throw new Error(wrapped.error.message);
       return wrapped.value;
     });
-    return new MqttSubscriberPool(
-      {
-        ...this.connectionSettings(),
-        instanceId: config.GATEWAY_INSTANCE_ID,
-        connections: shared ? config.GATEWAY_MQTT_CONNECTIONS : 1,
-        filters,
-        ackMode: config.GATEWAY_ACK_MODE,
-      },
-      this.logger,
-    );
+    const settings = {
+      ...this.connectionSettings(),
+      instanceId: config.GATEWAY_INSTANCE_ID,
+      connections: shared ? config.GATEWAY_MQTT_CONNECTIONS : 1,
+      filters,
+      ackMode: config.GATEWAY_ACK_MODE,
+    };
+    // mqtt:// and mqtts://: connections with a window of unacknowledged messages. ws:// and
+    // wss:// stay on MQTT.js, which takes one message at a time per connection.
+    if (windowedConnectionSupports(config.MQTT_URL)) {
+      return new WindowedSubscriberPool(
+        { ...settings, receiveMaximum: config.GATEWAY_MQTT_RECEIVE_MAXIMUM },
+        this.logger,
+      );
+    }
+    return new MqttSubscriberPool(settings, this.logger);
   }
 }

@@ -44,10 +44,19 @@ const gatewaySettings = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1..64 characters in [A-Za-z0-9_.-]')
     .default('dock-gateway'),
   /**
-   * Subscriber connections per replica. A connection handles one message at a time until its
-   * Kafka write is acknowledged, so throughput grows with this (docs/gateway.md).
+   * Subscriber connections per replica. Each keeps a window of GATEWAY_MQTT_RECEIVE_MAXIMUM
+   * unacknowledged messages (mqtt:// and mqtts:// URLs), so a few carry a replica's load; over
+   * ws:// and wss:// (MQTT.js, one message at a time) throughput grows with this (docs/gateway.md).
    */
-  GATEWAY_MQTT_CONNECTIONS: positiveInt(16).refine((n) => n <= 512, 'must be at most 512'),
+  GATEWAY_MQTT_CONNECTIONS: positiveInt(4).refine((n) => n <= 512, 'must be at most 512'),
+  /**
+   * MQTT 5 Receive Maximum of each subscriber connection: QoS 1 messages the broker may have
+   * in flight to it, handled together and acknowledged in order once Kafka has them.
+   */
+  GATEWAY_MQTT_RECEIVE_MAXIMUM: positiveInt(256).refine(
+    (n) => n <= 65_535,
+    'must be at most 65535 (MQTT 5 Receive Maximum)',
+  ),
   /** false for brokers without `$share` (MQTT 3.1.1, aedes): one plain subscriber connection. */
   MQTT_SHARED_SUBSCRIPTIONS: booleanFlag(true),
   MQTT_PROTOCOL_VERSION: z
@@ -83,7 +92,11 @@ const gatewaySettings = z.object({
     .default('dock-gateway'),
 
   KAFKA_LINGER_MS: positiveInt(2),
-  KAFKA_MAX_BATCH_RECORDS: positiveInt(500),
+  /**
+   * Records per Kafka request at most (KAFKA_MAX_BATCH_BYTES bounds it too). The windows of all
+   * connections (4 × 256) are written together, so it stays above their sum.
+   */
+  KAFKA_MAX_BATCH_RECORDS: positiveInt(2_000),
   KAFKA_MAX_BATCH_BYTES: positiveInt(768 * 1024),
   GATEWAY_COMMANDS_GROUP_ID: z.string().min(1).default('dock-gateway-commands'),
   GATEWAY_REQUEST_REPLIES_GROUP_ID: z.string().min(1).default('dock-gateway-request-replies'),

@@ -77,7 +77,35 @@ const pending = (clock: ManualClock): PendingCommand => ({
 });
 
 describe('UplinkProcessor', () => {
-  it('publishes the events_reply only after the Kafka write', async () => {
+  it('publishes the events_reply beside the Kafka write, and finishes only once Kafka has the record', async () => {
+    const { writer, publisher, handle } = setup();
+    let release: () => void = () => undefined;
+    const written = new Promise<void>((resolve) => (release = resolve));
+    const write = writer.write.bind(writer);
+    writer.write = async (records) => {
+      await written;
+      return write(records);
+    };
+    let finished = false;
+    const handling = handle('thing/product/SN1/events', {
+      tid: 't',
+      bid: 'b',
+      timestamp: 1,
+      method: 'flighttask_progress',
+      need_reply: 1,
+      data: {},
+    }).then(() => (finished = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The dock has its reply while the write is still in flight; the message is not done.
+    expect(publisher.published.map((p) => p.topic)).toEqual(['thing/product/SN1/events_reply']);
+    expect(writer.records).toHaveLength(0);
+    expect(finished).toBe(false);
+    release();
+    await handling;
+    expect(writer.records).toHaveLength(1);
+  });
+
+  it('retries a failed Kafka write and replies once', async () => {
     const { writer, publisher, handle } = setup();
     writer.failuresLeft = 1; // the first write fails and is retried
     await handle('thing/product/SN1/events', {
@@ -181,6 +209,24 @@ describe('UplinkProcessor', () => {
       },
     ]);
     expect(metrics.counts.get('reply:events_reply')).toBe(1);
+  });
+
+  it('answers an event whose data fails validation, when it asked for a reply, with a non-zero result', async () => {
+    const { writer, publisher, metrics, handle } = setup();
+    await handle('thing/product/SN1/events', {
+      tid: 't5',
+      bid: 'b5',
+      timestamp: 1,
+      method: 'flighttask_progress',
+      need_reply: 1,
+      data: { result: 0, output: { status: 'ok', progress: { current_step: 1, percent: 101 } } },
+    });
+    expect(writer.on('dock.uplink.dead-letter')).toHaveLength(1);
+    expect(writer.on('dock.uplink.events')).toHaveLength(0);
+    expect(metrics.counts.get('dead:invalid_data')).toBe(1);
+    expect(publisher.published.map((p) => [p.topic, p.json.tid, p.json.data])).toEqual([
+      ['thing/product/SN1/events_reply', 't5', { result: REFUSED_MESSAGE_RESULT }],
+    ]);
   });
 
   it('answers a refused request at once and a refused update_topo; sends nothing when no reply was asked', async () => {

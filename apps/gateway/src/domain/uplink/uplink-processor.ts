@@ -39,8 +39,10 @@ export interface UplinkProcessorDeps {
  * The returned promise resolves only when everything the message causes is durable:
  * its Kafka record (or dead letter) is acknowledged by Kafka, a matched command reply is
  * written, a forwarded request is recorded as pending, and the replies owed to the dock are
- * published. Requests the gateway answers itself (config, not supported, unreadable) are
- * answered at once, beside the Kafka write rather than after it: a dock waits for its config.
+ * published. The owed replies (events_reply, status_reply, state_reply) and the answers to
+ * requests the gateway answers itself (config, not supported, unreadable) go out at once,
+ * beside the Kafka write rather than after it: a dock waits for them, and the message itself
+ * stays unacknowledged at the broker until Kafka has it.
  * It rejects (StoppingError) only when the service stops first: the message then stays
  * unacknowledged and the broker redelivers it (a reply already sent is then sent again, which
  * a dock ignores: it settles a tid once).
@@ -95,10 +97,16 @@ export class UplinkProcessor {
       else immediate = decision.reply;
     }
 
-    await Promise.all([this.write(records), immediate && this.sendRequestReply(immediate)]);
+    // The replies the protocol owes go out beside the Kafka write, not after it: the message
+    // stays unacknowledged at the broker until Kafka has it, so a crash in between loses
+    // nothing (the broker redelivers, the dock gets the reply again and settles its tid once).
+    await Promise.all([
+      this.write(records),
+      immediate && this.sendRequestReply(immediate),
+      this.publishReplies(owedReplies(message, this.deps.clock.now())),
+    ]);
 
     if (onCommandReply) await onCommandReply.complete();
-    await this.publishReplies(owedReplies(message, this.deps.clock.now()));
   }
 
   private async publishReplies(replies: readonly OwedReply[]): Promise<void> {

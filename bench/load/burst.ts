@@ -1,0 +1,94 @@
+/**
+ * The burst of issue #18: `docks` docks (one MQTT connection each), each publishing `perDock`
+ * flighttask_progress events with need_reply 1, `gapMs` apart, all docks at once; `bursts`
+ * such bursts `burstIntervalMs` apart. Times each events_reply (same tid) from the publish.
+ * `root` is the topic root: `thing/product` for the gateway, another for a trivial responder
+ * on the same broker (the gateway does not listen there).
+ */
+import mqtt, { MqttClient } from 'mqtt';
+import { childArgs, report, waitForParent } from '../lib/child';
+import { dockSn, progressPayload } from './payloads';
+
+interface Args {
+  mqttUrl: string;
+  protocolVersion: 4 | 5;
+  root: string;
+  docks: number;
+  perDock: number;
+  gapMs: number;
+  bursts: number;
+  burstIntervalMs: number;
+  snPrefix: string;
+  tidPrefix: string;
+}
+
+async function main(): Promise<void> {
+  const args = childArgs<Args>();
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  let unexpected = 0;
+  const clients: MqttClient[] = [];
+  for (let i = 0; i < args.docks; i++) {
+    const sn = dockSn(args.snPrefix, i);
+    const client = await mqtt.connectAsync(args.mqttUrl, {
+      clientId: `${sn}-${args.root.replace(/\W/g, '')}`,
+      protocolVersion: args.protocolVersion,
+      clean: true,
+      reconnectPeriod: 1_000,
+    });
+    client.on('message', (_topic, payload) => {
+      const received = performance.now();
+      const match = /"tid":"([^"]+)"/.exec(payload.toString());
+      const at = match ? sent.get(match[1]) : undefined;
+      if (!match || at === undefined) {
+        unexpected++;
+        return;
+      }
+      sent.delete(match[1]);
+      latencies.push(received - at);
+    });
+    await client.subscribeAsync(`${args.root}/${sn}/events_reply`, { qos: 1 });
+    clients.push(client);
+  }
+  await report({ type: 'ready' });
+  await waitForParent('go');
+  let seq = 0;
+  let published = 0;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  for (let burst = 0; burst < args.bursts; burst++) {
+    const started = performance.now();
+    for (let n = 0; n < args.perDock; n++) {
+      // Each round publishes one event per dock; rounds are gapMs apart (from the burst start).
+      const due = started + n * args.gapMs;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      clients.forEach((client, i) => {
+        const sn = dockSn(args.snPrefix, i);
+        const tid = `${args.tidPrefix}${seq++}`;
+        sent.set(tid, performance.now());
+        published++;
+        client.publish(`${args.root}/${sn}/events`, progressPayload(sn, tid, Date.now(), 1, n), {
+          qos: 1,
+        });
+      });
+    }
+    await sleep(args.burstIntervalMs);
+  }
+  // Replies still owed get up to 5 s more.
+  for (let i = 0; i < 50 && sent.size > 0; i++) await sleep(100);
+  await report({
+    type: 'done',
+    published,
+    replied: latencies.length,
+    missing: sent.size,
+    unexpected,
+    latencies,
+  });
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`burst generator failed: ${String(error)}\n`);
+  process.exit(1);
+});
