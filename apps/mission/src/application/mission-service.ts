@@ -3,6 +3,7 @@ import { CommandReplyRecord } from '@dock/contracts';
 import { describeResultCode } from '@dock/protocol';
 import type { Clock } from '../domain/clock';
 import { checkTiming, newTask } from '../domain/new-task';
+import { dockDueAfter } from '../domain/dock-planner';
 import { validateSpec } from '../domain/prepare-data';
 import { isFinalState, Task, TaskSpec, TASK_TYPE_IMMEDIATE } from '../domain/task';
 import {
@@ -45,9 +46,18 @@ export interface CancelOutcome {
   command: StoredCommand | null;
 }
 
-/** What the service tells its loops: there is work for the scheduler, or records to send. */
+/** A dock's due time after a change (see dockDueAfter). */
+export interface DockDue {
+  gatewaySn: string;
+  dueAt: number;
+}
+
+/**
+ * What the service tells its loops: there is work for the scheduler (for this dock at this time:
+ * at once when due now, or the scheduler's timer comes forward), or records to send.
+ */
 export interface Wakeups {
-  schedule(): void;
+  schedule(due?: DockDue): void;
   relay(): void;
 }
 
@@ -88,7 +98,8 @@ export class MissionService {
       { flightId, dockSn: input.gatewaySn, taskType: input.spec.taskType },
       'task created',
     );
-    this.wakeups.schedule();
+    // An immediate task's prepare goes out straight after this commit, not a round later.
+    this.scheduleFor(mutation.task);
     this.wakeups.relay();
     return mutation.task;
   }
@@ -263,9 +274,11 @@ export class MissionService {
   /** The gateway's outcome of one of our commands (dock.command-replies). */
   async handleReply(reply: CommandReplyRecord): Promise<void> {
     let changed = false;
+    const saved: Task[] = [];
     await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
         changed = false;
+        saved.length = 0;
         const now = this.clock.now();
         const command = await tx.completeCommand(reply.correlationId, completionOf(reply, now));
         if (!command) return; // not ours, or a duplicate of an answer already applied
@@ -285,6 +298,7 @@ export class MissionService {
             continue;
           }
           await tx.saveTask(mutation);
+          saved.push(mutation.task);
           changed = true;
         }
         this.logger.info(
@@ -300,9 +314,17 @@ export class MissionService {
       }),
     );
     if (changed) {
-      this.wakeups.schedule();
+      // A prepare accepted: the execute goes out at once when due (immediate), else on time.
+      for (const task of saved) this.scheduleFor(task);
       this.wakeups.relay();
     }
+  }
+
+  /** Tells the scheduler when the task's dock needs it after a change of ours. */
+  private scheduleFor(task: Task): void {
+    const dueAt = dockDueAfter(task);
+    if (dueAt === null) this.wakeups.schedule();
+    else this.wakeups.schedule({ gatewaySn: task.gatewaySn, dueAt });
   }
 
   private answerFor(task: Task, command: StoredCommand, answer: CommandAnswer, now: number) {
@@ -322,21 +344,21 @@ export class MissionService {
 
   /** flighttask_progress from a dock; reports for unknown tasks or other docks are ignored. */
   async handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
-    let changed = false;
+    let changed: Task | null = null;
     await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
-        changed = false;
+        changed = null;
         const task = await tx.getTask(flightId);
         if (!task || task.gatewaySn !== gatewaySn) return;
         const mutation = onProgress(task, report, this.clock.now(), this.timing);
         if (!mutation) return;
         await tx.saveTask(mutation);
-        changed = mutation.publish;
+        if (mutation.publish) changed = mutation.task;
       }),
     );
     if (changed) {
-      // The dock may be free now: its queue can move on.
-      this.wakeups.schedule();
+      // The dock may be free now: its queue can move on at once.
+      this.scheduleFor(changed);
       this.wakeups.relay();
     }
   }
