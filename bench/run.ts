@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { runCommandRoundTrip } from './benchmarks/command';
 import { runMemory } from './benchmarks/memory';
 import { runReplyLatency } from './benchmarks/reply';
-import { runScheduler } from './benchmarks/scheduler';
+import { runScheduler, runSchedulerSustained } from './benchmarks/scheduler';
 import { runTelemetry } from './benchmarks/telemetry';
 import { runUplink, uplinkRows, uplinkSettingsFromEnv } from './benchmarks/uplink';
 import { runSweep } from './benchmarks/sweep';
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       ['reply', '3', 'events_reply latency', runReplyLatency],
       ['command', '4', 'command round trip', runCommandRoundTrip],
       ['scheduler', '5', 'scheduler', runScheduler],
+      ['scheduler', '5b', 'scheduler over five minutes', runSchedulerSustained],
       ['telemetry', '6', 'telemetry ingestion', runTelemetry],
     ];
     for (const [name, id, title, run] of single) {

@@ -99,7 +99,7 @@ export class MissionService {
       'task created',
     );
     // An immediate task's prepare goes out straight after this commit, not a round later.
-    this.scheduleFor(mutation.task);
+    this.scheduleFor(mutation);
     this.wakeups.relay();
     return mutation.task;
   }
@@ -274,7 +274,7 @@ export class MissionService {
   /** The gateway's outcome of one of our commands (dock.command-replies). */
   async handleReply(reply: CommandReplyRecord): Promise<void> {
     let changed = false;
-    const saved: Task[] = [];
+    const saved: TaskMutation[] = [];
     await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
         changed = false;
@@ -298,7 +298,7 @@ export class MissionService {
             continue;
           }
           await tx.saveTask(mutation);
-          saved.push(mutation.task);
+          saved.push(mutation);
           changed = true;
         }
         this.logger.info(
@@ -315,16 +315,16 @@ export class MissionService {
     );
     if (changed) {
       // A prepare accepted: the execute goes out at once when due (immediate), else on time.
-      for (const task of saved) this.scheduleFor(task);
+      for (const mutation of saved) this.scheduleFor(mutation);
       this.wakeups.relay();
     }
   }
 
   /** Tells the scheduler when the task's dock needs it after a change of ours. */
-  private scheduleFor(task: Task): void {
-    const dueAt = dockDueAfter(task);
+  private scheduleFor(mutation: TaskMutation): void {
+    const dueAt = dockDueAfter(mutation);
     if (dueAt === null) this.wakeups.schedule();
-    else this.wakeups.schedule({ gatewaySn: task.gatewaySn, dueAt });
+    else this.wakeups.schedule({ gatewaySn: mutation.task.gatewaySn, dueAt });
   }
 
   private answerFor(task: Task, command: StoredCommand, answer: CommandAnswer, now: number) {
@@ -344,7 +344,7 @@ export class MissionService {
 
   /** flighttask_progress from a dock; reports for unknown tasks or other docks are ignored. */
   async handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
-    let changed: Task | null = null;
+    let changed: TaskMutation | null = null;
     await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
         changed = null;
@@ -353,7 +353,7 @@ export class MissionService {
         const mutation = onProgress(task, report, this.clock.now(), this.timing);
         if (!mutation) return;
         await tx.saveTask(mutation);
-        if (mutation.publish) changed = mutation.task;
+        if (mutation.publish) changed = mutation;
       }),
     );
     if (changed) {

@@ -1,5 +1,6 @@
 import { isSilent } from './in-flight-watchdog';
 import { isFinalState, Task, TaskState, TASK_TYPE_CONDITIONAL } from './task';
+import type { TaskMutation } from './task-mutation';
 import { STARTED_STATES } from './task-state-machine';
 import {
   currentDeadline,
@@ -23,13 +24,18 @@ export type DockAction =
 const OCCUPYING: ReadonlySet<string> = new Set(['preparing', 'executing', 'in_progress', 'paused']);
 
 /**
- * After a change to `task` made outside the scheduler (a new task, a dock's answer, an
- * operator), when its dock needs the scheduler: at the task's next action, or now when the task
- * no longer holds the dock (the next one may go). Null: not on this task's account.
+ * After a change made outside the scheduler (a new task, a dock's answer, an operator), when
+ * the task's dock needs the scheduler: now when the change left the dock free (the next task
+ * may go), else at the task's next action. Null: not on this change's account.
  */
-export function dockDueAfter(task: Task): number | null {
-  const freesDock = isFinalState(task.state) || !OCCUPYING.has(task.state);
-  return task.nextActionAt ?? (freesDock ? task.updatedAt : null);
+export function dockDueAfter(mutation: TaskMutation): number | null {
+  const { task, transition } = mutation;
+  const leftFree =
+    transition !== null &&
+    transition.from !== null &&
+    OCCUPYING.has(transition.from) &&
+    !OCCUPYING.has(transition.to);
+  return leftFree ? task.updatedAt : task.nextActionAt;
 }
 
 /** A task in this state holds its dock: the dock's other tasks wait. */

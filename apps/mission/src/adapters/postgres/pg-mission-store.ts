@@ -115,7 +115,7 @@ class PgMissionTx implements MissionTx {
   async insertTask(mutation: TaskMutation): Promise<boolean> {
     const { task } = mutation;
     await this.ensureDock(task.gatewaySn, task.createdAt);
-    await this.bringDueForward(task);
+    await this.bringDueForward(mutation);
     const inserted = await this.query(
       `INSERT INTO tasks (${COLUMN_LIST}) VALUES (${PLACEHOLDERS}) ON CONFLICT DO NOTHING RETURNING flight_id`,
       taskValues(task),
@@ -127,7 +127,7 @@ class PgMissionTx implements MissionTx {
 
   async saveTask(mutation: TaskMutation): Promise<Task> {
     const { task } = mutation;
-    await this.bringDueForward(task);
+    await this.bringDueForward(mutation);
     const values = taskValues(task);
     // $1 the key, $2 the version read; then the updatable columns.
     const sets = UPDATABLE.map(({ column }, i) => `${column} = $${i + 3}`).join(', ');
@@ -150,8 +150,9 @@ class PgMissionTx implements MissionTx {
    * the dock free. Written before the task row, so that every writer takes the dock's row lock
    * first, as the scheduler's claim does (one lock order: no deadlock between them).
    */
-  private async bringDueForward(task: Task): Promise<void> {
-    const dueAt = dockDueAfter(task);
+  private async bringDueForward(mutation: TaskMutation): Promise<void> {
+    const { task } = mutation;
+    const dueAt = dockDueAfter(mutation);
     if (dueAt === null) return;
     await this.query(
       `INSERT INTO dock_due (gateway_sn, due_at) VALUES ($1, $2)
@@ -220,9 +221,10 @@ class PgMissionTx implements MissionTx {
         `INSERT INTO task_transitions
            (flight_id, from_state, to_state, cause, result_code, result_meaning, version, at)
          SELECT flight_id, from_state, to_state, cause, result_code, result_meaning, version, at
-         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(flight_id text, from_state text,
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (flight_id text, from_state text,
            to_state text, cause text, result_code integer, result_meaning text, version integer,
-           at bigint, ord bigint)
+           at bigint)) WITH ORDINALITY AS x(flight_id, from_state, to_state, cause, result_code,
+           result_meaning, version, at, ord)
          ORDER BY ord`,
         [JSON.stringify(transitions)],
       );
@@ -290,8 +292,9 @@ class PgMissionTx implements MissionTx {
     await this.query(
       `INSERT INTO outbox (topic, key, payload, headers, created_at)
        SELECT topic, key, payload, headers, created_at
-       FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(topic text, key text,
-         payload jsonb, headers jsonb, created_at bigint, ord bigint)
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (topic text, key text, payload jsonb,
+         headers jsonb, created_at bigint)) WITH ORDINALITY AS x(topic, key, payload, headers,
+         created_at, ord)
        ORDER BY ord`,
       [JSON.stringify(rows)],
     );
