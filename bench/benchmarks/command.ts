@@ -62,7 +62,7 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
       measured: `p99 ${fmt(s.p99, 1)} ms (p50 ${fmt(s.p50, 1)}, p95 ${fmt(s.p95, 1)}, max ${fmt(s.max, 0)}); ${fmt(s.count)} tasks, ${done.failures} failed`,
       met: !ctx.quick && s.p99 < 100 && done.failures === 0 && docks >= 1_000,
       notes:
-        `${fmt(docks)} simulated docks online (osd every 2 s; they answer prepare and execute and fly the task at 30× speed), ${fmt(rate)} tasks/s, state read ` +
+        `${fmt(docks)} simulated docks online (osd every 2 s; they answer prepare and execute and fly the task at 300× speed), ${fmt(rate)} tasks/s, state read ` +
         `every ${env('BENCH_COMMAND_POLL_MS', 5)} ms; states seen ${JSON.stringify(done.states)}; p99 by leg (ms): ` +
         Object.entries(breakdown)
           .map(([leg, l]) => `${leg} ${fmt(l.p99, 1)}`)

@@ -51,7 +51,8 @@ export function runSchedulerSustained(ctx: BenchContext): Promise<ResultRow> {
     id: '5b',
     label: 'sched5m',
     figure: 'Scheduler: timed tasks due over five minutes, 2 mission replicas',
-    target: '50,000 tasks: all executed, p99 lateness ≤ 1 s, none twice, none early; mission RSS flat',
+    target:
+      '50,000 tasks: all executed, p99 lateness ≤ 1 s, none twice, none early; mission RSS flat',
     count,
     docks: Math.max(1, Math.round(count / 5)),
     spreadMs: 300_000,

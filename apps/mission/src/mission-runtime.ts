@@ -38,8 +38,7 @@ export class LoopWakeups implements Wakeups {
   relayer: PeriodicLoop | undefined;
   /** Plans the named docks now; ms until a time (negative: due). Set by the runtime. */
   dispatcher:
-    | { dispatch(gatewaySns: string[]): Promise<unknown>; msUntil(at: number): number }
-    | undefined;
+    { dispatch(gatewaySns: string[]): Promise<unknown>; msUntil(at: number): number } | undefined;
   private readonly pending = new Set<string>();
   private flushing = false;
 

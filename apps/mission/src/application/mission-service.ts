@@ -272,34 +272,73 @@ export class MissionService {
   }
 
   /** The gateway's outcome of one of our commands (dock.command-replies). */
-  async handleReply(reply: CommandReplyRecord): Promise<void> {
-    let changed = false;
-    const saved: TaskMutation[] = [];
-    await withConflictRetry(() =>
-      this.store.transaction(async (tx) => {
-        changed = false;
-        saved.length = 0;
-        const now = this.clock.now();
-        const command = await tx.completeCommand(reply.correlationId, completionOf(reply, now));
-        if (!command) return; // not ours, or a duplicate of an answer already applied
+  handleReply(reply: CommandReplyRecord): Promise<void> {
+    return this.handleReplies([reply]);
+  }
+
+  /**
+   * The outcomes of many commands, in one transaction: the commands marked answered in one
+   * statement, their tasks read in one, each answer decided by the domain in reply order on the
+   * task as the batch left it, the changes written together (a task changed twice in a batch,
+   * rare, is written in a second wave, on the version the first wrote).
+   */
+  async handleReplies(replies: readonly CommandReplyRecord[]): Promise<void> {
+    if (replies.length === 0) return;
+    const saved = await withConflictRetry(() => this.answerBatch(replies));
+    if (saved.length > 0) {
+      // A prepare accepted: the execute goes out at once when due (immediate), else on time.
+      for (const mutation of saved) this.scheduleFor(mutation);
+      this.wakeups.relay();
+    }
+  }
+
+  private answerBatch(replies: readonly CommandReplyRecord[]): Promise<TaskMutation[]> {
+    return this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      // One completion per command id (a redelivered reply in the same batch is a duplicate).
+      const unique = new Map<string, CommandReplyRecord>();
+      for (const reply of replies) {
+        if (!unique.has(reply.correlationId)) unique.set(reply.correlationId, reply);
+      }
+      const commands = new Map(
+        (
+          await tx.completeCommands(
+            [...unique.values()].map((reply) => ({
+              id: reply.correlationId,
+              completion: completionOf(reply, now),
+            })),
+          )
+        ).map((command) => [command.id, command]),
+      );
+      const current = new Map(
+        (await tx.getTasks([...commands.values()].flatMap((c) => c.flightIds))).map((task) => [
+          task.flightId,
+          task,
+        ]),
+      );
+      const waves: TaskMutation[][] = [];
+      const writes = new Map<string, number>();
+      for (const reply of unique.values()) {
+        const command = commands.get(reply.correlationId);
+        if (!command) continue; // not ours, or a duplicate of an answer already applied
         const answer: CommandAnswer = {
           outcome: reply.outcome,
           result: reply.result,
           error: reply.error,
         };
-        for (const task of await tx.getTasks(command.flightIds)) {
+        for (const flightId of command.flightIds) {
+          const task = current.get(flightId);
+          if (!task) continue;
           const mutation = this.answerFor(task, command, answer, now);
           if (mutation === null) continue;
           if (isRefusal(mutation)) {
-            this.logger.debug(
-              { flightId: task.flightId, reason: mutation.reason },
-              'answer ignored',
-            );
+            this.logger.debug({ flightId, reason: mutation.reason }, 'answer ignored');
             continue;
           }
-          await tx.saveTask(mutation);
-          saved.push(mutation);
-          changed = true;
+          const wave = writes.get(flightId) ?? 0;
+          writes.set(flightId, wave + 1);
+          (waves[wave] ??= []).push(mutation);
+          current.set(flightId, { ...mutation.task, version: mutation.task.version + 1 });
         }
         this.logger.info(
           {
@@ -311,13 +350,10 @@ export class MissionService {
           },
           'command answered',
         );
-      }),
-    );
-    if (changed) {
-      // A prepare accepted: the execute goes out at once when due (immediate), else on time.
-      for (const mutation of saved) this.scheduleFor(mutation);
-      this.wakeups.relay();
-    }
+      }
+      for (const wave of waves) await tx.saveChanges(wave);
+      return waves.flat();
+    });
   }
 
   /** Tells the scheduler when the task's dock needs it after a change of ours. */
@@ -343,22 +379,48 @@ export class MissionService {
   }
 
   /** flighttask_progress from a dock; reports for unknown tasks or other docks are ignored. */
-  async handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
-    let changed: TaskMutation | null = null;
-    await withConflictRetry(() =>
+  handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
+    return this.handleProgressReports([{ gatewaySn, flightId, report }]);
+  }
+
+  /**
+   * Many progress reports in one transaction: their tasks read in one statement, each report
+   * applied by the domain in arrival order on the task as the batch left it, the changes
+   * written together (a task changed twice in a batch is written in a second wave).
+   */
+  async handleProgressReports(
+    reports: readonly { gatewaySn: string; flightId: string; report: ProgressReport }[],
+  ): Promise<void> {
+    if (reports.length === 0) return;
+    const saved = await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
-        changed = null;
-        const task = await tx.getTask(flightId);
-        if (!task || task.gatewaySn !== gatewaySn) return;
-        const mutation = onProgress(task, report, this.clock.now(), this.timing);
-        if (!mutation) return;
-        await tx.saveTask(mutation);
-        if (mutation.publish) changed = mutation;
+        const now = this.clock.now();
+        const current = new Map(
+          (await tx.getTasks([...new Set(reports.map((r) => r.flightId))])).map((task) => [
+            task.flightId,
+            task,
+          ]),
+        );
+        const waves: TaskMutation[][] = [];
+        const writes = new Map<string, number>();
+        for (const { gatewaySn, flightId, report } of reports) {
+          const task = current.get(flightId);
+          if (!task || task.gatewaySn !== gatewaySn) continue;
+          const mutation = onProgress(task, report, now, this.timing);
+          if (!mutation) continue;
+          const wave = writes.get(flightId) ?? 0;
+          writes.set(flightId, wave + 1);
+          (waves[wave] ??= []).push(mutation);
+          current.set(flightId, { ...mutation.task, version: mutation.task.version + 1 });
+        }
+        for (const wave of waves) await tx.saveChanges(wave);
+        return waves.flat();
       }),
     );
-    if (changed) {
+    const published = saved.filter((mutation) => mutation.publish);
+    if (published.length > 0) {
       // The dock may be free now: its queue can move on at once.
-      this.scheduleFor(changed);
+      for (const mutation of published) this.scheduleFor(mutation);
       this.wakeups.relay();
     }
   }

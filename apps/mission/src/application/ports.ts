@@ -50,6 +50,15 @@ export interface MissionTx {
   insertCommand(command: CommandDraft, at: number, organizationId: string): Promise<void>;
   /** Marks a pending command answered; null when unknown or already answered (duplicate). */
   completeCommand(id: string, completion: CommandCompletion): Promise<StoredCommand | null>;
+  /** completeCommand for many in one statement: the commands it marked (pending ones only). */
+  completeCommands(
+    completions: readonly { id: string; completion: CommandCompletion }[],
+  ): Promise<StoredCommand[]>;
+  /**
+   * Versioned writes of changes made outside the scheduler, as saveTask for each, in a few
+   * multi-row statements; each change brings its dock's due time forward (see dockDueAfter).
+   */
+  saveChanges(mutations: readonly TaskMutation[]): Promise<void>;
   /**
    * Claims, in one statement, up to `limit` docks whose due time has come (or the named docks,
    * when due at all) that no other transaction holds (row locks, SKIP LOCKED: two replicas never

@@ -119,7 +119,12 @@ export class Scheduler {
     tx: MissionTx,
     dock: DueDock,
     now: number,
-  ): Promise<{ gatewaySn: string; mutations: TaskMutation[]; actions: number; dueAt: number | null }> {
+  ): Promise<{
+    gatewaySn: string;
+    mutations: TaskMutation[];
+    actions: number;
+    dueAt: number | null;
+  }> {
     const timing = this.settings.timing;
     const actions = planDock(dock.tasks, now, timing);
     const after = new Map(dock.tasks.map((task) => [task.flightId, task]));

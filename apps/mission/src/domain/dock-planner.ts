@@ -2,12 +2,7 @@ import { isSilent } from './in-flight-watchdog';
 import { isFinalState, Task, TaskState, TASK_TYPE_CONDITIONAL } from './task';
 import type { TaskMutation } from './task-mutation';
 import { STARTED_STATES } from './task-state-machine';
-import {
-  currentDeadline,
-  executeDueAt,
-  prepareDueAt,
-  TimingSettings,
-} from './task-timing';
+import { currentDeadline, executeDueAt, prepareDueAt, TimingSettings } from './task-timing';
 
 /** What the scheduler does now for one dock. */
 export type DockAction =
@@ -118,7 +113,10 @@ export function planDock(
     )
     // A stable sort: tasks due and created in the same millisecond keep the order they were
     // given in (the store gives creation order).
-    .sort((a, b) => queueKey(a, now, settings) - queueKey(b, now, settings) || a.createdAt - b.createdAt);
+    .sort(
+      (a, b) =>
+        queueKey(a, now, settings) - queueKey(b, now, settings) || a.createdAt - b.createdAt,
+    );
   for (const task of waiting) {
     if ((task.nextActionAt ?? Infinity) <= now) {
       const step = dueStep(task);

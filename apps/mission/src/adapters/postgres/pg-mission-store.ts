@@ -78,7 +78,12 @@ const RECORD_TYPE = TASK_COLUMNS.map((column) => `${column} ${COLUMN_TYPES[colum
 const COLUMN_LIST = TASK_COLUMNS.join(', ');
 const PLACEHOLDERS = TASK_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 /** What an update never changes: the key, the creation time, the organization (and the version, bumped). */
-const FIXED: ReadonlySet<string> = new Set(['flight_id', 'created_at', 'version', 'organization_id']);
+const FIXED: ReadonlySet<string> = new Set([
+  'flight_id',
+  'created_at',
+  'version',
+  'organization_id',
+]);
 /** SET list for an update: every column but the fixed ones. */
 const UPDATABLE = TASK_COLUMNS.map((column, i) => ({ column, index: i + 1 })).filter(
   ({ column }) => !FIXED.has(column),
@@ -317,6 +322,53 @@ class PgMissionTx implements MissionTx {
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
+  async completeCommands(
+    completions: readonly { id: string; completion: CommandCompletion }[],
+  ): Promise<StoredCommand[]> {
+    if (completions.length === 0) return [];
+    const rows = completions.map(({ id, completion }) => ({
+      id,
+      state: completion.state,
+      result_code: completion.resultCode,
+      result_meaning: completion.resultMeaning,
+      error: completion.error,
+      completed_at: completion.at,
+    }));
+    const result = await this.query(
+      `UPDATE commands c SET state = v.state, result_code = v.result_code,
+         result_meaning = v.result_meaning, error = v.error, completed_at = v.completed_at
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, state text, result_code integer,
+         result_meaning text, error text, completed_at bigint)
+       WHERE c.id = v.id AND c.state = 'pending'
+       RETURNING c.*`,
+      [JSON.stringify(rows)],
+    );
+    const updated = (Array.isArray(result[0]) ? result[0] : result) as Row[];
+    return updated.map(toCommand);
+  }
+
+  async saveChanges(mutations: readonly TaskMutation[]): Promise<void> {
+    if (mutations.length === 0) return;
+    // The docks' due times first, in SN order: the lock order of every writer and the claim.
+    const due = new Map<string, number>();
+    for (const mutation of mutations) {
+      const at = dockDueAfter(mutation);
+      if (at === null) continue;
+      const sn = mutation.task.gatewaySn;
+      due.set(sn, Math.min(due.get(sn) ?? Infinity, at));
+    }
+    if (due.size > 0) {
+      const docks = [...due.keys()].sort();
+      await this.query(
+        `INSERT INTO dock_due (gateway_sn, due_at)
+         SELECT * FROM unnest($1::text[], $2::bigint[]) ORDER BY 1
+         ON CONFLICT (gateway_sn) DO UPDATE SET due_at = LEAST(dock_due.due_at, EXCLUDED.due_at)`,
+        [docks, docks.map((sn) => due.get(sn))],
+      );
+    }
+    await this.saveTasks(mutations);
+  }
+
   async claimDueDocks(now: number, limit: number, only?: readonly string[]): Promise<DueDock[]> {
     // One statement: the due docks in due order, locked (SKIP LOCKED: a dock another replica
     // holds is left to it), with their open tasks. dock_due is small (a row per dock with
@@ -526,10 +578,10 @@ export class PgMissionStore implements MissionStore {
   }
 
   async findCommand(id: string, organizationId: string): Promise<StoredCommand | null> {
-    const rows = await this.query(
-      'SELECT * FROM commands WHERE id = $1 AND organization_id = $2',
-      [id, organizationId],
-    );
+    const rows = await this.query('SELECT * FROM commands WHERE id = $1 AND organization_id = $2', [
+      id,
+      organizationId,
+    ]);
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
