@@ -184,6 +184,10 @@ async function runTimedRow(ctx: BenchContext, spec: TimedRowSpec): Promise<Resul
     const relayDelay: number[] = [];
     const deliveryDelay: number[] = [];
     let dispatches = 0;
+    // Execute commands per flight as the mission wrote them (distinct correlation ids): more
+    // than one is a double dispatch; a flight the dock got twice from one command is a double
+    // delivery downstream (the gateway's at-least-once consumer, MQTT QoS 1).
+    const executeCommands = new Map<string, Set<string>>();
     for (const record of commandRecords) {
       const command = JSON.parse(record.value) as {
         method: string;
@@ -193,6 +197,9 @@ async function runTimedRow(ctx: BenchContext, spec: TimedRowSpec): Promise<Resul
       if (command.requestedAt >= windowCpu.at) dispatches++;
       const flightId = command.data?.flight_id;
       if (command.method !== 'flighttask_execute' || !flightId) continue;
+      const ids = executeCommands.get(flightId) ?? new Set<string>();
+      ids.add((command as { correlationId?: string }).correlationId ?? '');
+      executeCommands.set(flightId, ids);
       const executeTime = executeTimes.get(flightId);
       if (executeTime === undefined) continue;
       dispatchLate.push(command.requestedAt - executeTime);
@@ -206,6 +213,7 @@ async function runTimedRow(ctx: BenchContext, spec: TimedRowSpec): Promise<Resul
       'Kafka → dock receipt': summarise(deliveryDelay),
     };
     ctx.log(`  ${spec.label} legs: ${JSON.stringify(legs)}`);
+    const dispatchedTwice = [...executeCommands.values()].filter((ids) => ids.size > 1).length;
     const s = summarise(lateness);
     ctx.log(
       `  ${spec.label}: ${JSON.stringify(s)} missing ${missing} twice ${twice} early ${early} calls ${JSON.stringify(seen.calls)}`,
@@ -238,7 +246,8 @@ async function runTimedRow(ctx: BenchContext, spec: TimedRowSpec): Promise<Resul
       target: spec.target,
       measured:
         `${fmt(count - missing)} of ${fmt(count)} executed; lateness p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, ` +
-        `max ${fmt(s.max)} ms; twice ${twice}; early ${early}; create failures ${created.failed}${rssText}`,
+        `max ${fmt(s.max)} ms; twice ${twice} (dispatched twice by mission: ${dispatchedTwice}); early ${early}; ` +
+        `create failures ${created.failed}${rssText}`,
       met,
       notes:
         `${fmt(spec.docks)} docks (multiplexed over 50 MQTT connections, answering prepare and execute at once, ` +
@@ -261,6 +270,7 @@ async function runTimedRow(ctx: BenchContext, spec: TimedRowSpec): Promise<Resul
         docks: spec.docks,
         missing,
         twice,
+        dispatchedTwice,
         early,
         calls: seen.calls,
         cpu: shares,
