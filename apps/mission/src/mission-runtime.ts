@@ -7,12 +7,11 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER } from '@dock/platform';
+import { LOGGER, PeriodicLoop } from '@dock/platform';
 import { CommandReplyHandler } from './adapters/kafka/command-reply-handler';
 import type { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { UplinkEventHandler } from './adapters/kafka/uplink-event-handler';
 import type { DockDue, MissionService, Wakeups } from './application/mission-service';
-import { PeriodicLoop } from './application/periodic-loop';
 import type { PlanService } from './application/plan-service';
 import type { OutboxRelay } from './application/ports';
 import type { Scheduler } from './application/scheduler';
@@ -133,9 +132,11 @@ export class MissionRuntime
         // A full batch: more is due, go again at once. Otherwise sleep until the next due time
         // (the loop caps the wait by the interval, which also covers a replica's work that
         // another replica holds: SKIP LOCKED leaves it due here, so wait a little, not spin).
-        if (round.more) return 0;
+        if (round.more) return { nextRunInMs: 0 };
         if (round.nextDueAt === null) return undefined;
-        return Math.max(MIN_WAIT_MS, this.scheduler.msUntil(round.nextDueAt));
+        return {
+          nextRunInMs: Math.max(MIN_WAIT_MS, this.scheduler.msUntil(round.nextDueAt)),
+        };
       },
       this.logger,
     );

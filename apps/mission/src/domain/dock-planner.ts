@@ -1,5 +1,6 @@
+import { DOCK_OCCUPYING_TASK_STATES } from '@dock/contracts';
 import { isSilent } from './in-flight-watchdog';
-import { isFinalState, Task, TaskState, TASK_TYPE_CONDITIONAL } from './task';
+import { isFinalState, Task, TASK_TYPE_CONDITIONAL } from './task';
 import type { TaskMutation } from './task-mutation';
 import { STARTED_STATES } from './task-state-machine';
 import { currentDeadline, executeDueAt, prepareDueAt, TimingSettings } from './task-timing';
@@ -16,7 +17,7 @@ export type DockAction =
   | { kind: 'execute'; flightId: string };
 
 /** States in which the dock is occupied by a task: nothing else is sent to it meanwhile. */
-const OCCUPYING: ReadonlySet<string> = new Set(['preparing', 'executing', 'in_progress', 'paused']);
+const OCCUPYING: ReadonlySet<string> = new Set(DOCK_OCCUPYING_TASK_STATES);
 
 /**
  * After a change made outside the scheduler (a new task, a dock's answer, an operator), when
@@ -31,11 +32,6 @@ export function dockDueAfter(mutation: TaskMutation): number | null {
     OCCUPYING.has(transition.from) &&
     !OCCUPYING.has(transition.to);
   return leftFree ? task.updatedAt : task.nextActionAt;
-}
-
-/** A task in this state holds its dock: the dock's other tasks wait. */
-export function occupiesDock(state: TaskState): boolean {
-  return OCCUPYING.has(state);
 }
 
 /** Which step is due for a task that waits for the scheduler, if any. */

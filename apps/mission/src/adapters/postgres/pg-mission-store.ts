@@ -1,5 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CommandRecord, HEADERS, SCHEMA_VERSION, TaskEventRecord } from '@dock/contracts';
+import {
+  CommandRecord,
+  HEADERS,
+  OPEN_TASK_STATES,
+  SCHEMA_VERSION,
+  sqlTaskStateList,
+  TaskEventRecord,
+} from '@dock/contracts';
 import { dockDueAfter } from '../../domain/dock-planner';
 import type { Plan } from '../../domain/plan';
 import type { Task, TaskTransition } from '../../domain/task';
@@ -27,7 +34,7 @@ export interface StoreSettings {
   requester: string;
 }
 
-const OPEN_STATES = `('scheduled','preparing','prepared','ready','executing','in_progress','paused')`;
+const OPEN_STATES = sqlTaskStateList(OPEN_TASK_STATES);
 /** Task columns whose values are JSON documents (taskValues gives them as JSON text). */
 const JSON_COLUMNS: ReadonlySet<string> = new Set([
   'ready_conditions',

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 
 /**
  * Runs `work` every `intervalMs`, or at once when kicked; never two runs at a time. A run that
- * returns a number asks for the next run that many ms later (capped by `intervalMs`), and
- * `wakeIn` brings a waiting run forward: the scheduler sleeps until the next due time rather than
- * polling. The loop holds no state about tasks: every run reads what is due from PostgreSQL.
+ * returns `{ nextRunInMs }` asks for the next run that much later (capped by `intervalMs`), and
+ * `wakeIn` brings a waiting run forward: the mission's scheduler sleeps until the next due time
+ * rather than polling. The loop holds no state: every run reads what is due from its store (the
+ * mission's scheduler, the registry's sweeper, the alerts' deliveries, the outbox relays).
  */
 export class PeriodicLoop {
   private running = false;
@@ -66,10 +67,8 @@ export class PeriodicLoop {
       this.requestedWake = undefined;
       let delay = this.intervalMs;
       try {
-        const asked = await this.work();
-        if (typeof asked === 'number' && Number.isFinite(asked)) {
-          delay = Math.min(delay, Math.max(0, asked));
-        }
+        const asked = nextRunInMs(await this.work());
+        if (asked !== undefined) delay = Math.min(delay, Math.max(0, asked));
       } catch (error) {
         this.logger.error({ err: error, loop: this.name }, 'periodic work failed; retrying');
       }
@@ -88,4 +87,11 @@ export class PeriodicLoop {
       this.wakeTarget = undefined;
     }
   }
+}
+
+/** The delay a run asked for, if it returned `{ nextRunInMs: number }`. */
+function nextRunInMs(result: unknown): number | undefined {
+  if (typeof result !== 'object' || result === null || !('nextRunInMs' in result)) return undefined;
+  const ms = (result as { nextRunInMs: unknown }).nextRunInMs;
+  return typeof ms === 'number' && Number.isFinite(ms) ? ms : undefined;
 }
