@@ -16,7 +16,7 @@ import { runBurst } from './benchmarks/burst';
 import { runCommandRoundTrip } from './benchmarks/command';
 import { runMemory } from './benchmarks/memory';
 import { runReplyLatency } from './benchmarks/reply';
-import { runScheduler } from './benchmarks/scheduler';
+import { runScheduler, runSchedulerSustained } from './benchmarks/scheduler';
 import { runTelemetry } from './benchmarks/telemetry';
 import { runUplink, uplinkRows, uplinkSettingsFromEnv } from './benchmarks/uplink';
 import { runSweep } from './benchmarks/sweep';
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       ['reply', '3', 'events_reply latency', runReplyLatency],
       ['command', '4', 'command round trip', runCommandRoundTrip],
       ['scheduler', '5', 'scheduler', runScheduler],
+      ['scheduler', '5b', 'scheduler over five minutes', runSchedulerSustained],
       ['telemetry', '6', 'telemetry ingestion', runTelemetry],
     ];
     for (const [name, id, title, run] of single) {

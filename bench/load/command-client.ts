@@ -4,7 +4,9 @@
  * creates an immediate task (POST /tasks) and reads the task (GET /tasks/{id}, every
  * `pollMs`) until its state has left scheduled/preparing: REST → outbox → dock.commands →
  * gateway → MQTT services → dock → services_reply → gateway → dock.command-replies → mission →
- * PostgreSQL → readable. flighttask_execute is never answered, so the docks stay on the ground.
+ * PostgreSQL → readable. The docks answer prepare and execute and fly the task (fast: speed 300, the flight
+ * is compressed, so a dock is free again soon), as a real dock does; the row measures the
+ * system, not a harness that leaves every dock occupied until the gateway's deadline.
  */
 import { startFleet } from '../../apps/dock-simulator/src';
 import { childArgs, report, waitForParent } from '../lib/child';
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     snPrefix: args.snPrefix,
     mqtt: { url: args.mqttUrl },
     connectConcurrency: 100,
-    behaviour: { neverReply: ['flighttask_execute'] },
+    behaviour: { speed: 300 },
   });
   await report({ type: 'ready' });
   await waitForParent('go');

@@ -1,18 +1,22 @@
 /**
  * Lightweight docks for the scheduler benchmark: `docks` dock SNs multiplexed over
  * `connections` MQTT connections (each subscribes to its docks' services topics). Every
- * service is answered at once with result 0 on services_reply; the receipt time of each
- * flighttask_execute is kept per flight_id (with a count, to find any sent twice).
+ * service is answered at once with result 0 on services_reply, as a dock answers prepare and
+ * execute; an executed flight ends `flightMs` later with a final flighttask_progress (status ok),
+ * as a dock reports the end of its task, so the dock is free for its next task. The receipt time
+ * of each flighttask_execute is kept per flight_id (with a count, to find any sent twice).
  */
 import mqtt, { MqttClient } from 'mqtt';
 import { childArgs, report, waitForParent } from '../lib/child';
-import { dockSn } from './payloads';
+import { dockSn, finalProgressPayload } from './payloads';
 
 interface Args {
   mqttUrl: string;
   docks: number;
   connections: number;
   snPrefix: string;
+  /** From the execute to the flight's final progress report. */
+  flightMs?: number;
 }
 
 interface ServiceCall {
@@ -60,6 +64,17 @@ async function main(): Promise<void> {
         }),
         { qos: 1 },
       );
+      if (call.method === 'flighttask_execute' && call.data?.flight_id) {
+        const flightId = call.data.flight_id;
+        setTimeout(() => {
+          const at = Date.now();
+          client.publish(
+            `thing/product/${sn}/events`,
+            finalProgressPayload(sn, flightId, `${flightId}-end`, at),
+            { qos: 1 },
+          );
+        }, args.flightMs ?? 2_000);
+      }
     });
     await new Promise((resolve) => client.once('connect', resolve));
     for (let i = 0; i < topics.length; i += 100) {

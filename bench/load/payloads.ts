@@ -38,3 +38,19 @@ export function progressPayload(
 export function dockSn(prefix: string, index: number): string {
   return `${prefix}${String(index).padStart(5, '0')}`;
 }
+
+/** The last flighttask_progress of a flight: what a dock sends when the task has ended. */
+export function finalProgressPayload(
+  sn: string,
+  flightId: string,
+  tid: string,
+  now: number,
+  status: 'ok' | 'failed' = 'ok',
+): string {
+  return (
+    `{"tid":"${tid}","bid":"${flightId}","timestamp":${now},"gateway":"${sn}",` +
+    `"method":"flighttask_progress","need_reply":0,"data":{"result":0,"output":{` +
+    `"ext":{"current_waypoint_index":8,"flight_id":"${flightId}","wayline_mission_state":9,"media_count":8},` +
+    `"progress":{"current_step":25,"percent":100},"status":"${status}"}}}`
+  );
+}

@@ -1,6 +1,6 @@
 /**
  * Creates timed tasks through the mission API (round robin over the replicas' URLs, `concurrency`
- * requests at once): task i for dock i, execute_time = firstExecuteAt + i × spreadMs / count.
+ * requests at once): task i for dock i (mod `docks`), execute_time = firstExecuteAt + i × spreadMs / count.
  * Reports each task's flight id and execute_time.
  */
 import { childArgs, report } from '../lib/child';
@@ -9,6 +9,8 @@ import { dockSn } from './payloads';
 interface Args {
   urls: string[];
   count: number;
+  /** Docks the tasks go round (task i on dock i mod docks); default: one dock per task. */
+  docks?: number;
   snPrefix: string;
   firstExecuteAt: number;
   spreadMs: number;
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             name: `timed ${i}`,
-            gatewaySn: dockSn(args.snPrefix, i),
+            gatewaySn: dockSn(args.snPrefix, i % (args.docks ?? args.count)),
             waylineId: WAYLINE,
             taskType: 'timed',
             executeTime,

@@ -11,7 +11,7 @@ import { LOGGER, PeriodicLoop } from '@dock/platform';
 import { CommandReplyHandler } from './adapters/kafka/command-reply-handler';
 import type { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { UplinkEventHandler } from './adapters/kafka/uplink-event-handler';
-import type { MissionService, Wakeups } from './application/mission-service';
+import type { DockDue, MissionService, Wakeups } from './application/mission-service';
 import type { PlanService } from './application/plan-service';
 import type { OutboxRelay } from './application/ports';
 import type { Scheduler } from './application/scheduler';
@@ -27,19 +27,63 @@ import {
   WAKEUPS,
 } from './mission.tokens';
 
-/** Kicks the loops once they run; before that (and after) a kick is a no-op. */
+/**
+ * Kicks the loops once they run; before that (and after) a kick is a no-op. A dock due now is
+ * dispatched at once (docks named meanwhile go together in one batch); a dock due later brings
+ * the scheduler's timer forward.
+ */
 export class LoopWakeups implements Wakeups {
   scheduler: PeriodicLoop | undefined;
   relayer: PeriodicLoop | undefined;
+  /** Plans the named docks now; ms until a time (negative: due). Set by the runtime. */
+  dispatcher:
+    { dispatch(gatewaySns: string[]): Promise<unknown>; msUntil(at: number): number } | undefined;
+  private readonly pending = new Set<string>();
+  private flushing = false;
 
-  schedule(): void {
-    this.scheduler?.kick();
+  schedule(due?: DockDue): void {
+    const dispatcher = this.dispatcher;
+    if (!due || !dispatcher) {
+      this.scheduler?.kick();
+      return;
+    }
+    const ms = dispatcher.msUntil(due.dueAt);
+    if (ms > 0) {
+      this.scheduler?.wakeIn(ms);
+      return;
+    }
+    this.pending.add(due.gatewaySn);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => void this.flush(dispatcher));
+    }
   }
 
   relay(): void {
     this.relayer?.kick();
   }
+
+  private async flush(dispatcher: NonNullable<LoopWakeups['dispatcher']>): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const docks = [...this.pending];
+        this.pending.clear();
+        try {
+          await dispatcher.dispatch(docks);
+          this.relayer?.kick();
+        } catch {
+          // The docks stay due: the scheduler's round takes them (and logs what failed).
+          this.scheduler?.kick();
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
 }
+
+/** The shortest wait between rounds that found nothing to do now. */
+const MIN_WAIT_MS = 5;
 
 /**
  * Starts the scheduler loop, the outbox relay and the Kafka consumers once the app (and its
@@ -85,15 +129,21 @@ export class MissionRuntime
         await this.plans.extendPlans();
         const round = await this.scheduler.runRound();
         if (round.actions > 0) this.relayLoop?.kick();
-        // The round spent its budget doing work, so more may be due: go again at once instead
-        // of after the interval (when many tasks fall due together, the wait is pure lateness).
-        // A round that only met busy docks waits, or it would spin on them.
-        if (round.docks >= this.config.MISSION_DOCKS_PER_ROUND && round.actions > 0) {
-          this.schedulerLoop?.kick();
-        }
+        // A full batch: more is due, go again at once. Otherwise sleep until the next due time
+        // (the loop caps the wait by the interval, which also covers a replica's work that
+        // another replica holds: SKIP LOCKED leaves it due here, so wait a little, not spin).
+        if (round.more) return { nextRunInMs: 0 };
+        if (round.nextDueAt === null) return undefined;
+        return {
+          nextRunInMs: Math.max(MIN_WAIT_MS, this.scheduler.msUntil(round.nextDueAt)),
+        };
       },
       this.logger,
     );
+    this.wakeups.dispatcher = {
+      dispatch: (docks) => this.scheduler.dispatchDocks(docks),
+      msUntil: (at) => this.scheduler.msUntil(at),
+    };
     this.wakeups.scheduler = this.schedulerLoop;
     this.wakeups.relayer = this.relayLoop;
     this.relayLoop.start();

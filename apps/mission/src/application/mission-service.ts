@@ -3,6 +3,7 @@ import { CommandReplyRecord } from '@dock/contracts';
 import { describeResultCode } from '@dock/protocol';
 import type { Clock } from '../domain/clock';
 import { checkTiming, newTask } from '../domain/new-task';
+import { dockDueAfter } from '../domain/dock-planner';
 import { validateSpec } from '../domain/prepare-data';
 import { isFinalState, Task, TaskSpec, TASK_TYPE_IMMEDIATE } from '../domain/task';
 import {
@@ -46,9 +47,18 @@ export interface CancelOutcome {
   command: StoredCommand | null;
 }
 
-/** What the service tells its loops: there is work for the scheduler, or records to send. */
+/** A dock's due time after a change (see dockDueAfter). */
+export interface DockDue {
+  gatewaySn: string;
+  dueAt: number;
+}
+
+/**
+ * What the service tells its loops: there is work for the scheduler (for this dock at this time:
+ * at once when due now, or the scheduler's timer comes forward), or records to send.
+ */
 export interface Wakeups {
-  schedule(): void;
+  schedule(due?: DockDue): void;
   relay(): void;
 }
 
@@ -89,7 +99,8 @@ export class MissionService {
       { flightId, dockSn: input.gatewaySn, taskType: input.spec.taskType },
       'task created',
     );
-    this.wakeups.schedule();
+    // An immediate task's prepare goes out straight after this commit, not a round later.
+    this.scheduleFor(mutation);
     this.wakeups.relay();
     return mutation.task;
   }
@@ -262,31 +273,73 @@ export class MissionService {
   }
 
   /** The gateway's outcome of one of our commands (dock.command-replies). */
-  async handleReply(reply: CommandReplyRecord): Promise<void> {
-    let changed = false;
-    await withConflictRetry(() =>
-      this.store.transaction(async (tx) => {
-        changed = false;
-        const now = this.clock.now();
-        const command = await tx.completeCommand(reply.correlationId, completionOf(reply, now));
-        if (!command) return; // not ours, or a duplicate of an answer already applied
+  handleReply(reply: CommandReplyRecord): Promise<void> {
+    return this.handleReplies([reply]);
+  }
+
+  /**
+   * The outcomes of many commands, in one transaction: the commands marked answered in one
+   * statement, their tasks read in one, each answer decided by the domain in reply order on the
+   * task as the batch left it, the changes written together (a task changed twice in a batch,
+   * rare, is written in a second wave, on the version the first wrote).
+   */
+  async handleReplies(replies: readonly CommandReplyRecord[]): Promise<void> {
+    if (replies.length === 0) return;
+    const saved = await withConflictRetry(() => this.answerBatch(replies));
+    if (saved.length > 0) {
+      // A prepare accepted: the execute goes out at once when due (immediate), else on time.
+      for (const mutation of saved) this.scheduleFor(mutation);
+      this.wakeups.relay();
+    }
+  }
+
+  private answerBatch(replies: readonly CommandReplyRecord[]): Promise<TaskMutation[]> {
+    return this.store.transaction(async (tx) => {
+      const now = this.clock.now();
+      // One completion per command id (a redelivered reply in the same batch is a duplicate).
+      const unique = new Map<string, CommandReplyRecord>();
+      for (const reply of replies) {
+        if (!unique.has(reply.correlationId)) unique.set(reply.correlationId, reply);
+      }
+      const commands = new Map(
+        (
+          await tx.completeCommands(
+            [...unique.values()].map((reply) => ({
+              id: reply.correlationId,
+              completion: completionOf(reply, now),
+            })),
+          )
+        ).map((command) => [command.id, command]),
+      );
+      const current = new Map(
+        (await tx.getTasks([...commands.values()].flatMap((c) => c.flightIds))).map((task) => [
+          task.flightId,
+          task,
+        ]),
+      );
+      const waves: TaskMutation[][] = [];
+      const writes = new Map<string, number>();
+      for (const reply of unique.values()) {
+        const command = commands.get(reply.correlationId);
+        if (!command) continue; // not ours, or a duplicate of an answer already applied
         const answer: CommandAnswer = {
           outcome: reply.outcome,
           result: reply.result,
           error: reply.error,
         };
-        for (const task of await tx.getTasks(command.flightIds)) {
+        for (const flightId of command.flightIds) {
+          const task = current.get(flightId);
+          if (!task) continue;
           const mutation = this.answerFor(task, command, answer, now);
           if (mutation === null) continue;
           if (isRefusal(mutation)) {
-            this.logger.debug(
-              { flightId: task.flightId, reason: mutation.reason },
-              'answer ignored',
-            );
+            this.logger.debug({ flightId, reason: mutation.reason }, 'answer ignored');
             continue;
           }
-          await tx.saveTask(mutation);
-          changed = true;
+          const wave = writes.get(flightId) ?? 0;
+          writes.set(flightId, wave + 1);
+          (waves[wave] ??= []).push(mutation);
+          current.set(flightId, { ...mutation.task, version: mutation.task.version + 1 });
         }
         this.logger.info(
           {
@@ -298,12 +351,17 @@ export class MissionService {
           },
           'command answered',
         );
-      }),
-    );
-    if (changed) {
-      this.wakeups.schedule();
-      this.wakeups.relay();
-    }
+      }
+      for (const wave of waves) await tx.saveChanges(wave);
+      return waves.flat();
+    });
+  }
+
+  /** Tells the scheduler when the task's dock needs it after a change of ours. */
+  private scheduleFor(mutation: TaskMutation): void {
+    const dueAt = dockDueAfter(mutation);
+    if (dueAt === null) this.wakeups.schedule();
+    else this.wakeups.schedule({ gatewaySn: mutation.task.gatewaySn, dueAt });
   }
 
   private answerFor(task: Task, command: StoredCommand, answer: CommandAnswer, now: number) {
@@ -322,22 +380,48 @@ export class MissionService {
   }
 
   /** flighttask_progress from a dock; reports for unknown tasks or other docks are ignored. */
-  async handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
-    let changed = false;
-    await withConflictRetry(() =>
+  handleProgress(gatewaySn: string, flightId: string, report: ProgressReport): Promise<void> {
+    return this.handleProgressReports([{ gatewaySn, flightId, report }]);
+  }
+
+  /**
+   * Many progress reports in one transaction: their tasks read in one statement, each report
+   * applied by the domain in arrival order on the task as the batch left it, the changes
+   * written together (a task changed twice in a batch is written in a second wave).
+   */
+  async handleProgressReports(
+    reports: readonly { gatewaySn: string; flightId: string; report: ProgressReport }[],
+  ): Promise<void> {
+    if (reports.length === 0) return;
+    const saved = await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
-        changed = false;
-        const task = await tx.getTask(flightId);
-        if (!task || task.gatewaySn !== gatewaySn) return;
-        const mutation = onProgress(task, report, this.clock.now(), this.timing);
-        if (!mutation) return;
-        await tx.saveTask(mutation);
-        changed = mutation.publish;
+        const now = this.clock.now();
+        const current = new Map(
+          (await tx.getTasks([...new Set(reports.map((r) => r.flightId))])).map((task) => [
+            task.flightId,
+            task,
+          ]),
+        );
+        const waves: TaskMutation[][] = [];
+        const writes = new Map<string, number>();
+        for (const { gatewaySn, flightId, report } of reports) {
+          const task = current.get(flightId);
+          if (!task || task.gatewaySn !== gatewaySn) continue;
+          const mutation = onProgress(task, report, now, this.timing);
+          if (!mutation) continue;
+          const wave = writes.get(flightId) ?? 0;
+          writes.set(flightId, wave + 1);
+          (waves[wave] ??= []).push(mutation);
+          current.set(flightId, { ...mutation.task, version: mutation.task.version + 1 });
+        }
+        for (const wave of waves) await tx.saveChanges(wave);
+        return waves.flat();
       }),
     );
-    if (changed) {
-      // The dock may be free now: its queue can move on.
-      this.wakeups.schedule();
+    const published = saved.filter((mutation) => mutation.publish);
+    if (published.length > 0) {
+      // The dock may be free now: its queue can move on at once.
+      for (const mutation of published) this.scheduleFor(mutation);
       this.wakeups.relay();
     }
   }

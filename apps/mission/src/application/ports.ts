@@ -50,23 +50,42 @@ export interface MissionTx {
   insertCommand(command: CommandDraft, at: number, organizationId: string): Promise<void>;
   /** Marks a pending command answered; null when unknown or already answered (duplicate). */
   completeCommand(id: string, completion: CommandCompletion): Promise<StoredCommand | null>;
+  /** completeCommand for many in one statement: the commands it marked (pending ones only). */
+  completeCommands(
+    completions: readonly { id: string; completion: CommandCompletion }[],
+  ): Promise<StoredCommand[]>;
   /**
-   * Locks docks that have due work and that no other replica is planning right now. Due work
-   * includes a started task last written before `silentBefore` (the watchdog; null: off).
+   * Versioned writes of changes made outside the scheduler, as saveTask for each, in a few
+   * multi-row statements; each change brings its dock's due time forward (see dockDueAfter).
    */
-  lockDueDocks(
-    now: number,
-    limit: number,
-    exclude: readonly string[],
-    silentBefore: number | null,
-  ): Promise<string[]>;
-  openTasksOfDock(gatewaySn: string): Promise<Task[]>;
+  saveChanges(mutations: readonly TaskMutation[]): Promise<void>;
+  /**
+   * Claims, in one statement, up to `limit` docks whose due time has come (or the named docks,
+   * when due at all) that no other transaction holds (row locks, SKIP LOCKED: two replicas never
+   * claim the same dock, so never the same task), with their open tasks in creation order.
+   * The claim lasts until the transaction ends; `setDockDue` then says when to look again.
+   */
+  claimDueDocks(now: number, limit: number, only?: readonly string[]): Promise<DueDock[]>;
+  /**
+   * Writes the changes of a batch (all versioned, as saveTask), with their history, task events,
+   * commands and outbox records, in a few multi-row statements. Any stale version fails the
+   * whole batch (VersionConflictError).
+   */
+  saveTasks(mutations: readonly TaskMutation[]): Promise<void>;
+  /** When each claimed dock needs the scheduler next (null: only an event can give it work). */
+  setDockDue(docks: readonly { gatewaySn: string; dueAt: number | null }[]): Promise<void>;
   /** Locks active plans whose tasks do not reach `until` yet. */
   lockPlansToExtend(until: number, limit: number): Promise<Plan[]>;
   getPlan(id: string, lock: boolean): Promise<Plan | null>;
   insertPlan(plan: Plan): Promise<void>;
   savePlan(plan: Plan): Promise<Plan>;
   openTasksOfPlan(planId: string): Promise<Task[]>;
+}
+
+/** A claimed dock and its open tasks. */
+export interface DueDock {
+  gatewaySn: string;
+  tasks: Task[];
 }
 
 export interface TaskQuery {
@@ -84,6 +103,8 @@ export interface TaskQuery {
 
 export interface MissionStore {
   transaction<T>(work: (tx: MissionTx) => Promise<T>): Promise<T>;
+  /** The earliest time a dock needs the scheduler (null: none does): the scheduler's timer. */
+  nextDueAt(): Promise<number | null>;
   /**
    * Reads scoped by organization: a record of another organization is null, exactly as an
    * unknown id is (nothing tells a caller that it exists).

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock';
-import { DockAction, planDock } from '../domain/dock-planner';
-import { silentBefore, timeOutSilent } from '../domain/in-flight-watchdog';
+import { DockAction, dockNextLookAt, planDock } from '../domain/dock-planner';
+import { timeOutSilent } from '../domain/in-flight-watchdog';
 import type { Task } from '../domain/task';
 import {
   dispatchExecute,
@@ -14,6 +14,7 @@ import {
 import { isRefusal, TaskMutation, Refusal } from '../domain/task-mutation';
 import type { TimingSettings } from '../domain/task-timing';
 import {
+  DueDock,
   MissionStore,
   MissionTx,
   VersionConflictError,
@@ -23,9 +24,9 @@ import {
 
 export interface SchedulerSettings {
   timing: TimingSettings;
-  /** Docks planned per round at most (each in its own short transaction). */
+  /** Docks claimed per batch at most (one transaction, a few statements, for the whole batch). */
   docksPerRound: number;
-  /** Dock transactions a round runs at once (default 1). */
+  /** Batches a round runs at once (default 1); SKIP LOCKED keeps them off each other's docks. */
   concurrency?: number;
 }
 
@@ -33,13 +34,19 @@ export interface RoundResult {
   docks: number;
   actions: number;
   commands: number;
+  /** A batch came back full: more may be due now. */
+  more: boolean;
+  /** The earliest due time of any dock after the round (null: nothing waits for a time). */
+  nextDueAt: number | null;
 }
 
 /**
- * Claims due work from PostgreSQL and acts on it. Each dock is planned in its own transaction
- * that holds the dock's row lock (FOR UPDATE SKIP LOCKED): two replicas never plan the same
- * dock at once, and every task write is versioned besides, so no task is dispatched twice.
- * Nothing is kept in memory between rounds; a replica that dies loses nothing.
+ * Claims due work from PostgreSQL and acts on it, in sets: one statement claims a batch of due
+ * docks with their open tasks (row locks, SKIP LOCKED: replicas never claim the same dock, so
+ * never the same task); the domain decides per dock and per task; one transaction writes the
+ * batch's tasks, history, commands and outbox records in a few multi-row statements, with each
+ * dock's next due time. Every task write is versioned besides. Nothing is kept in memory
+ * between rounds; a replica that dies loses nothing.
  */
 export class Scheduler {
   constructor(
@@ -51,82 +58,103 @@ export class Scheduler {
     private readonly logger: Logger,
   ) {}
 
+  /** How long until `at` on the scheduler's clock (negative: past). */
+  msUntil(at: number): number {
+    return at - this.clock.now();
+  }
+
   async runRound(): Promise<RoundResult> {
-    const result: RoundResult = { docks: 0, actions: 0, commands: 0 };
-    const seen: string[] = [];
-    // A few dock transactions at once: a dispatch is mostly waiting on the database, and row
-    // locks (SKIP LOCKED) keep the workers, like the replicas, off each other's docks.
+    const result: RoundResult = { docks: 0, actions: 0, commands: 0, more: false, nextDueAt: null };
     const workers = Math.max(1, this.settings.concurrency ?? 1);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: workers }, () => this.planDocks(result, seen)),
+      Array.from({ length: workers }, () => this.runBatch(result, this.settings.docksPerRound)),
     );
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
+    result.nextDueAt = await this.store.nextDueAt();
     return result;
   }
 
-  /** One worker of a round: plans one dock per transaction until none is due or the budget is spent. */
-  private async planDocks(result: RoundResult, seen: string[]): Promise<void> {
-    while (result.docks < this.settings.docksPerRound) {
-      // The attempt counts against the round's budget from the start (shared by the workers).
-      result.docks += 1;
-      let handled: string | null = null;
-      try {
-        handled = await this.store.transaction(async (tx) => {
-          const now = this.clock.now();
-          const silent = silentBefore(now, this.settings.timing);
-          const [dock] = await tx.lockDueDocks(now, 1, seen, silent);
-          if (!dock) return null;
-          const done = await this.planDock(tx, dock);
-          result.actions += done.actions;
-          result.commands += done.commands;
-          return dock;
-        });
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-        // Someone changed a task of the dock meanwhile: plan it again on what is current. The
-        // attempt counts against the round's budget, so a hot dock cannot keep the round going.
-        this.logger.debug({ err: error }, 'dock planning lost a race; planning again');
-        continue;
-      }
-      if (handled === null) {
-        result.docks -= 1; // nothing was due: not an attempt
-        return;
-      }
-      seen.push(handled);
+  /**
+   * Plans the named docks now if they have due work (an immediate task just created, a dock
+   * that just answered): no wait for the next round. A dock another replica holds is its work.
+   */
+  async dispatchDocks(gatewaySns: readonly string[]): Promise<RoundResult> {
+    const result: RoundResult = { docks: 0, actions: 0, commands: 0, more: false, nextDueAt: null };
+    if (gatewaySns.length > 0) await this.runBatch(result, gatewaySns.length, gatewaySns);
+    return result;
+  }
+
+  /** One batch in one transaction; a lost race (stale version, deadlock) leaves it to the next. */
+  private async runBatch(
+    result: RoundResult,
+    limit: number,
+    only?: readonly string[],
+  ): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        const now = this.clock.now();
+        const docks = await tx.claimDueDocks(now, limit, only);
+        if (docks.length >= limit && !only) result.more = true;
+        const planned = await Promise.all(docks.map((dock) => this.planDock(tx, dock, now)));
+        const mutations = planned.flatMap((p) => p.mutations);
+        await tx.saveTasks(mutations);
+        await tx.setDockDue(planned.map((p) => ({ gatewaySn: p.gatewaySn, dueAt: p.dueAt })));
+        result.docks += docks.length;
+        result.actions += planned.reduce((n, p) => n + p.actions, 0);
+        result.commands += mutations.reduce((n, m) => n + m.commands.length, 0);
+        if (planned.some((p) => p.dueAt !== null && p.dueAt <= now)) result.more = true;
+        for (const m of mutations) this.logAction(m);
+      });
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) && !isDeadlock(error)) throw error;
+      // Someone changed a task of the batch meanwhile: the docks stay due and the next round
+      // plans them again on what is current.
+      this.logger.debug({ err: error }, 'batch lost a race; planning again');
+      result.more = true;
     }
   }
 
   private async planDock(
     tx: MissionTx,
-    dock: string,
-  ): Promise<{ actions: number; commands: number }> {
-    const now = this.clock.now();
-    const tasks = await tx.openTasksOfDock(dock);
-    const actions = planDock(tasks, now, this.settings.timing);
-    let commands = 0;
+    dock: DueDock,
+    now: number,
+  ): Promise<{
+    gatewaySn: string;
+    mutations: TaskMutation[];
+    actions: number;
+    dueAt: number | null;
+  }> {
+    const timing = this.settings.timing;
+    const actions = planDock(dock.tasks, now, timing);
+    const after = new Map(dock.tasks.map((task) => [task.flightId, task]));
+    const mutations: TaskMutation[] = [];
     for (const action of actions) {
-      const task = tasks.find((t) => t.flightId === action.flightId);
+      const task = after.get(action.flightId);
       if (!task) continue;
       const mutation = await this.decide(tx, task, action, now);
       if (mutation === null || isRefusal(mutation)) continue;
-      await tx.saveTask(mutation);
-      commands += mutation.commands.length;
-      // A silent dock is news for the operator (its task event says so too); the rest is routine.
-      const level = action.kind === 'dock_silent' ? 'warn' : 'info';
-      this.logger[level](
-        {
-          flightId: task.flightId,
-          dockSn: dock,
-          action: action.kind,
-          from: task.state,
-          to: mutation.task.state,
-          cause: mutation.task.lastCause,
-        },
-        'scheduler acted',
-      );
+      mutations.push(mutation);
+      after.set(task.flightId, mutation.task);
     }
-    return { actions: actions.length, commands };
+    const next = dockNextLookAt([...after.values()], now, timing);
+    return { gatewaySn: dock.gatewaySn, mutations, actions: actions.length, dueAt: next };
+  }
+
+  private logAction(mutation: TaskMutation): void {
+    const { task, transition } = mutation;
+    // A silent dock is news for the operator (its task event says so too); the rest is routine.
+    const silent = task.lastCause.startsWith('dock_silent');
+    this.logger[silent ? 'warn' : 'info'](
+      {
+        flightId: task.flightId,
+        dockSn: task.gatewaySn,
+        from: transition?.from ?? task.state,
+        to: task.state,
+        cause: task.lastCause,
+      },
+      'scheduler acted',
+    );
   }
 
   private async decide(
@@ -189,4 +217,10 @@ export class Scheduler {
 /** A prepare with no file cannot succeed: fail now rather than retry until the window closes. */
 function failForWayline(task: Task, now: number, timing: TimingSettings, why: string) {
   return move(task, { type: 'fail' }, now, timing, `wayline_unavailable: ${why}`);
+}
+
+/** PostgreSQL's deadlock_detected: two transactions took the same rows in another order. */
+function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } } | null;
+  return e?.code === '40P01' || e?.driverError?.code === '40P01';
 }

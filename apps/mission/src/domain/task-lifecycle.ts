@@ -33,6 +33,11 @@ export function move(
   if (options.result) {
     next.resultCode = options.result.code;
     next.resultMeaning = options.result.meaning;
+  } else if (changed) {
+    // A result code belongs to the answer that carried it: a new state without one has none
+    // (a refused pause's code must not stay on the task's later states and its result).
+    next.resultCode = null;
+    next.resultMeaning = null;
   }
   if (options.nextActionAt !== undefined) next.nextActionAt = options.nextActionAt;
   else if (changed) next.nextActionAt = nextActionAt(next, now, settings);
@@ -43,8 +48,8 @@ export function move(
           from: task.state,
           to: result.to,
           cause,
-          resultCode: next.resultCode,
-          resultMeaning: next.resultMeaning,
+          resultCode: options.result?.code ?? null,
+          resultMeaning: options.result?.meaning ?? null,
           at: now,
         }
       : null,
@@ -246,7 +251,20 @@ export function onTaskCommandAnswer(
     { result, publish: true },
   );
   // The dock moved on meanwhile (a progress report changed the state): nothing to record.
-  return 'refused' in kept ? null : kept;
+  if ('refused' in kept) return null;
+  // The state stays, but the history shows the refusal with its code (that entry alone
+  // carries it).
+  return {
+    ...kept,
+    transition: {
+      from: task.state,
+      to: task.state,
+      cause: `${verb}_${outcome}`,
+      resultCode: result.code,
+      resultMeaning: result.meaning,
+      at: now,
+    },
+  };
 }
 
 /** An operator asks to pause / resume a running task: the guard, and the command to send. */

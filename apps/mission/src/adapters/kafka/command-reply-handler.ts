@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { commandReplyRecordSchema } from '@dock/contracts';
+import { CommandReplyRecord, commandReplyRecordSchema } from '@dock/contracts';
 import { ConsumedRecord, decodeRecord } from '@dock/kafka';
 import type { MissionService } from '../../application/mission-service';
 
@@ -14,6 +14,7 @@ export class CommandReplyHandler {
   ) {}
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
+    const replies: CommandReplyRecord[] = [];
     for (const record of records) {
       const decoded = decodeRecord(record.message.value, commandReplyRecordSchema);
       if (!decoded.ok) {
@@ -28,7 +29,14 @@ export class CommandReplyHandler {
         );
         continue;
       }
-      await this.missions.handleReply(decoded.value);
+      replies.push(decoded.value);
+    }
+    // In sets: one transaction per slice of the batch, not one per reply.
+    for (let i = 0; i < replies.length; i += REPLIES_PER_TRANSACTION) {
+      await this.missions.handleReplies(replies.slice(i, i + REPLIES_PER_TRANSACTION));
     }
   }
 }
+
+/** Replies answered in one transaction at most. */
+const REPLIES_PER_TRANSACTION = 200;

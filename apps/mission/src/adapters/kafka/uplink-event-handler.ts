@@ -16,6 +16,15 @@ export class UplinkEventHandler {
   ) {}
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
+    // Progress reports go in sets (one transaction per run of them), in arrival order; a
+    // flighttask_ready between them is handled in its place.
+    let progress: Parameters<MissionService['handleProgressReports']>[0][number][] = [];
+    const flush = async () => {
+      for (let i = 0; i < progress.length; i += REPORTS_PER_TRANSACTION) {
+        await this.missions.handleProgressReports(progress.slice(i, i + REPORTS_PER_TRANSACTION));
+      }
+      progress = [];
+    };
     for (const record of records) {
       const decoded = decodeRecord(record.message.value, uplinkRecordSchema);
       if (!decoded.ok) {
@@ -35,9 +44,10 @@ export class UplinkEventHandler {
           this.skip(record, 'progress without a flight id (ext.flight_id or bid)');
           continue;
         }
-        await this.missions.handleProgress(event.gatewaySn, flightId, {
-          data: data.value,
-          reportedAt: event.timestamp ?? event.receivedAt,
+        progress.push({
+          gatewaySn: event.gatewaySn,
+          flightId,
+          report: { data: data.value, reportedAt: event.timestamp ?? event.receivedAt },
         });
       } else if (event.method === 'flighttask_ready') {
         const data = EVENT_DATA_VALIDATORS.flighttask_ready(event.data, []);
@@ -45,9 +55,11 @@ export class UplinkEventHandler {
           this.skip(record, data.error.message);
           continue;
         }
+        await flush();
         await this.missions.handleReady(event.gatewaySn, data.value.flight_ids);
       }
     }
+    await flush();
   }
 
   private skip(record: ConsumedRecord, error: string): void {
@@ -57,3 +69,6 @@ export class UplinkEventHandler {
     );
   }
 }
+
+/** Progress reports applied in one transaction at most. */
+const REPORTS_PER_TRANSACTION = 200;

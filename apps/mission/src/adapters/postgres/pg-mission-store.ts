@@ -5,14 +5,15 @@ import {
   OPEN_TASK_STATES,
   SCHEMA_VERSION,
   sqlTaskStateList,
-  STARTED_TASK_STATES,
   TaskEventRecord,
 } from '@dock/contracts';
+import { dockDueAfter } from '../../domain/dock-planner';
 import type { Plan } from '../../domain/plan';
 import type { Task, TaskTransition } from '../../domain/task';
 import type { CommandDraft, TaskMutation } from '../../domain/task-mutation';
 import {
   CommandCompletion,
+  DueDock,
   MissionStore,
   MissionTx,
   StoredCommand,
@@ -34,19 +35,74 @@ export interface StoreSettings {
 }
 
 const OPEN_STATES = sqlTaskStateList(OPEN_TASK_STATES);
-/** Written as tasks_in_flight_idx's predicate is, so PostgreSQL uses the index. */
-const STARTED_STATES = sqlTaskStateList(STARTED_TASK_STATES);
-/** lockDueDocks looks at this many due tasks per dock wanted (and at least DUE_WINDOW_MIN). */
-const DUE_WINDOW_FACTOR = 8;
-const DUE_WINDOW_MIN = 64;
+/** Task columns whose values are JSON documents (taskValues gives them as JSON text). */
+const JSON_COLUMNS: ReadonlySet<string> = new Set([
+  'ready_conditions',
+  'executable_conditions',
+  'break_point',
+  'simulate_mission',
+  'progress',
+  'file',
+]);
+/** The SQL type of each task column, for the batch update's jsonb_to_recordset. */
+const COLUMN_TYPES: Record<(typeof TASK_COLUMNS)[number], string> = {
+  flight_id: 'text',
+  gateway_sn: 'text',
+  wayline_id: 'text',
+  name: 'text',
+  creator: 'text',
+  plan_id: 'uuid',
+  resumed_from: 'text',
+  task_type: 'smallint',
+  execute_time: 'bigint',
+  ready_conditions: 'jsonb',
+  executable_conditions: 'jsonb',
+  rth_altitude: 'integer',
+  rth_mode: 'smallint',
+  out_of_control_action: 'smallint',
+  exit_wayline_when_rc_lost: 'smallint',
+  break_point: 'jsonb',
+  simulate_mission: 'jsonb',
+  wayline_type: 'smallint',
+  planned_at: 'bigint',
+  state: 'text',
+  version: 'integer',
+  next_action_at: 'bigint',
+  attempts: 'integer',
+  pending_command_id: 'uuid',
+  cancel_command_id: 'uuid',
+  ready_at: 'bigint',
+  result_code: 'integer',
+  result_meaning: 'text',
+  last_cause: 'text',
+  progress: 'jsonb',
+  file: 'jsonb',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  organization_id: 'text',
+};
+const RECORD_TYPE = TASK_COLUMNS.map((column) => `${column} ${COLUMN_TYPES[column]}`).join(', ');
 const COLUMN_LIST = TASK_COLUMNS.join(', ');
 const PLACEHOLDERS = TASK_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
 /** What an update never changes: the key, the creation time, the organization (and the version, bumped). */
-const FIXED: ReadonlySet<string> = new Set(['flight_id', 'created_at', 'version', 'organization_id']);
+const FIXED: ReadonlySet<string> = new Set([
+  'flight_id',
+  'created_at',
+  'version',
+  'organization_id',
+]);
 /** SET list for an update: every column but the fixed ones. */
 const UPDATABLE = TASK_COLUMNS.map((column, i) => ({ column, index: i + 1 })).filter(
   ({ column }) => !FIXED.has(column),
 );
+
+interface OutboxRow {
+  topic: string;
+  key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+  created_at: number;
+}
 
 class PgMissionTx implements MissionTx {
   constructor(
@@ -71,6 +127,7 @@ class PgMissionTx implements MissionTx {
   async insertTask(mutation: TaskMutation): Promise<boolean> {
     const { task } = mutation;
     await this.ensureDock(task.gatewaySn, task.createdAt);
+    await this.bringDueForward(mutation);
     const inserted = await this.query(
       `INSERT INTO tasks (${COLUMN_LIST}) VALUES (${PLACEHOLDERS}) ON CONFLICT DO NOTHING RETURNING flight_id`,
       taskValues(task),
@@ -82,6 +139,7 @@ class PgMissionTx implements MissionTx {
 
   async saveTask(mutation: TaskMutation): Promise<Task> {
     const { task } = mutation;
+    await this.bringDueForward(mutation);
     const values = taskValues(task);
     // $1 the key, $2 the version read; then the updatable columns.
     const sets = UPDATABLE.map(({ column }, i) => `${column} = $${i + 3}`).join(', ');
@@ -98,65 +156,128 @@ class PgMissionTx implements MissionTx {
     return saved;
   }
 
+  /**
+   * A change outside the scheduler (a new task, a dock's answer, an operator) may give the dock
+   * work: its due time comes forward to the task's next action, or to now when the task leaves
+   * the dock free. Written before the task row, so that every writer takes the dock's row lock
+   * first, as the scheduler's claim does (one lock order: no deadlock between them).
+   */
+  private async bringDueForward(mutation: TaskMutation): Promise<void> {
+    const { task } = mutation;
+    const dueAt = dockDueAfter(mutation);
+    if (dueAt === null) return;
+    await this.query(
+      `INSERT INTO dock_due (gateway_sn, due_at) VALUES ($1, $2)
+       ON CONFLICT (gateway_sn) DO UPDATE SET due_at = LEAST(dock_due.due_at, EXCLUDED.due_at)`,
+      [task.gatewaySn, dueAt],
+    );
+  }
+
   /** History, task event and commands of a change, in the change's transaction. */
-  private async writeConsequences(mutation: TaskMutation, version: number): Promise<void> {
-    const { task, transition } = mutation;
-    if (transition) {
+  private writeConsequences(mutation: TaskMutation, version: number): Promise<void> {
+    return this.writeBatchConsequences([{ mutation, version }]);
+  }
+
+  /** History, task events, commands and outbox records of a batch: one INSERT per table. */
+  private async writeBatchConsequences(
+    changes: readonly { mutation: TaskMutation; version: number }[],
+  ): Promise<void> {
+    const transitions: Row[] = [];
+    const commands: { command: CommandDraft; at: number; organizationId: string }[] = [];
+    const outbox: OutboxRow[] = [];
+    for (const { mutation, version } of changes) {
+      const { task, transition } = mutation;
+      if (transition) {
+        transitions.push({
+          flight_id: task.flightId,
+          from_state: transition.from,
+          to_state: transition.to,
+          cause: transition.cause,
+          result_code: transition.resultCode,
+          result_meaning: transition.resultMeaning,
+          version,
+          at: transition.at,
+        });
+      }
+      if (mutation.publish) {
+        const event: TaskEventRecord = {
+          schemaVersion: SCHEMA_VERSION as 1,
+          flightId: task.flightId,
+          organizationId: task.organizationId,
+          gatewaySn: task.gatewaySn,
+          waylineId: task.waylineId,
+          taskType: task.spec.taskType,
+          state: task.state,
+          previousState: transition ? transition.from : task.state,
+          cause: transition?.cause ?? task.lastCause,
+          resultCode: task.resultCode,
+          resultMeaning: task.resultMeaning,
+          version,
+          at: task.updatedAt,
+        };
+        outbox.push({
+          topic: this.settings.topics.taskEvents,
+          key: task.gatewaySn,
+          payload: event,
+          headers: {},
+          created_at: task.updatedAt,
+        });
+      }
+      for (const command of mutation.commands) {
+        commands.push({ command, at: task.updatedAt, organizationId: task.organizationId });
+        outbox.push(this.commandOutboxRow(command, task.updatedAt));
+      }
+    }
+    if (transitions.length > 0) {
       await this.query(
         `INSERT INTO task_transitions
            (flight_id, from_state, to_state, cause, result_code, result_meaning, version, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          task.flightId,
-          transition.from,
-          transition.to,
-          transition.cause,
-          transition.resultCode,
-          transition.resultMeaning,
-          version,
-          transition.at,
-        ],
+         SELECT flight_id, from_state, to_state, cause, result_code, result_meaning, version, at
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (flight_id text, from_state text,
+           to_state text, cause text, result_code integer, result_meaning text, version integer,
+           at bigint)) WITH ORDINALITY AS x(flight_id, from_state, to_state, cause, result_code,
+           result_meaning, version, at, ord)
+         ORDER BY ord`,
+        [JSON.stringify(transitions)],
       );
     }
-    if (mutation.publish) {
-      const event: TaskEventRecord = {
-        schemaVersion: SCHEMA_VERSION as 1,
-        flightId: task.flightId,
-        organizationId: task.organizationId,
-        gatewaySn: task.gatewaySn,
-        waylineId: task.waylineId,
-        taskType: task.spec.taskType,
-        state: task.state,
-        previousState: transition ? transition.from : task.state,
-        cause: transition?.cause ?? task.lastCause,
-        resultCode: task.resultCode,
-        resultMeaning: task.resultMeaning,
-        version,
-        at: task.updatedAt,
-      };
-      await this.outbox(this.settings.topics.taskEvents, task.gatewaySn, event, {}, task.updatedAt);
+    if (commands.length > 0) {
+      await this.insertCommandRows(commands);
     }
-    for (const command of mutation.commands) {
-      await this.insertCommand(command, task.updatedAt, task.organizationId);
-    }
+    await this.insertOutbox(outbox);
   }
 
   async insertCommand(command: CommandDraft, at: number, organizationId: string): Promise<void> {
+    await this.insertCommandRows([{ command, at, organizationId }]);
+    await this.insertOutbox([this.commandOutboxRow(command, at)]);
+  }
+
+  private async insertCommandRows(
+    commands: readonly { command: CommandDraft; at: number; organizationId: string }[],
+  ): Promise<void> {
+    const rows = commands.map(({ command, at, organizationId }) => ({
+      id: command.id,
+      gateway_sn: command.gatewaySn,
+      method: command.method,
+      flight_ids: command.flightIds,
+      bid: command.bid,
+      data: command.data ?? null,
+      attempt: command.attempt,
+      requested_at: at,
+      organization_id: organizationId,
+    }));
     await this.query(
       `INSERT INTO commands (id, gateway_sn, method, flight_ids, bid, data, attempt, state, requested_at, organization_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)`,
-      [
-        command.id,
-        command.gatewaySn,
-        command.method,
-        command.flightIds,
-        command.bid,
-        JSON.stringify(command.data),
-        command.attempt,
-        at,
-        organizationId,
-      ],
+       SELECT id, gateway_sn, method, ARRAY(SELECT jsonb_array_elements_text(flight_ids)), bid,
+         data, attempt, 'pending', requested_at, organization_id
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, gateway_sn text, method text,
+         flight_ids jsonb, bid text, data jsonb, attempt integer, requested_at bigint,
+         organization_id text)`,
+      [JSON.stringify(rows)],
     );
+  }
+
+  private commandOutboxRow(command: CommandDraft, at: number): OutboxRow {
     const record: CommandRecord = {
       schemaVersion: SCHEMA_VERSION as 1,
       correlationId: command.id,
@@ -168,25 +289,26 @@ class PgMissionTx implements MissionTx {
       timeoutMs: this.settings.commandTimeoutMs,
       requester: this.settings.requester,
     };
-    await this.outbox(
-      this.settings.topics.commands,
-      command.gatewaySn,
-      record,
-      { [HEADERS.method]: command.method, [HEADERS.bid]: command.bid },
-      at,
-    );
+    return {
+      topic: this.settings.topics.commands,
+      key: command.gatewaySn,
+      payload: record,
+      headers: { [HEADERS.method]: command.method, [HEADERS.bid]: command.bid },
+      created_at: at,
+    };
   }
 
-  private async outbox(
-    topic: string,
-    key: string,
-    payload: unknown,
-    headers: Record<string, string>,
-    at: number,
-  ): Promise<void> {
+  /** Outbox records in the order given (the relay sends them in id order). */
+  private async insertOutbox(rows: readonly OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await this.query(
-      'INSERT INTO outbox (topic, key, payload, headers, created_at) VALUES ($1, $2, $3, $4, $5)',
-      [topic, key, JSON.stringify(payload), JSON.stringify(headers), at],
+      `INSERT INTO outbox (topic, key, payload, headers, created_at)
+       SELECT topic, key, payload, headers, created_at
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (topic text, key text, payload jsonb,
+         headers jsonb, created_at bigint)) WITH ORDINALITY AS x(topic, key, payload, headers,
+         created_at, ord)
+       ORDER BY ord`,
+      [JSON.stringify(rows)],
     );
   }
 
@@ -207,55 +329,129 @@ class PgMissionTx implements MissionTx {
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
-  async lockDueDocks(
-    now: number,
-    limit: number,
-    exclude: readonly string[],
-    silentBefore: number | null,
-  ): Promise<string[]> {
-    // Candidates come from the due tasks in due order (tasks_due_idx), not from a walk over all
-    // docks: the cost no longer grows with the fleet, and the longest-waiting dock goes first.
-    // The window is wider than `limit` so that docks another replica holds (skipped) or that
-    // have several due tasks do not leave us empty-handed.
-    const window = Math.max(limit * DUE_WINDOW_FACTOR, DUE_WINDOW_MIN);
-    // Docks whose started task went silent come first, longest silent first. Such a task has
-    // no next_action_at (the dock drives it); tasks_in_flight_idx holds the started tasks only
-    // (about one per dock), so when none is silent this reads next to nothing.
-    const silent =
-      silentBefore === null
-        ? []
-        : await this.query(
-            `SELECT gateway_sn FROM tasks
-             WHERE state IN ${STARTED_STATES} AND updated_at < $1 AND gateway_sn <> ALL($2)
-             ORDER BY updated_at
-             LIMIT $3`,
-            [silentBefore, exclude, window],
-          );
-    const due = await this.query(
-      `SELECT gateway_sn FROM tasks
-       WHERE next_action_at <= $1 AND state IN ${OPEN_STATES} AND gateway_sn <> ALL($2)
-       ORDER BY next_action_at
-       LIMIT $3`,
-      [now, exclude, window],
+  async completeCommands(
+    completions: readonly { id: string; completion: CommandCompletion }[],
+  ): Promise<StoredCommand[]> {
+    if (completions.length === 0) return [];
+    const rows = completions.map(({ id, completion }) => ({
+      id,
+      state: completion.state,
+      result_code: completion.resultCode,
+      result_meaning: completion.resultMeaning,
+      error: completion.error,
+      completed_at: completion.at,
+    }));
+    const result = await this.query(
+      `UPDATE commands c SET state = v.state, result_code = v.result_code,
+         result_meaning = v.result_meaning, error = v.error, completed_at = v.completed_at
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, state text, result_code integer,
+         result_meaning text, error text, completed_at bigint)
+       WHERE c.id = v.id AND c.state = 'pending'
+       RETURNING c.*`,
+      [JSON.stringify(rows)],
     );
-    const candidates = [...new Set([...silent, ...due].map((row) => row.gateway_sn as string))];
-    if (candidates.length === 0) return [];
-    const rows = await this.query(
-      `SELECT gateway_sn FROM docks WHERE gateway_sn = ANY($1::text[])
-       ORDER BY array_position($1::text[], gateway_sn)
-       LIMIT $2
-       FOR UPDATE SKIP LOCKED`,
-      [candidates, limit],
-    );
-    return rows.map((row) => row.gateway_sn as string);
+    const updated = (Array.isArray(result[0]) ? result[0] : result) as Row[];
+    return updated.map(toCommand);
   }
 
-  async openTasksOfDock(gatewaySn: string): Promise<Task[]> {
+  async saveChanges(mutations: readonly TaskMutation[]): Promise<void> {
+    if (mutations.length === 0) return;
+    // The docks' due times first, in SN order: the lock order of every writer and the claim.
+    const due = new Map<string, number>();
+    for (const mutation of mutations) {
+      const at = dockDueAfter(mutation);
+      if (at === null) continue;
+      const sn = mutation.task.gatewaySn;
+      due.set(sn, Math.min(due.get(sn) ?? Infinity, at));
+    }
+    if (due.size > 0) {
+      const docks = [...due.keys()].sort();
+      await this.query(
+        `INSERT INTO dock_due (gateway_sn, due_at)
+         SELECT * FROM unnest($1::text[], $2::bigint[]) ORDER BY 1
+         ON CONFLICT (gateway_sn) DO UPDATE SET due_at = LEAST(dock_due.due_at, EXCLUDED.due_at)`,
+        [docks, docks.map((sn) => due.get(sn))],
+      );
+    }
+    await this.saveTasks(mutations);
+  }
+
+  async claimDueDocks(now: number, limit: number, only?: readonly string[]): Promise<DueDock[]> {
+    // One statement: the due docks in due order, locked (SKIP LOCKED: a dock another replica
+    // holds is left to it), with their open tasks. dock_due is small (a row per dock with
+    // work) and its rows are short, so the scan reads what is due and little else.
     const rows = await this.query(
-      `SELECT * FROM tasks WHERE gateway_sn = $1 AND state IN ${OPEN_STATES} ORDER BY seq`,
-      [gatewaySn],
+      `WITH claimed AS (
+         SELECT gateway_sn, due_at FROM dock_due
+         WHERE due_at <= $1 AND ($3::text[] IS NULL OR gateway_sn = ANY($3::text[]))
+         ORDER BY due_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       SELECT c.gateway_sn AS claimed_sn, t.*
+       FROM claimed c
+       LEFT JOIN tasks t ON t.gateway_sn = c.gateway_sn AND t.state IN ${OPEN_STATES}
+       ORDER BY c.due_at, c.gateway_sn, t.seq`,
+      [now, limit, only ? [...only] : null],
     );
-    return rows.map(toTask);
+    const docks = new Map<string, DueDock>();
+    for (const row of rows) {
+      const sn = row.claimed_sn as string;
+      let dock = docks.get(sn);
+      if (!dock) {
+        dock = { gatewaySn: sn, tasks: [] };
+        docks.set(sn, dock);
+      }
+      if (row.flight_id !== null && row.flight_id !== undefined) dock.tasks.push(toTask(row));
+    }
+    return [...docks.values()];
+  }
+
+  async saveTasks(mutations: readonly TaskMutation[]): Promise<void> {
+    if (mutations.length === 0) return;
+    const records = mutations.map(({ task }) => {
+      const values = taskValues(task);
+      const record: Row = {};
+      TASK_COLUMNS.forEach((column, i) => {
+        const value = values[i];
+        if (value === null || value === undefined) return; // absent: NULL
+        record[column] = JSON_COLUMNS.has(column) ? JSON.parse(value as string) : value;
+      });
+      return record;
+    });
+    const sets = UPDATABLE.map(({ column }) => `${column} = v.${column}`).join(', ');
+    const result = await this.query(
+      `UPDATE tasks t SET ${sets}, version = t.version + 1
+       FROM jsonb_to_recordset($1::jsonb) AS v(${RECORD_TYPE})
+       WHERE t.flight_id = v.flight_id AND t.version = v.version
+       RETURNING t.flight_id`,
+      [JSON.stringify(records)],
+    );
+    const updated = (Array.isArray(result[0]) ? result[0] : result) as Row[];
+    if (updated.length !== mutations.length) {
+      const done = new Set(updated.map((row) => row.flight_id as string));
+      const stale = mutations.find((m) => !done.has(m.task.flightId));
+      throw new VersionConflictError('task', stale?.task.flightId ?? '?');
+    }
+    await this.writeBatchConsequences(
+      mutations.map((mutation) => ({ mutation, version: mutation.task.version + 1 })),
+    );
+  }
+
+  async setDockDue(docks: readonly { gatewaySn: string; dueAt: number | null }[]): Promise<void> {
+    const later = docks.filter((d) => d.dueAt !== null);
+    const done = docks.filter((d) => d.dueAt === null).map((d) => d.gatewaySn);
+    if (later.length > 0) {
+      await this.query(
+        `UPDATE dock_due d SET due_at = v.due_at
+         FROM unnest($1::text[], $2::bigint[]) AS v(gateway_sn, due_at)
+         WHERE d.gateway_sn = v.gateway_sn`,
+        [later.map((d) => d.gatewaySn), later.map((d) => d.dueAt)],
+      );
+    }
+    if (done.length > 0) {
+      await this.query('DELETE FROM dock_due WHERE gateway_sn = ANY($1::text[])', [done]);
+    }
   }
 
   async lockPlansToExtend(until: number, limit: number): Promise<Plan[]> {
@@ -344,6 +540,11 @@ export class PgMissionStore implements MissionStore {
     return this.dataSource.query(sql, params);
   }
 
+  async nextDueAt(): Promise<number | null> {
+    const [row] = await this.query('SELECT min(due_at) AS due_at FROM dock_due');
+    return row?.due_at === null || row?.due_at === undefined ? null : Number(row.due_at);
+  }
+
   async findTask(flightId: string, organizationId: string): Promise<Task | null> {
     const rows = await this.query(
       'SELECT * FROM tasks WHERE flight_id = $1 AND organization_id = $2',
@@ -384,10 +585,10 @@ export class PgMissionStore implements MissionStore {
   }
 
   async findCommand(id: string, organizationId: string): Promise<StoredCommand | null> {
-    const rows = await this.query(
-      'SELECT * FROM commands WHERE id = $1 AND organization_id = $2',
-      [id, organizationId],
-    );
+    const rows = await this.query('SELECT * FROM commands WHERE id = $1 AND organization_id = $2', [
+      id,
+      organizationId,
+    ]);
     return rows[0] ? toCommand(rows[0]) : null;
   }
 
