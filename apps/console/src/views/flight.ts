@@ -328,11 +328,25 @@ export const flightView: View = (container, context, flightId) => {
 
   async function loadTask(): Promise<void> {
     try {
+      const before = task?.state;
       task = await context.api.task(flightId);
       drawTask();
+      // A new state is a moment to catch up on alerts the stream may have shown before this page.
+      if (before !== task.state) await loadAlerts();
     } catch (failure) {
       showError(failure);
     }
+  }
+
+  async function loadAlerts(): Promise<void> {
+    try {
+      const raised = await context.api.flightAlerts(flightId);
+      alerts = new Map(raised.map((a) => [a.id, a]));
+    } catch (failure) {
+      if (!(failure instanceof ApiError) || failure.status === 401) throw failure;
+      alerts = null;
+    }
+    drawAlerts();
   }
 
   async function loadAll(): Promise<void> {
@@ -340,16 +354,13 @@ export const flightView: View = (container, context, flightId) => {
       task = await context.api.task(flightId);
       drawTask();
       const since = (task.createdAt ?? Date.now() - 86_400_000) - 60_000;
-      const [progress, path, dock, exits, raised] = await Promise.all([
+      const [progress, path, dock, exits] = await Promise.all([
         context.api.progress(flightId),
         context.api.flightTrajectory(flightId),
         context.api.dock(task.gatewaySn),
         context.api.exitHomingNotices(task.gatewaySn, since),
         // The alerts are a part of the page, not a condition for it.
-        context.api.flightAlerts(flightId).catch((failure: unknown) => {
-          if (failure instanceof ApiError && failure.status !== 401) return null;
-          throw failure;
-        }),
+        loadAlerts(),
       ]);
       timeline = progress;
       trajectory = path;
@@ -360,12 +371,10 @@ export const flightView: View = (container, context, flightId) => {
           ? homeOf(path)
           : null;
       notices = exits;
-      alerts = raised === null ? null : new Map(raised.map((a) => [a.id, a]));
       error.hidden = true;
       drawProgress();
       drawMap();
       drawNotices();
-      drawAlerts();
     } catch (failure) {
       showError(failure);
     }
