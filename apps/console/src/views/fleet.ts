@@ -259,7 +259,13 @@ function row(dock: FleetDock): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-dock': dock.sn },
-    h('th', { scope: 'row' }, dock.sn, dock.callsign ? ` (${dock.callsign})` : ''),
+    h(
+      'th',
+      { scope: 'row' },
+      dock.sn,
+      // The registry's default callsign is the SN itself: shown only when it says more.
+      dock.callsign && dock.callsign !== dock.sn ? ` (${dock.callsign})` : '',
+    ),
     h(
       'td',
       {},
