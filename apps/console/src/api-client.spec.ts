@@ -1,4 +1,4 @@
-import { ApiError, homeOf, mapLimited, pathOf } from './api-client';
+import { ApiError, homeOf, pathOf } from './api-client';
 import type { TrajectoryFeature } from './api-types';
 
 const feature = (type: string, coordinates: unknown): TrajectoryFeature => ({
@@ -20,21 +20,6 @@ describe('api client helpers', () => {
     expect(pathOf(feature('LineString', [[1], ['a', 2], [3, 4]]))).toEqual([[3, 4]]);
     expect(homeOf(feature('LineString', []))).toBeNull();
     expect(pathOf(null)).toEqual([]);
-  });
-
-  it('runs at most `limit` calls at once and keeps the order of the results', async () => {
-    let running = 0;
-    let most = 0;
-    const results = await mapLimited([5, 1, 4, 2, 3, 0, 6], 3, async (n) => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, n));
-      running -= 1;
-      return n * 10;
-    });
-    expect(results).toEqual([50, 10, 40, 20, 30, 0, 60]);
-    expect(most).toBe(3);
-    expect(await mapLimited([], 3, async () => 1)).toEqual([]);
   });
 
   it('describes a refusal with its code and the fields named', () => {

@@ -1,20 +1,25 @@
-import type { ConsoleConfig } from './config';
+import { DEFAULT_ORGANIZATION_ID } from '../../../libs/contracts/src/organizations';
+import type { ConsoleConfig, Service } from './config';
 import type {
   CommandView,
   DockView,
   ExitHomingView,
   FleetDock,
+  HmsAlertView,
   PlanView,
+  RegistryDevice,
   ProgressView,
   TaskView,
   TrajectoryFeature,
   WaylineView,
 } from './api-types';
 
+import { joinFleet } from './fleet-model';
+
 /**
  * Every call the console makes to the system, in one place: the token, the organization
- * header and the error shapes are handled here, and so is what makes a "fleet dock" (today
- * telemetry's /docks; the registry's devices and the alerts service plug into fleet()).
+ * header and the error shapes are handled here, and so is what makes a "fleet dock"
+ * (telemetry's /docks joined with the registry's devices and the active HMS alerts).
  */
 
 /** The API answered with an error: status, its machine code and message, named fields. */
@@ -52,10 +57,11 @@ export interface ApiHooks {
   onConnection(ok: boolean): void;
 }
 
-type Service = 'mission' | 'telemetry' | 'file';
-
-/** A large fleet's positions are read a few at a time, not in one burst of requests. */
-const POSITION_READS_AT_ONCE = 6;
+/** The fleet as read, and which of its sources could not be read (the rest still shows). */
+export interface FleetRead {
+  readonly docks: FleetDock[];
+  readonly problems: string[];
+}
 
 export class ApiClient {
   constructor(
@@ -122,26 +128,57 @@ export class ApiClient {
   }
 
   /**
-   * The fleet as the console shows it. Position: the dock's home as its telemetry reports it
-   * (the end of its latest planned return path); the registry (model, callsign, presence) and
-   * the alerts service (active HMS alerts) are merged here once they exist.
+   * The fleet as the console shows it: telemetry's docks (task, progress, position) joined
+   * with the registry's devices (model, firmware, presence) and the active HMS alerts. The
+   * registry or the alerts service failing leaves its columns unknown and says so; telemetry
+   * failing fails the read.
    */
-  async fleet(): Promise<FleetDock[]> {
-    const docks = await this.docks();
-    const positions = await mapLimited(docks, POSITION_READS_AT_ONCE, (dock) =>
-      this.dockPosition(dock),
+  async fleet(): Promise<FleetRead> {
+    const problems: string[] = [];
+    const optional = async <T>(what: string, call: Promise<T>): Promise<T | null> => {
+      try {
+        return await call;
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status === 401) throw error;
+        problems.push(`${what} could not be read: ${error.describe()}`);
+        return null;
+      }
+    };
+    const [docks, devices, alerts] = await Promise.all([
+      this.docks(),
+      optional('The registry (model, firmware, presence)', this.devices()),
+      optional('The HMS alerts', this.activeAlerts()),
+    ]);
+    return { docks: joinFleet({ docks, devices, alerts }), problems };
+  }
+
+  /** The organization's devices (docks and their aircraft) as the registry knows them. */
+  devices(): Promise<RegistryDevice[]> {
+    const organization = this.config.organizationId ?? DEFAULT_ORGANIZATION_ID;
+    return this.request('registry', `/organizations/${enc(organization)}/devices`);
+  }
+
+  /** Every active HMS alert of the organization (newest first, a page of at most 500). */
+  async activeAlerts(): Promise<HmsAlertView[]> {
+    const page: { items: HmsAlertView[] } = await this.request(
+      'alerts',
+      '/hms-alerts?state=active&limit=500',
     );
-    return docks.map((dock, index) => fleetDock(dock, positions[index]));
+    return page.items;
   }
 
-  private async dockPosition(dock: DockView): Promise<[number, number] | null> {
-    if (!dock.lastRthFlightId) return null;
-    const path = await this.dockTrajectory(dock.gatewaySn);
-    return path ? homeOf(path) : null;
+  /** The HMS alerts raised during one flight, active and cleared. */
+  async flightAlerts(flightId: string): Promise<HmsAlertView[]> {
+    const page: { items: HmsAlertView[] } = await this.request(
+      'alerts',
+      `/flights/${enc(flightId)}/hms-alerts?limit=500`,
+    );
+    return page.items;
   }
 
-  dockTrajectory(sn: string): Promise<TrajectoryFeature | null> {
-    return this.orNull(this.request('telemetry', `/docks/${enc(sn)}/rth-trajectory`));
+  /** One dock's telemetry state (position, topology, newest progress); null if none stored. */
+  dock(sn: string): Promise<DockView | null> {
+    return this.orNull(this.request('telemetry', `/docks/${enc(sn)}`));
   }
 
   // --- a flight ------------------------------------------------------------------------
@@ -262,19 +299,6 @@ export class ApiClient {
   }
 }
 
-export function fleetDock(dock: DockView, position: [number, number] | null): FleetDock {
-  return {
-    sn: dock.gatewaySn,
-    model: null,
-    callsign: null,
-    online: dock.dockOnline,
-    aircraftSn: dock.aircraftSn,
-    progress: dock.progress,
-    alerts: null,
-    position,
-  };
-}
-
 /** The dock's home: the return point a planned path ends at ([longitude, latitude]). */
 export function homeOf(feature: TrajectoryFeature): [number, number] | null {
   const points = pathOf(feature);
@@ -291,24 +315,6 @@ export function pathOf(feature: TrajectoryFeature | null): [number, number][] {
     .filter((p): p is number[] => Array.isArray(p) && p.length >= 2)
     .filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]))
     .map((p) => [p[0], p[1]]);
-}
-
-/** `work` over `items`, at most `limit` at a time, results in the items' order. */
-export async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function toApiError(status: number, body: unknown, text: string): ApiError {

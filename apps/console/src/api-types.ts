@@ -23,8 +23,76 @@ export interface DockView {
   readonly aircraftOnline: boolean | null;
   readonly aircraftSn: string | null;
   readonly lastRthFlightId: string | null;
+  /** Where the dock stands, from its own osd; null until it reported a fix. */
+  readonly position: {
+    readonly latitude: number;
+    readonly longitude: number;
+    readonly height: number | null;
+    readonly reportedAt: string;
+  } | null;
   readonly updatedAt: string;
   readonly progress: ProgressView | null;
+}
+
+/** A device as the registry knows it (GET /organizations/{id}/devices). */
+export interface RegistryDevice {
+  readonly sn: string;
+  readonly gatewaySn: string;
+  readonly role: 'gateway' | 'sub_device';
+  readonly model: string | null;
+  readonly modelKey: string | null;
+  readonly firmwareVersion: string | null;
+  readonly callsign: string | null;
+  readonly online: boolean;
+  readonly lastSeenAt: string | null;
+}
+
+/** An HMS alert as the alerts service keeps it (GET /hms-alerts). */
+export interface HmsAlertView {
+  readonly id: string;
+  readonly gatewaySn: string;
+  readonly flightId: string | null;
+  readonly deviceType: string;
+  readonly code: string;
+  /** 0 notification, 1 reminder, 2 warning. */
+  readonly level: number;
+  readonly message: string | null;
+  readonly active: boolean;
+  readonly firstSeenAt: string;
+  readonly clearedAt: string | null;
+}
+
+/** The live stream's `hms` event: an alert raised or cleared (alerts.hms record). */
+export interface HmsLiveRecord {
+  readonly type: 'raised' | 'cleared';
+  readonly alertId: string;
+  readonly gatewaySn: string;
+  readonly flightId: string | null;
+  readonly deviceType: string;
+  readonly code: string;
+  readonly level: number;
+  readonly message: string | null;
+  readonly firstSeenAt: number;
+  readonly clearedAt: number | null;
+}
+
+/** The live stream's `topology` event: the dock's update_topo (telemetry). */
+export interface TopologyLiveRecord {
+  readonly gatewaySn: string;
+  readonly dockOnline: boolean;
+  readonly aircraftOnline: boolean;
+  readonly aircraftSn: string | null;
+}
+
+/** The live stream's `device` event: the registry's presence or topology change. */
+export interface DeviceLiveRecord {
+  readonly kind: 'presence' | 'topology' | 'binding';
+  readonly gatewaySn: string;
+  readonly deviceSn: string;
+  readonly role: 'gateway' | 'sub_device';
+  readonly model: string | null;
+  readonly callsign: string | null;
+  readonly online?: boolean;
 }
 
 export interface TrajectoryFeature {
@@ -98,19 +166,31 @@ export interface PlanView {
   readonly state: string;
 }
 
+/** An active alert as the fleet list shows it. */
+export interface FleetAlert {
+  readonly id: string;
+  readonly level: number;
+  readonly code: string;
+  readonly message: string | null;
+}
+
 /**
- * One dock as the fleet view shows it. `model`, `presence` and `alerts` come from services
- * being built (registry, alerts): null until ApiClient.fleet() reads them.
+ * One dock as the fleet view shows it: the registry's device (model, firmware, presence), the
+ * telemetry's state (current task and progress, position) and the alerts service's active
+ * HMS alerts. A part whose service could not be read stays null ("unknown", "n/a").
  */
 export interface FleetDock {
   readonly sn: string;
   readonly model: string | null;
+  readonly firmwareVersion: string | null;
   readonly callsign: string | null;
   /** Registry presence when known, else telemetry's topology report (dock online). */
   readonly online: boolean | null;
   readonly aircraftSn: string | null;
+  readonly aircraftModel: string | null;
   readonly progress: ProgressView | null;
-  readonly alerts: readonly { readonly level: string; readonly message: string }[] | null;
+  /** Active HMS alerts; null when the alerts service could not be read. */
+  readonly alerts: readonly FleetAlert[] | null;
   /** [longitude, latitude] of the dock, from its telemetry; null when none reported yet. */
   readonly position: readonly [number, number] | null;
 }

@@ -1,9 +1,13 @@
+/** The services the console calls. */
+export const SERVICES = ['mission', 'telemetry', 'file', 'registry', 'alerts'] as const;
+export type Service = (typeof SERVICES)[number];
+
 /**
- * What the console reads from `config.json` beside its bundle: where the three APIs answer
+ * What the console reads from `config.json` beside its bundle: where the five APIs answer
  * (empty: the same origin, as in the embedded mode or behind one ingress) and the map tiles.
  */
 export interface ConsoleConfig {
-  readonly api: { readonly mission: string; readonly telemetry: string; readonly file: string };
+  readonly api: Readonly<Record<Service, string>>;
   /** An XYZ tile URL template with {z}, {x} and {y}; null: no tiles (the map says so). */
   readonly tileUrl: string | null;
   /** Sent as X-Organization-Id when set (organization scoping). */
@@ -11,7 +15,7 @@ export interface ConsoleConfig {
 }
 
 export const DEFAULT_CONFIG: ConsoleConfig = {
-  api: { mission: '', telemetry: '', file: '' },
+  api: { mission: '', telemetry: '', file: '', registry: '', alerts: '' },
   tileUrl: null,
   organizationId: null,
 };
@@ -20,14 +24,14 @@ export const DEFAULT_CONFIG: ConsoleConfig = {
 export function parseConfig(raw: unknown): ConsoleConfig {
   const value = (raw ?? {}) as Record<string, unknown>;
   const api = (value.api ?? {}) as Record<string, unknown>;
-  const base = (name: 'mission' | 'telemetry' | 'file'): string => {
+  const base = (name: Service): string => {
     const url = api[name];
     return typeof url === 'string' ? url.replace(/\/+$/, '') : '';
   };
   const tile = value.tileUrl;
   const org = value.organizationId;
   return {
-    api: { mission: base('mission'), telemetry: base('telemetry'), file: base('file') },
+    api: Object.fromEntries(SERVICES.map((name) => [name, base(name)])) as Record<Service, string>,
     tileUrl: typeof tile === 'string' && isTileTemplate(tile) ? tile : null,
     organizationId: typeof org === 'string' && org !== '' ? org : null,
   };

@@ -21,6 +21,9 @@ import type { TelemetryMetrics } from './telemetry-metrics';
 /** The topics telemetry reads: events (progress, RTH, exit-RTH, ready) and status (update_topo). */
 export const TELEMETRY_TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
 
+/** What telemetry stores: the above and osd (each dock's position; not streamed live). */
+export const STORED_TOPICS = [...TELEMETRY_TOPICS, KAFKA_TOPICS.uplink.osd];
+
 /** Where telemetry learns whose flights and docks are (see domain/organizations.ts). */
 export const ORGANIZATION_TOPICS = [KAFKA_TOPICS.taskEvents];
 
@@ -57,7 +60,7 @@ export class TelemetryRuntime {
   async start(): Promise<void> {
     await this.bus.ensureTopics(
       [
-        ...TELEMETRY_TOPICS,
+        ...STORED_TOPICS,
         ...ORGANIZATION_TOPICS,
         KAFKA_TOPICS.deviceEvents,
         KAFKA_TOPICS.hmsAlerts,
@@ -85,7 +88,7 @@ export class TelemetryRuntime {
     );
     this.store = await this.bus.subscribe({
       groupId: this.config.TELEMETRY_CONSUMER_GROUP,
-      topics: TELEMETRY_TOPICS,
+      topics: STORED_TOPICS,
       logger: this.logger,
       // Partitions are independent docks: their transactions touch disjoint rows.
       partitionsConsumedConcurrently: this.config.TELEMETRY_PARTITIONS_CONCURRENTLY,
@@ -117,7 +120,7 @@ export class TelemetryRuntime {
     );
     this.retention.start();
     this.logger.info(
-      { group: this.config.TELEMETRY_CONSUMER_GROUP, topics: TELEMETRY_TOPICS },
+      { group: this.config.TELEMETRY_CONSUMER_GROUP, topics: STORED_TOPICS },
       'storing telemetry',
     );
   }

@@ -20,6 +20,7 @@ import {
 } from './support/telemetry-harness';
 import {
   eventsTopic,
+  osdTopic,
   progressPayload,
   ProducedRecord,
   statusTopic,
@@ -56,6 +57,12 @@ interface Dock {
   aircraftOnline: boolean | null;
   aircraftSn: string | null;
   lastRthFlightId: string | null;
+  position: {
+    latitude: number;
+    longitude: number;
+    height: number | null;
+    reportedAt: string;
+  } | null;
   progress: Progress | null;
 }
 interface Feature {
@@ -552,6 +559,68 @@ describe('telemetry service', () => {
         const r = await harness.get<Dock>(`/docks/${dock}`);
         expect(r.body).toMatchObject({ dockOnline: true, aircraftOnline: false, aircraftSn: null });
       });
+    });
+  });
+
+  describe('dock osd', () => {
+    it("keeps the dock's newest position from its own osd, never its aircraft's, in its organization", async () => {
+      const dock = sn('OSD');
+      const aircraft = sn('OSDAC');
+      const now = Date.now();
+      const osd = (tid: string, timestamp: number, latitude: number, longitude: number) =>
+        uplinkRecord(osdTopic(dock), {
+          tid,
+          bid: 'b',
+          timestamp,
+          gateway: dock,
+          data: {
+            drone_in_dock: 1,
+            home_position_is_valid: 1,
+            latitude,
+            longitude,
+            height: 41.5,
+            mode_code: 0,
+          },
+        });
+      await harness.produce([
+        osd(`${run}-o1`, now - 1000, 29.9235956, 121.6634755),
+        // The aircraft's osd (its own topic, the dock in `gateway`): where it flies, not the dock.
+        uplinkRecord(osdTopic(aircraft), {
+          tid: `${run}-o2`,
+          bid: 'b',
+          timestamp: now,
+          gateway: dock,
+          data: { latitude: 30.5, longitude: 122.5, height: 120, mode_code: 3 },
+        }),
+      ]);
+      await eventually(async () => {
+        const r = await harness.get<Dock>(`/docks/${dock}`);
+        expect(r.status).toBe(200);
+        expect(r.body.position).toEqual({
+          latitude: 29.9235956,
+          longitude: 121.6634755,
+          height: 41.5,
+          reportedAt: new Date(now - 1000).toISOString(),
+        });
+      });
+      // A newer push moves it; a late older one does not move it back.
+      await harness.produce([
+        osd(`${run}-o3`, now + 1000, 29.93, 121.67),
+        osd(`${run}-o4`, now - 5000, 10, 10),
+      ]);
+      await eventually(async () => {
+        const r = await harness.get<Page<Dock>>(`/docks?snPrefix=${dock}`);
+        const listed = r.body.items.find((d) => d.gatewaySn === dock);
+        expect(listed?.position).toMatchObject({ latitude: 29.93, longitude: 121.67 });
+      });
+      expect((await harness.get(`/docks/${aircraft}`)).status).toBe(404);
+      // Another organization does not see the dock (nor its position).
+      const other = await harness.get(
+        `/docks/${dock}`,
+        TOKEN,
+        '00000000-0000-4000-8000-0000000000ff',
+      );
+      expect(other.status).toBe(404);
     });
   });
 

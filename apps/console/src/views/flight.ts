@@ -2,12 +2,15 @@ import { ApiError, homeOf, pathOf } from '../api-client';
 import type {
   CommandView,
   ExitHomingView,
+  HmsAlertView,
+  HmsLiveRecord,
   ProgressView,
   TaskView,
   TrajectoryFeature,
 } from '../api-types';
 import type { View } from '../context';
 import { clear, h } from '../dom';
+import { alertLevel } from '../fleet-model';
 import { commandOutcome, dateTimeText, percentText, timeText } from '../format';
 import { renderMap, tilesCaption } from '../map/map-view';
 import { throttled } from '../throttle';
@@ -19,7 +22,8 @@ const TIMELINE_ROWS = 300;
 
 /**
  * One flight: the mission's state and its history, the progress timeline, the planned return
- * path on the map, exit-RTH notices, media counts, and the commands with the dock's answers.
+ * path on the map with the dock, exit-RTH notices, the HMS alerts raised during the flight,
+ * media counts, and the commands with the dock's answers.
  */
 export const flightView: View = (container, context, flightId) => {
   let task: TaskView | null = null;
@@ -27,6 +31,8 @@ export const flightView: View = (container, context, flightId) => {
   let trajectory: TrajectoryFeature | null = null;
   let home: [number, number] | null = null;
   let notices: ExitHomingView[] = [];
+  /** The flight's HMS alerts by id; null when the alerts service could not be read. */
+  let alerts: Map<string, HmsAlertView> | null = new Map();
   let closed = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -44,6 +50,7 @@ export const flightView: View = (container, context, flightId) => {
   const mapBox = h('div', { class: 'map-box' });
   const rthState = h('p', { id: 'rth-state' }, 'No return-to-home path planned for this flight.');
   const noticeList = h('ul', { id: 'exit-homing' });
+  const alertList = h('ul', { id: 'flight-alerts', 'aria-live': 'polite' });
   const media = h('p', { id: 'media' });
   const history = h('ol', { id: 'state-history' });
   const timelineBody = h('tbody');
@@ -90,6 +97,8 @@ export const flightView: View = (container, context, flightId) => {
         rthState,
         h('h4', {}, 'Exit-RTH notices'),
         noticeList,
+        h('h4', {}, 'HMS alerts during the flight'),
+        alertList,
         h('h4', {}, 'Media'),
         media,
       ),
@@ -233,7 +242,7 @@ export const flightView: View = (container, context, flightId) => {
       const count = latest.mediaCount ?? 0;
       media.textContent =
         count > 0
-          ? `${count} media file(s) reported by the aircraft; thumbnails appear once a media service stores them.`
+          ? `${count} media file(s) reported by the aircraft.`
           : 'No media reported for this flight.';
     }
     const rows = timeline.slice(-TIMELINE_ROWS).reverse();
@@ -286,6 +295,27 @@ export const flightView: View = (container, context, flightId) => {
     );
   };
 
+  const drawAlerts = (): void => {
+    if (alerts === null) {
+      alertList.replaceChildren(h('li', {}, 'n/a (the alerts service could not be read)'));
+      return;
+    }
+    const items = [...alerts.values()].sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt));
+    alertList.replaceChildren(
+      ...(items.length === 0
+        ? [h('li', {}, 'none')]
+        : items.map((a) =>
+            h(
+              'li',
+              { 'data-alert': a.code, 'data-active': String(a.active) },
+              `${timeText(a.firstSeenAt)}: ${alertLevel(a.level)} ${a.code}` +
+                `${a.message ? ` - ${a.message}` : ''} (${a.deviceType.startsWith('0-') ? 'aircraft' : 'dock'}, ` +
+                `${a.active ? 'active' : `cleared ${timeText(a.clearedAt ?? a.firstSeenAt)}`})`,
+            ),
+          )),
+    );
+  };
+
   let reloadPending = false;
   function scheduleTaskReload(): void {
     if (reloadPending) return;
@@ -298,11 +328,25 @@ export const flightView: View = (container, context, flightId) => {
 
   async function loadTask(): Promise<void> {
     try {
+      const before = task?.state;
       task = await context.api.task(flightId);
       drawTask();
+      // A new state is a moment to catch up on alerts the stream may have shown before this page.
+      if (before !== task.state) await loadAlerts();
     } catch (failure) {
       showError(failure);
     }
+  }
+
+  async function loadAlerts(): Promise<void> {
+    try {
+      const raised = await context.api.flightAlerts(flightId);
+      alerts = new Map(raised.map((a) => [a.id, a]));
+    } catch (failure) {
+      if (!(failure instanceof ApiError) || failure.status === 401) throw failure;
+      alerts = null;
+    }
+    drawAlerts();
   }
 
   async function loadAll(): Promise<void> {
@@ -310,15 +354,22 @@ export const flightView: View = (container, context, flightId) => {
       task = await context.api.task(flightId);
       drawTask();
       const since = (task.createdAt ?? Date.now() - 86_400_000) - 60_000;
-      const [progress, path, dockPath, exits] = await Promise.all([
+      const [progress, path, dock, exits] = await Promise.all([
         context.api.progress(flightId),
         context.api.flightTrajectory(flightId),
-        context.api.dockTrajectory(task.gatewaySn),
+        context.api.dock(task.gatewaySn),
         context.api.exitHomingNotices(task.gatewaySn, since),
+        // The alerts are a part of the page, not a condition for it.
+        loadAlerts(),
       ]);
       timeline = progress;
       trajectory = path;
-      home = path ? homeOf(path) : dockPath ? homeOf(dockPath) : null;
+      // The dock where its osd puts it; else the end of the planned path home.
+      home = dock?.position
+        ? [dock.position.longitude, dock.position.latitude]
+        : path
+          ? homeOf(path)
+          : null;
       notices = exits;
       error.hidden = true;
       drawProgress();
@@ -346,11 +397,26 @@ export const flightView: View = (container, context, flightId) => {
       scheduleTaskReload();
     } else if (event === 'rth' && task && value.flightId === flightId) {
       trajectory = (value.trajectory as TrajectoryFeature | null) ?? null;
-      if (trajectory) home = homeOf(trajectory) ?? home;
+      if (trajectory && !home) home = homeOf(trajectory);
       drawMap();
     } else if (event === 'exit_homing' && task && value.gatewaySn === task.gatewaySn) {
       notices.push(data as ExitHomingView);
       drawNotices();
+    } else if (event === 'hms' && alerts !== null && value.flightId === flightId) {
+      const record = data as HmsLiveRecord;
+      alerts.set(record.alertId, {
+        id: record.alertId,
+        gatewaySn: record.gatewaySn,
+        flightId: record.flightId,
+        deviceType: record.deviceType,
+        code: record.code,
+        level: record.level,
+        message: record.message,
+        active: record.type === 'raised',
+        firstSeenAt: new Date(record.firstSeenAt).toISOString(),
+        clearedAt: record.clearedAt === null ? null : new Date(record.clearedAt).toISOString(),
+      });
+      drawAlerts();
     }
   });
   const offReconnected = context.onReconnected(() => void loadAll());

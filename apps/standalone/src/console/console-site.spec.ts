@@ -34,7 +34,7 @@ describe('operator console settings', () => {
 
   it('tells the page to call its own origin and which tiles to use', () => {
     expect(JSON.parse(consoleConfigJson({ dir: '/x', tileUrl: null }))).toEqual({
-      api: { mission: '', telemetry: '', file: '' },
+      api: { mission: '', telemetry: '', file: '', registry: '', alerts: '' },
       tileUrl: null,
       organizationId: null,
     });

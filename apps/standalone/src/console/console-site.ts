@@ -50,7 +50,7 @@ export function findConsoleDir(
 /** What the page reads at start: same-origin APIs (embedded mode) and the tile URL. */
 export function consoleConfigJson(site: ConsoleSite): string {
   return JSON.stringify({
-    api: { mission: '', telemetry: '', file: '' },
+    api: { mission: '', telemetry: '', file: '', registry: '', alerts: '' },
     tileUrl: site.tileUrl,
     organizationId: null,
   });

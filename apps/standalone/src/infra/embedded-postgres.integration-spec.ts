@@ -48,6 +48,7 @@ const batchOf = (rows: ProgressRow[]) => ({
   exitHoming: [],
   ready: [],
   topo: [],
+  position: [],
 });
 
 describe('EmbeddedPostgres', () => {

@@ -58,7 +58,11 @@ export function liveUpdateForDevice(record: DeviceEventRecord): LiveUpdate | und
   return { event: 'device', gatewaySn: record.gatewaySn, data: record };
 }
 
-export function liveUpdateFor(item: TelemetryItem): LiveUpdate {
+/**
+ * The stream message of a stored item. A dock's position is not streamed (undefined): a dock
+ * reports it every second or so and does not move; the fleet reads it from GET /docks.
+ */
+export function liveUpdateFor(item: TelemetryItem): LiveUpdate | undefined {
   const gatewaySn = item.row.gatewaySn;
   switch (item.kind) {
     case 'progress':
@@ -89,5 +93,7 @@ export function liveUpdateFor(item: TelemetryItem): LiveUpdate {
           aircraftSn: item.row.aircraftSn,
         },
       };
+    case 'position':
+      return undefined;
   }
 }

@@ -23,6 +23,7 @@ function record(topic: string, payload: unknown): UplinkRecord {
     needReply: m.needReply,
     known: m.known,
     receivedAt: RECEIVED,
+    ...(m.gateway === undefined ? {} : { gateway: m.gateway }),
     data: m.data,
   };
 }
@@ -216,6 +217,90 @@ describe('mapUplinkRecord', () => {
       position,
     );
     expect(offline).toMatchObject({ item: { row: { aircraftOnline: false, aircraftSn: null } } });
+  });
+
+  it("keeps a dock's position from its own osd (the recorded Dock 3's first push)", () => {
+    const [first] = readFileSync(
+      path.resolve(__dirname, '../../../../../shared/fixtures/real-dock3-flight/dock-osd.jsonl'),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { topic: string; payload: Record<string, unknown> });
+    const outcome = mapUplinkRecord(record(first.topic, first.payload), position);
+    expect(outcome).toEqual({
+      ok: true,
+      item: {
+        kind: 'position',
+        row: expect.objectContaining({
+          gatewaySn: 'SN_DOCK_FIXTURE',
+          latitude: 29.923595595981183,
+          longitude: 121.66347550031378,
+          height: 41.65929412841797,
+          eventAt: 1779352083965,
+          receivedAt: RECEIVED,
+        }),
+      },
+    });
+  });
+
+  it("never takes an aircraft's osd, a push without a fix or a position out of range for the dock's", () => {
+    const OSD = 'thing/product/DOCK1/osd';
+    const dockOsd = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      mapUplinkRecord(
+        record(OSD, {
+          tid: 't',
+          bid: 'b',
+          timestamp: 5,
+          data: { drone_in_dock: 1, ...data },
+          ...extra,
+        }),
+        position,
+      );
+    // The aircraft's osd: its own topic, its dock in `gateway`, no dock fields.
+    expect(
+      mapUplinkRecord(
+        record('thing/product/AIRCRAFT1/osd', {
+          tid: 't',
+          bid: 'b',
+          timestamp: 5,
+          gateway: 'DOCK1',
+          data: { latitude: 22.5, longitude: 113.9, height: 120, drone_in_dock: 0 },
+        }),
+        position,
+      ),
+    ).toMatchObject({ ok: false, skip: 'ignored', reason: 'osd of a sub-device (aircraft)' });
+    expect(
+      mapUplinkRecord(
+        record(OSD, {
+          tid: 't',
+          bid: 'b',
+          timestamp: 5,
+          data: { latitude: 22.5, longitude: 113.9 },
+        }),
+        position,
+      ),
+    ).toMatchObject({ ok: false, skip: 'ignored' });
+    expect(dockOsd({ latitude: 0, longitude: 0 })).toMatchObject({ ok: false, skip: 'ignored' });
+    expect(dockOsd({ latitude: 22.5, longitude: 113.9, home_position_is_valid: 0 })).toMatchObject({
+      ok: false,
+      skip: 'ignored',
+    });
+    expect(dockOsd({ mode_code: 0 })).toMatchObject({ ok: false, skip: 'ignored' });
+    expect(dockOsd({ latitude: 91, longitude: 113.9 })).toMatchObject({
+      ok: false,
+      skip: 'invalid',
+      reason: 'dock osd latitude is not a number in -90..90',
+    });
+    expect(dockOsd({ latitude: 22.5, longitude: '113.9' })).toMatchObject({
+      ok: false,
+      skip: 'invalid',
+    });
+    // Its own SN in `gateway` is still the dock's own osd; a missing height is null.
+    expect(dockOsd({ latitude: 22.5, longitude: 113.9 }, { gateway: 'DOCK1' })).toMatchObject({
+      ok: true,
+      item: { kind: 'position', row: { latitude: 22.5, longitude: 113.9, height: null } },
+    });
   });
 
   it('ignores methods it does not store and refuses stored methods with bad data', () => {

@@ -14,6 +14,7 @@ import {
   UpdateTopoData,
 } from '@dock/protocol';
 import { dedupeKeyFor, RecordPosition } from './dedupe-key';
+import { dockFixOf } from './dock-position';
 import { RowBase, TelemetryItem } from './telemetry-rows';
 
 /** The (family, method) pairs this service stores; everything else on its topics is skipped. */
@@ -26,6 +27,9 @@ export const STORED_METHODS = {
   ],
   status: ['update_topo'],
 } as const;
+
+/** osd pushes (no method): the dock's own give its position (domain/dock-position). */
+export const STORES_DOCK_POSITION_FROM = 'osd';
 
 export type MapOutcome =
   | { readonly ok: true; readonly item: TelemetryItem }
@@ -41,6 +45,7 @@ export type MapOutcome =
  * points of their validators, so this costs little and cannot change good data.
  */
 export function mapUplinkRecord(record: UplinkRecord, position: RecordPosition): MapOutcome {
+  if (record.family === STORES_DOCK_POSITION_FROM) return positionItem(record, position);
   const method = record.method;
   if (method === null || !isStoredMethod(record.family, method)) {
     return { ok: false, skip: 'ignored', reason: `${record.family}/${method ?? '(none)'}` };
@@ -77,6 +82,26 @@ export function mapUplinkRecord(record: UplinkRecord, position: RecordPosition):
     default:
       return topoItem(base, data.value as UpdateTopoData);
   }
+}
+
+function positionItem(record: UplinkRecord, position: RecordPosition): MapOutcome {
+  const fix = dockFixOf(record.gatewaySn, record.gateway, record.data);
+  if (!fix.ok) return fix;
+  return {
+    ok: true,
+    item: {
+      kind: 'position',
+      row: {
+        gatewaySn: record.gatewaySn,
+        dedupeKey: dedupeKeyFor(record.tid, position),
+        tid: record.tid ?? '',
+        bid: record.bid ?? '',
+        eventAt: record.timestamp ?? record.receivedAt,
+        receivedAt: record.receivedAt,
+        ...fix.fix,
+      },
+    },
+  };
 }
 
 function isStoredMethod(family: string, method: string): boolean {

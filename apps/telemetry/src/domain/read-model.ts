@@ -22,6 +22,13 @@ export interface DockState {
   readonly topoAt: number | null;
   readonly lastRthAt: number | null;
   readonly lastRthFlightId: string | null;
+  /** Where the dock stands, from its newest osd with a fix (domain/dock-position). */
+  readonly position: {
+    readonly latitude: number;
+    readonly longitude: number;
+    readonly height: number | null;
+    readonly at: number;
+  } | null;
   readonly updatedAt: number;
 }
 

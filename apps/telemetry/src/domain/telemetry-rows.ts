@@ -63,12 +63,24 @@ export interface TopoRow extends RowBase {
   readonly aircraftSn: string | null;
 }
 
+/**
+ * A dock osd push's position: where the dock stands (docks do not move, but a dock is set up,
+ * moved or re-surveyed). Only the dock's own osd (not its aircraft's) with a valid fix.
+ */
+export interface PositionRow extends RowBase {
+  readonly latitude: number;
+  readonly longitude: number;
+  /** Ellipsoidal height in m, null when the push had none. */
+  readonly height: number | null;
+}
+
 export type TelemetryItem =
   | { readonly kind: 'progress'; readonly row: ProgressRow }
   | { readonly kind: 'rth'; readonly row: RthRow }
   | { readonly kind: 'exit_homing'; readonly row: ExitHomingRow }
   | { readonly kind: 'ready'; readonly row: ReadyRow }
-  | { readonly kind: 'topo'; readonly row: TopoRow };
+  | { readonly kind: 'topo'; readonly row: TopoRow }
+  | { readonly kind: 'position'; readonly row: PositionRow };
 
 export type TelemetryKind = TelemetryItem['kind'];
 
@@ -79,10 +91,18 @@ export interface TelemetryBatch {
   readonly exitHoming: ExitHomingRow[];
   readonly ready: ReadyRow[];
   readonly topo: TopoRow[];
+  readonly position: PositionRow[];
 }
 
 export function groupItems(items: readonly TelemetryItem[]): TelemetryBatch {
-  const batch: TelemetryBatch = { progress: [], rth: [], exitHoming: [], ready: [], topo: [] };
+  const batch: TelemetryBatch = {
+    progress: [],
+    rth: [],
+    exitHoming: [],
+    ready: [],
+    topo: [],
+    position: [],
+  };
   for (const item of items) {
     switch (item.kind) {
       case 'progress':
@@ -100,6 +120,9 @@ export function groupItems(items: readonly TelemetryItem[]): TelemetryBatch {
       case 'topo':
         batch.topo.push(item.row);
         break;
+      case 'position':
+        batch.position.push(item.row);
+        break;
     }
   }
   return batch;
@@ -111,6 +134,7 @@ export function batchSize(batch: TelemetryBatch): number {
     batch.rth.length +
     batch.exitHoming.length +
     batch.ready.length +
-    batch.topo.length
+    batch.topo.length +
+    batch.position.length
   );
 }

@@ -97,9 +97,18 @@ export interface DockView {
   readonly topologyReportedAt: string | null;
   readonly lastRthAt: string | null;
   readonly lastRthFlightId: string | null;
+  /** Where the dock stands (its own osd); null until it reported a valid fix. */
+  readonly position: DockPositionView | null;
   readonly updatedAt: string;
   /** The newest progress report of any flight of this dock. */
   readonly progress: ProgressView | null;
+}
+
+export interface DockPositionView {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly height: number | null;
+  readonly reportedAt: string;
 }
 
 export function dockView(state: DockState): DockView {
@@ -111,6 +120,14 @@ export function dockView(state: DockState): DockView {
     topologyReportedAt: isoOrNull(state.topoAt),
     lastRthAt: isoOrNull(state.lastRthAt),
     lastRthFlightId: state.lastRthFlightId,
+    position: state.position
+      ? {
+          latitude: state.position.latitude,
+          longitude: state.position.longitude,
+          height: state.position.height,
+          reportedAt: iso(state.position.at),
+        }
+      : null,
     updatedAt: iso(state.updatedAt),
     progress: state.progress ? progressView(state.progress) : null,
   };

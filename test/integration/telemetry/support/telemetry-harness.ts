@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { KAFKA_TOPICS } from '@dock/contracts';
+import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
 import { ensureTopics } from '@dock/kafka';
 import {
   createLogger,
@@ -27,7 +27,8 @@ export const SECOND_TOKEN = 'telemetry-it-second-token';
 export const STREAM_CAPS = { perToken: 4, total: 6 };
 /** The live stream's per-client bound in these tests (the default, stated to read the tests). */
 export const SSE_MAX_BUFFERED_BYTES = 1_048_576;
-const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status];
+/** What telemetry stores from (events, status and osd): each run starts at their ends. */
+const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status, KAFKA_TOPICS.uplink.osd];
 
 /**
  * The telemetry service in-process against the real Kafka and PostgreSQL: a fresh schema and a
@@ -78,7 +79,7 @@ export class TelemetryHarness {
       this.kafka,
       TOPICS.map((topic) => ({
         topic,
-        numPartitions: topic === KAFKA_TOPICS.uplink.events ? 6 : 3,
+        numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
       })),
     );
     for (const topic of TOPICS) {

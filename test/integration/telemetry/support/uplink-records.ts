@@ -35,7 +35,12 @@ export function uplinkRecord(
     ...(m.gateway === undefined ? {} : { gateway: m.gateway }),
     data: m.data,
   };
-  const topic = family === 'status' ? KAFKA_TOPICS.uplink.status : KAFKA_TOPICS.uplink.events;
+  const topic =
+    family === 'status'
+      ? KAFKA_TOPICS.uplink.status
+      : family === 'osd'
+        ? KAFKA_TOPICS.uplink.osd
+        : KAFKA_TOPICS.uplink.events;
   return {
     topic,
     message: encodeRecord(m.gatewaySn, record, {
@@ -49,6 +54,7 @@ export function uplinkRecord(
 
 export const eventsTopic = (sn: string) => `thing/product/${sn}/events`;
 export const statusTopic = (sn: string) => `sys/product/${sn}/status`;
+export const osdTopic = (sn: string) => `thing/product/${sn}/osd`;
 
 export interface ProgressOptions {
   sn: string;

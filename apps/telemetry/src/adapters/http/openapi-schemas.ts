@@ -71,6 +71,19 @@ export const DOCK_SCHEMA: SchemaObject = {
     topologyReportedAt: { ...time, nullable: true },
     lastRthAt: { ...time, nullable: true },
     lastRthFlightId: nullableText,
+    position: {
+      type: 'object',
+      nullable: true,
+      description:
+        'Where the dock stands, from its own osd pushes (latitude, longitude, height); null until it reported a valid fix',
+      properties: {
+        latitude: { type: 'number', minimum: -90, maximum: 90 },
+        longitude: { type: 'number', minimum: -180, maximum: 180 },
+        height: { type: 'number', nullable: true, description: 'ellipsoidal height in m' },
+        reportedAt: { ...time, description: "the osd push's timestamp" },
+      },
+      required: ['latitude', 'longitude', 'height', 'reportedAt'],
+    },
     updatedAt: time,
     progress: { ...PROGRESS_SCHEMA, nullable: true },
   },

@@ -109,6 +109,7 @@ export class LiveFeedConsumer {
     }
     for (const item of items) {
       const update = liveUpdateFor(item);
+      if (!update) continue;
       this.metrics.liveUpdates.inc({ event: update.event });
       this.broadcaster.publish(
         update,

@@ -42,6 +42,7 @@ const batchOf = (rows: ProgressRow[]): TelemetryBatch => ({
   exitHoming: [],
   ready: [],
   topo: [],
+  position: [],
 });
 
 describe('PgRetentionStore', () => {

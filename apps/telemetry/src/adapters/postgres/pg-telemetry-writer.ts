@@ -4,6 +4,7 @@ import { newestByKey } from '../../domain/latest-state';
 import { KnownOrganizations, organizationOf } from '../../domain/organizations';
 import type {
   ExitHomingRow,
+  PositionRow,
   ProgressRow,
   ReadyRow,
   RowBase,
@@ -36,6 +37,7 @@ function knownFor(manager: EntityManager, batch: TelemetryBatch): Promise<KnownO
     ...batch.exitHoming,
     ...batch.ready,
     ...batch.topo,
+    ...batch.position,
   ].map((r) => r.gatewaySn);
   return queryKnown((sql, parameters) => manager.query(sql, parameters), flightIds, gatewaySns);
 }
@@ -140,6 +142,7 @@ export class PgTelemetryWriter implements TelemetryWriter {
       await this.upsertRthLatest(manager, batch.rth, known);
       await this.upsertDockRth(manager, batch.rth, known);
       await this.upsertDockTopo(manager, batch.topo, known);
+      await this.upsertDockPosition(manager, batch.position, known);
       return {
         progress: { ...progress, fromOtherDock: fromOtherDock.length },
         rth,
@@ -147,6 +150,8 @@ export class PgTelemetryWriter implements TelemetryWriter {
         ready,
         // Topology is state only: every report either moves it forward or changes nothing.
         topo: { stored: batch.topo.length, duplicates: 0 },
+        // So is the position: the newest of the batch moves it forward, or nothing changes.
+        position: { stored: batch.position.length, duplicates: 0 },
       };
     });
   }
@@ -279,9 +284,23 @@ export class PgTelemetryWriter implements TelemetryWriter {
     ]);
   }
 
+  private async upsertDockPosition(
+    manager: EntityManager,
+    rows: readonly PositionRow[],
+    known: KnownOrganizations,
+  ) {
+    const newest = newestByKey(rows, (r) => r.gatewaySn);
+    await this.upsertDockAspect(manager, 'position', newest, [
+      { name: 'latitude', type: 'float8', value: (r) => r.latitude },
+      { name: 'longitude', type: 'float8', value: (r) => r.longitude },
+      { name: 'height', type: 'float8', value: (r) => r.height },
+      this.dockOrganization(known),
+    ]);
+  }
+
   private async upsertDockAspect<R extends RowBase>(
     manager: EntityManager,
-    aspect: 'progress' | 'rth' | 'topo',
+    aspect: 'progress' | 'rth' | 'topo' | 'position',
     rows: readonly R[],
     own: Column<R>[],
   ): Promise<void> {

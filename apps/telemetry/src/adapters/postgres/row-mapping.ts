@@ -84,6 +84,15 @@ export function dockState(raw: Raw): DockState {
     topoAt: msOrNull(raw.topo_event_at),
     lastRthAt: msOrNull(raw.rth_event_at),
     lastRthFlightId: textOrNull(raw.rth_flight_id),
+    position:
+      raw.position_event_at === null || raw.position_event_at === undefined
+        ? null
+        : {
+            latitude: Number(raw.latitude),
+            longitude: Number(raw.longitude),
+            height: raw.height === null ? null : Number(raw.height),
+            at: ms(raw.position_event_at),
+          },
     updatedAt: ms(raw.updated_at),
   };
 }
