@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -93,7 +94,7 @@ export class MissionModule {
           : [PlatformModule.forRoot({ service: 'mission', logger, checks })],
       controllers: [TasksController, DocksController, CommandsController, PlansController],
       providers: [
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(apiAuthSettings(config), logger),
         { provide: APP_FILTER, useClass: MissionErrorsFilter },
         { provide: MISSION_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },

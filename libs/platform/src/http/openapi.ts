@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
-import { ORGANIZATION_HEADER, ORGANIZATION_ID_PATTERN } from './request-organization';
+import { ORGANIZATION_ID_PATTERN } from './api-tokens';
+import { ORGANIZATION_HEADER } from './request-organization';
 
 export interface OpenApiInfo {
   title: string;
