@@ -39,7 +39,7 @@ export class ResourceRequestHandler {
     for (const record of records) {
       const request = this.requestOf(record);
       if (!request) continue;
-      const data = await this.answer(request.flightId);
+      const data = await this.answer(request.flightId, request.uplink.gatewaySn);
       const reply: RequestReplyRecord = {
         schemaVersion: 1,
         gatewaySn: request.uplink.gatewaySn,
@@ -74,9 +74,13 @@ export class ResourceRequestHandler {
     if (replies.length > 0) await this.send(replies);
   }
 
-  private async answer(flightId: string | undefined): Promise<ResourceReplyData> {
+  /** Unknown flights and another dock's are answered alike (RESOURCE_UNAVAILABLE_RESULT). */
+  private async answer(
+    flightId: string | undefined,
+    gatewaySn: string,
+  ): Promise<ResourceReplyData> {
     if (flightId === undefined) return { result: RESOURCE_UNAVAILABLE_RESULT };
-    return this.resources.resolve(flightId);
+    return this.resources.resolve(flightId, gatewaySn);
   }
 
   private requestOf(
