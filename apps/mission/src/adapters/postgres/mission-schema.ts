@@ -1,6 +1,7 @@
 import { CreateMissionSchema1732100000000 } from './migrations/1732100000000-create-mission-schema';
 import { IndexInFlightTasks1746352800000 } from './migrations/1746352800000-index-in-flight-tasks';
 import { OrganizationScope1764860000000 } from './migrations/1764860000000-organization-scope';
+import { DockOrganizations1765000000000 } from './migrations/1765000000000-dock-organizations';
 
 /** Raw SQL throughout (row locks, versioned updates): no entity classes. */
 export const MISSION_ENTITIES = [];
@@ -8,4 +9,5 @@ export const MISSION_MIGRATIONS = [
   CreateMissionSchema1732100000000,
   IndexInFlightTasks1746352800000,
   OrganizationScope1764860000000,
+  DockOrganizations1765000000000,
 ];
