@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DeviceEventRecord, TaskEventRecord, UplinkRecord } from '@dock/contracts';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { generatedToken } from '../../support/api-tokens';
 import { encodeRecord } from '@dock/kafka';
 import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
 import type { AlertsTopics } from '../../../apps/alerts/src/adapters/kafka/alerts-topics';
@@ -12,7 +14,10 @@ import { alertsService } from '../../../apps/alerts/src/alerts.service-definitio
 import { verifyWebhook } from '../../../apps/alerts/src/domain/webhooks/signature';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 
-export const TEST_TOKEN = 'alerts-test-token-0123456789';
+/** The default organization's token, generated per run. */
+export const TEST_TOKEN = generatedToken('alerts');
+/** An admin token: a request naming an organization (X-Organization-Id) acts there with it. */
+export const TEST_ADMIN_TOKEN = generatedToken('alerts-admin');
 
 export interface RunningAlertsService {
   running: RunningService;
@@ -73,7 +78,8 @@ export async function startAlertsService(
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
     ALERTS_KAFKA_GROUP_PREFIX: uniqueName('alerts'),
     ALERTS_WEBHOOK_ALLOW_PRIVATE: 'true',
-    API_TOKENS: TEST_TOKEN,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_TOKEN}`,
+    ADMIN_API_TOKENS: TEST_ADMIN_TOKEN,
     ...env,
   });
   const logger = createLogger({ service: 'alerts', level: config.LOG_LEVEL });
@@ -108,10 +114,12 @@ export async function startAlertsService(
     producer,
     db,
     async api(path, init = {}) {
+      const named = (init.headers as Record<string, string> | undefined)?.['X-Organization-Id'];
       const response = await fetch(`${baseUrl}${path}`, {
         ...init,
         headers: {
-          Authorization: `Bearer ${TEST_TOKEN}`,
+          // Naming an organization: the admin token acts there; else the default's token.
+          Authorization: `Bearer ${named === undefined ? TEST_TOKEN : TEST_ADMIN_TOKEN}`,
           'Content-Type': 'application/json',
           ...(init.headers as Record<string, string> | undefined),
         },

@@ -3,6 +3,8 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import pino from 'pino';
 import type { UplinkFamily, UplinkRecord } from '@dock/contracts';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { generatedToken } from '../../support/api-tokens';
 import { encodeRecord, RunningConsumer, startConsumer } from '@dock/kafka';
 import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
 import { normaliseUplink } from '@dock/protocol';
@@ -16,7 +18,13 @@ import { RegistryModule } from '../../../apps/registry/src/registry.module';
 import { registryService } from '../../../apps/registry/src/registry.service-definition';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 
-export const TEST_TOKEN = 'registry-test-token-0123456789';
+/**
+ * An admin token (organization management; with X-Organization-Id it acts in that
+ * organization), generated per run.
+ */
+export const TEST_TOKEN = generatedToken('registry-admin');
+/** The default organization's token, generated per run. */
+export const TEST_ORGANIZATION_TOKEN = generatedToken('registry');
 
 export interface Collected {
   topic: string;
@@ -91,7 +99,8 @@ export async function startRegistry(
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
     REGISTRY_KAFKA_GROUP_PREFIX:
       replicaOf?.config.REGISTRY_KAFKA_GROUP_PREFIX ?? uniqueName('registry'),
-    API_TOKENS: TEST_TOKEN,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_ORGANIZATION_TOKEN}`,
+    ADMIN_API_TOKENS: TEST_TOKEN,
     ...env,
   });
   const logger = createLogger({ service: 'registry', level: config.LOG_LEVEL });
