@@ -27,6 +27,7 @@ export interface BenchTopics {
   commandReplies: string;
   requestReplies: string;
   taskEvents: string;
+  deviceEvents: string;
 }
 
 export function benchTopics(prefix: string): BenchTopics {
@@ -46,6 +47,7 @@ export function benchTopics(prefix: string): BenchTopics {
     commandReplies: p(KAFKA_TOPICS.commandReplies),
     requestReplies: p(KAFKA_TOPICS.requestReplies),
     taskEvents: p(KAFKA_TOPICS.taskEvents),
+    deviceEvents: p(KAFKA_TOPICS.deviceEvents),
   };
 }
 
@@ -57,6 +59,7 @@ export function allTopics(topics: BenchTopics): string[] {
     topics.commandReplies,
     topics.requestReplies,
     topics.taskEvents,
+    topics.deviceEvents,
   ];
 }
 

@@ -25,6 +25,7 @@ void runService({
         commandReplies: topics.commandReplies,
         uplinkEvents: topics.uplink.events,
         taskEvents: topics.taskEvents,
+        deviceEvents: topics.deviceEvents,
       },
       waylines: {
         bind: async ({ flightId }) => ({

@@ -14,6 +14,7 @@ import { buildKmz } from '../e2e/support/kmz';
 import { SCENARIO_SETTINGS } from '../e2e/support/system-under-test';
 import { BROWSER_OUTPUT_DIR, launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -57,7 +58,7 @@ describe('operator console in a browser', () => {
   const buildDir = mkdtempSync(path.join(tmpdir(), 'console-build-'));
   const env = {
     ...SCENARIO_SETTINGS,
-    API_TOKENS: token,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${token}`,
     CONSOLE_DIR: buildDir,
     LOG_LEVEL: 'warn',
     GATEWAY_INSTANCE_ID: `console-${run}`,

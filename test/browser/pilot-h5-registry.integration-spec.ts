@@ -7,7 +7,7 @@ import { eventually } from '../support/eventually';
 import {
   RunningRegistry,
   startRegistry,
-  TEST_TOKEN,
+  TEST_ORGANIZATION_TOKEN,
 } from '../integration/registry/registry-harness';
 
 interface RecordedCall {
@@ -43,7 +43,8 @@ function installConnectingBridge(): void {
 }
 
 async function signIn(page: Page): Promise<void> {
-  await page.getByLabel('API token', { exact: true }).fill(TEST_TOKEN);
+  // The operator signs in with its organization's token (the page acts in that organization).
+  await page.getByLabel('API token', { exact: true }).fill(TEST_ORGANIZATION_TOKEN);
   await page.getByRole('button', { name: 'Sign in and connect' }).click();
 }
 
@@ -119,7 +120,7 @@ describe('Pilot 2 access page served by the registry', () => {
       });
       expect(JSON.parse(made[2].args[1] as string)).toEqual({
         host: 'http://192.0.2.20:3005',
-        token: TEST_TOKEN,
+        token: TEST_ORGANIZATION_TOKEN,
       });
       await page.screenshot({
         path: path.join(BROWSER_OUTPUT_DIR, 'pilot-h5-registry-connected.png'),

@@ -13,6 +13,7 @@ import {
   undocumentedRoutes,
 } from '@dock/platform';
 import { InProcessPilotBootstrap, PAGE_CSP, PilotBootstrap, PilotH5Module } from '@dock/pilot-h5';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import { BROWSER_OUTPUT_DIR, launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 
@@ -91,7 +92,11 @@ describe('Pilot 2 H5 access page in a browser', () => {
         },
       }),
     });
-    const auth = { tokens: [apiToken], disabled: false };
+    const auth = {
+      tokens: [{ organizationId: DEFAULT_ORGANIZATION_ID, token: apiToken }],
+      adminTokens: [],
+      disabled: false,
+    };
     const { api, ...rest } = values;
     @Module({
       imports: [
@@ -355,7 +360,11 @@ describe('Pilot 2 H5 access page in an app without the global auth guard', () =>
             api: { host: 'http://192.0.2.7:3000' },
             organization: { id: randomUUID(), name: 'Site South' },
           }),
-          auth: { tokens: [apiToken], disabled: false },
+          auth: {
+            tokens: [{ organizationId: DEFAULT_ORGANIZATION_ID, token: apiToken }],
+            adminTokens: [],
+            disabled: false,
+          },
           pathPrefix: '/rc/access/',
         }),
       ],

@@ -10,7 +10,7 @@ import {
   port,
   positiveInt,
   refineKafkaSecurity,
-  refuseAuthDisabledInProduction,
+  refuseUnsafeAuth,
 } from '@dock/platform';
 
 const MINUTE = 60_000;
@@ -63,7 +63,7 @@ export const alertsConfigSchema = z
     ALERTS_WEBHOOK_ALLOW_PRIVATE: booleanFlag(false),
   })
   .superRefine((config, ctx) => {
-    refuseAuthDisabledInProduction(config, ctx);
+    refuseUnsafeAuth(config, ctx);
     refineKafkaSecurity(config, ctx);
     if (config.ALERTS_WEBHOOK_RETRY_MAX_MS < config.ALERTS_WEBHOOK_RETRY_INITIAL_MS) {
       ctx.addIssue({

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -93,7 +94,7 @@ export class AlertsModule {
           : [PlatformModule.forRoot({ service: 'alerts', logger, checks })],
       controllers: [AlertsController, WebhooksController],
       providers: [
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(apiAuthSettings(config), logger),
         { provide: ALERTS_CONFIG, useValue: config },
         {
           provide: WEBHOOK_POLICY,

@@ -32,14 +32,17 @@ describe('fileConfigSchema', () => {
   it('reads the operator settings', () => {
     const config = loadConfig(fileConfigSchema, {
       FILE_URL_SIGNING_KEY: KEY,
-      API_TOKENS: 'a, b',
+      API_TOKENS: 'org-a:token-a-0123456789ab, org-b:token-b-0123456789ab',
       FILE_MAX_UPLOAD_BYTES: '1000',
       FILE_PUBLIC_BASE_URL: 'https://files.example.com/dock',
       FILE_STORAGE_DRIVER: 's3',
       S3_BUCKET: 'waylines',
       S3_FORCE_PATH_STYLE: 'true',
     });
-    expect(config.API_TOKENS).toEqual(['a', 'b']);
+    expect(config.API_TOKENS).toEqual([
+      { organizationId: 'org-a', token: 'token-a-0123456789ab' },
+      { organizationId: 'org-b', token: 'token-b-0123456789ab' },
+    ]);
     expect(config.FILE_MAX_UPLOAD_BYTES).toBe(1000);
     expect(config.FILE_PUBLIC_BASE_URL).toBe('https://files.example.com/dock');
     expect(config.S3_FORCE_PATH_STYLE).toBe(true);

@@ -14,7 +14,7 @@ import {
   port,
   positiveInt,
   refineKafkaSecurity,
-  refuseAuthDisabledInProduction,
+  refuseUnsafeAuth,
 } from '@dock/platform';
 
 const MIB = 1024 * 1024;
@@ -83,7 +83,7 @@ export const fileConfigSchema = z
     S3_KEY_PREFIX: z.string().default(''),
   })
   .superRefine((config, ctx) => {
-    refuseAuthDisabledInProduction(config, ctx);
+    refuseUnsafeAuth(config, ctx);
     refineKafkaSecurity(config, ctx);
     const production = config.NODE_ENV === 'production';
     if (production && !config.FILE_PUBLIC_BASE_URL) {

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -85,7 +86,7 @@ export class FileModule {
           : [PlatformModule.forRoot({ service: 'file', logger, checks })],
       controllers: [WaylinesController, FlightsController, DownloadsController],
       providers: [
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(apiAuthSettings(config), logger),
         { provide: APP_FILTER, useClass: FileErrorsFilter },
         { provide: FILE_CONFIG, useValue: config },
         {

@@ -9,15 +9,17 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { LOGGER, PeriodicLoop } from '@dock/platform';
 import { CommandReplyHandler } from './adapters/kafka/command-reply-handler';
+import { DeviceEventHandler } from './adapters/kafka/device-event-handler';
 import type { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { UplinkEventHandler } from './adapters/kafka/uplink-event-handler';
 import type { DockDue, MissionService, Wakeups } from './application/mission-service';
 import type { PlanService } from './application/plan-service';
-import type { OutboxRelay } from './application/ports';
+import type { DockOrganizations, OutboxRelay } from './application/ports';
 import type { Scheduler } from './application/scheduler';
 import type { MissionConfig } from './mission.config';
 import {
   DATA_SOURCE,
+  DOCK_ORGANIZATIONS,
   KAFKA_BRIDGE,
   MISSION_CONFIG,
   MISSION_SERVICE,
@@ -105,6 +107,7 @@ export class MissionRuntime
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
     @Inject(WAKEUPS) private readonly wakeups: LoopWakeups,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(DOCK_ORGANIZATIONS) private readonly docks: DockOrganizations,
     @Inject(MISSION_CONFIG) private readonly config: MissionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -152,6 +155,7 @@ export class MissionRuntime
     await this.kafka.startConsumers({
       replies: new CommandReplyHandler(this.missions, logger),
       events: new UplinkEventHandler(this.missions, logger),
+      devices: new DeviceEventHandler(this.docks, logger),
     });
   }
 

@@ -10,7 +10,7 @@ import {
   port,
   positiveInt,
   refineKafkaSecurity,
-  refuseAuthDisabledInProduction,
+  refuseUnsafeAuth,
   url,
 } from '@dock/platform';
 import {
@@ -94,7 +94,7 @@ export const missionConfigSchema = z
     FILE_SERVICE_TIMEOUT_MS: positiveInt(5_000),
   })
   .superRefine((config, ctx) => {
-    refuseAuthDisabledInProduction(config, ctx);
+    refuseUnsafeAuth(config, ctx);
     refineKafkaSecurity(config, ctx);
     if (config.MISSION_RETRY_MAX_MS < config.MISSION_RETRY_INITIAL_MS) {
       ctx.addIssue({

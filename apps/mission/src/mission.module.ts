@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -21,10 +22,16 @@ import { HttpWaylineUrlProvider } from './adapters/http/http-wayline-url-provide
 import { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { MISSION_TOPICS, MissionTopics } from './adapters/kafka/mission-topics';
 import { MISSION_ENTITIES, MISSION_MIGRATIONS } from './adapters/postgres/mission-schema';
+import { PgDockOrganizations } from './adapters/postgres/pg-dock-organizations';
 import { PgMissionStore } from './adapters/postgres/pg-mission-store';
 import { MissionService } from './application/mission-service';
 import { PlanService } from './application/plan-service';
-import { MissionStore, VersionConflictError, WaylineUrlProvider } from './application/ports';
+import {
+  DockOrganizations,
+  MissionStore,
+  VersionConflictError,
+  WaylineUrlProvider,
+} from './application/ports';
 import { DependencyError } from './application/errors';
 import { Scheduler } from './application/scheduler';
 import { Clock, systemClock } from './domain/clock';
@@ -38,6 +45,7 @@ import { LoopWakeups, MissionRuntime } from './mission-runtime';
 import {
   CLOCK,
   DATA_SOURCE,
+  DOCK_ORGANIZATIONS,
   KAFKA_BRIDGE,
   MISSION_CONFIG,
   MISSION_SERVICE,
@@ -93,7 +101,7 @@ export class MissionModule {
           : [PlatformModule.forRoot({ service: 'mission', logger, checks })],
       controllers: [TasksController, DocksController, CommandsController, PlansController],
       providers: [
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(apiAuthSettings(config), logger),
         { provide: APP_FILTER, useClass: MissionErrorsFilter },
         { provide: MISSION_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
@@ -133,15 +141,25 @@ export class MissionModule {
             }),
         },
         {
+          provide: DOCK_ORGANIZATIONS,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new PgDockOrganizations(dataSource),
+        },
+        {
           provide: MISSION_SERVICE,
-          inject: [MISSION_STORE, WAYLINES, WAKEUPS],
-          useFactory: (store: MissionStore, waylines: WaylineUrlProvider, wakeups: LoopWakeups) =>
-            new MissionService(store, clock, waylines, timing, randomUUID, wakeups, logger),
+          inject: [MISSION_STORE, WAYLINES, WAKEUPS, DOCK_ORGANIZATIONS],
+          useFactory: (
+            store: MissionStore,
+            waylines: WaylineUrlProvider,
+            wakeups: LoopWakeups,
+            docks: DockOrganizations,
+          ) =>
+            new MissionService(store, clock, waylines, timing, randomUUID, wakeups, logger, docks),
         },
         {
           provide: PLAN_SERVICE,
-          inject: [MISSION_STORE, WAKEUPS],
-          useFactory: (store: MissionStore, wakeups: LoopWakeups) =>
+          inject: [MISSION_STORE, WAKEUPS, DOCK_ORGANIZATIONS],
+          useFactory: (store: MissionStore, wakeups: LoopWakeups, docks: DockOrganizations) =>
             new PlanService(
               store,
               clock,
@@ -150,6 +168,7 @@ export class MissionModule {
               randomUUID,
               wakeups,
               logger,
+              docks,
             ),
         },
         {

@@ -9,3 +9,4 @@ export const KAFKA_BRIDGE = Symbol('KAFKA_BRIDGE');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const CLOCK = Symbol('CLOCK');
 export const WAKEUPS = Symbol('WAKEUPS');
+export const DOCK_ORGANIZATIONS = Symbol('DOCK_ORGANIZATIONS');

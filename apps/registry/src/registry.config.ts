@@ -12,7 +12,7 @@ import {
   port,
   positiveInt,
   refineKafkaSecurity,
-  refuseAuthDisabledInProduction,
+  refuseUnsafeAuth,
   unsetWhenEmpty,
 } from '@dock/platform';
 
@@ -74,7 +74,7 @@ export const registryConfigSchema = z
     PUBLIC_API_URL: unsetWhenEmpty(optionalUrl(['http', 'https'])),
   })
   .superRefine((config, ctx) => {
-    refuseAuthDisabledInProduction(config, ctx);
+    refuseUnsafeAuth(config, ctx);
     refineKafkaSecurity(config, ctx);
   });
 

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -73,7 +74,7 @@ export class RegistryModule {
     options: RegistryModuleOptions = {},
   ): DynamicModule {
     const topics = options.topics ?? REGISTRY_TOPICS;
-    const auth = { tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED };
+    const auth = apiAuthSettings(config);
     // The Pilot 2 access page (/pilot); its organization lookup is bound below.
     const pilot = new RegistryPilotBootstrap(config);
     return {

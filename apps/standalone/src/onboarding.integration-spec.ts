@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
 import { eventually } from '../../../test/support/eventually';
+import { API_TOKENS_FILE } from './infra/api-tokens';
 import { CREDENTIALS_FILE, Credentials } from './onboarding';
 
 jest.setTimeout(180_000);
 
 const ROOT = path.resolve(__dirname, '../../..');
-const TOKEN = 'embedded-onboarding-test-token';
 const INFRA = ['KAFKA_BROKERS', 'REDIS_URL', 'DATABASE_URL', 'MQTT_URL'];
 
 interface Started {
@@ -23,9 +23,15 @@ interface Started {
  * `npm start` from source (PGlite needs a process of its own, not jest's VM), every part
  * embedded, on free ports and a data directory of the test's own.
  */
-function startEmbedded(dataDir: string): Promise<Started> {
+function startEmbedded(
+  dataDir: string,
+  extra: Record<string, string | undefined> = {},
+): Promise<Started> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of INFRA) delete env[name];
+  // Nothing configured: the embedded mode makes its own API tokens.
+  delete env.API_TOKENS;
+  delete env.ADMIN_API_TOKENS;
   const child = spawn(
     process.execPath,
     ['-r', '@swc-node/register', 'apps/standalone/src/main.ts'],
@@ -36,8 +42,8 @@ function startEmbedded(dataDir: string): Promise<Started> {
         HTTP_PORT: '0',
         MQTT_PORT: '0',
         LOG_LEVEL: 'warn',
-        API_TOKENS: TOKEN,
         DATA_DIR: dataDir,
+        ...extra,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -74,9 +80,12 @@ describe('embedded mode onboarding', () => {
   let dataDir: string;
   let running: Started | undefined;
 
-  const api = async (p: string) => {
+  /** The tokens the first start generated (DATA_DIR/api-tokens.json). */
+  let generated: { organization: string; admin: string };
+
+  const api = async (p: string, token: string | null = generated.organization) => {
     const response = await fetch(`${running!.httpUrl}${p}`, {
-      headers: { Authorization: `Bearer ${TOKEN}` },
+      headers: token === null ? {} : { Authorization: `Bearer ${token}` },
     });
     return { status: response.status, body: (await response.json()) as unknown };
   };
@@ -90,10 +99,15 @@ describe('embedded mode onboarding', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('creates the default organization, a binding code and credentials.json (0600)', async () => {
+  it('creates the default organization, a binding code, API tokens and credentials.json (0600)', async () => {
     running = await startEmbedded(dataDir);
     const file = path.join(dataDir, CREDENTIALS_FILE);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const tokensFile = path.join(dataDir, API_TOKENS_FILE);
+    expect((await stat(tokensFile)).mode & 0o777).toBe(0o600);
+    generated = JSON.parse(await readFile(tokensFile, 'utf8')) as typeof generated;
+    expect(generated.organization).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(generated.admin).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const credentials = JSON.parse(await readFile(file, 'utf8')) as Credentials;
     expect(credentials).toEqual({
       organization: {
@@ -101,8 +115,11 @@ describe('embedded mode onboarding', () => {
         name: DEFAULT_ORGANIZATION_NAME,
         binding_code: expect.stringMatching(/^[2-9A-HJKMNP-Z]{10}$/),
       },
-      api: { url: running.httpUrl, token: TOKEN },
+      api: { url: running.httpUrl, token: generated.organization },
     });
+    // Shown once, on the start that generated them.
+    expect(running.output()).toContain(`organization   ${generated.organization}`);
+    expect(running.output()).toContain(`admin          ${generated.admin}`);
     expect(running.output()).toContain(`organization   ${DEFAULT_ORGANIZATION_ID}`);
     expect(running.output()).toContain(`binding code   ${credentials.organization.binding_code}`);
 
@@ -115,6 +132,16 @@ describe('embedded mode onboarding', () => {
     expect((await api('/devices/NO-SUCH-DOCK')).status).toBe(404);
     const codes = await api(`/organizations/${DEFAULT_ORGANIZATION_ID}/binding-codes`);
     expect(codes.body).toEqual([expect.objectContaining({ status: 'active' })]);
+
+    // The API is never open: no token 401; organization management is the admin token's.
+    expect((await api('/tasks', null)).status).toBe(401);
+    expect((await api('/organizations')).status).toBe(403);
+    const organizations = await api('/organizations', generated.admin);
+    expect(organizations.status).toBe(200);
+    expect(organizations.body).toEqual([expect.objectContaining({ id: DEFAULT_ORGANIZATION_ID })]);
+    // The default organization's token reads its own organization, no other.
+    expect((await api(`/organizations/${DEFAULT_ORGANIZATION_ID}`)).status).toBe(200);
+    expect((await api('/organizations/6f1c2b9e-3d4a-4b5c-9d8e-7f6a5b4c3d2e')).status).toBe(404);
   });
 
   it('keeps the file and the code on restart', async () => {
@@ -125,8 +152,24 @@ describe('embedded mode onboarding', () => {
     running = await startEmbedded(dataDir);
     const after = JSON.parse(await readFile(file, 'utf8')) as Credentials;
     expect(after.organization.binding_code).toBe(code);
+    expect(after.api?.token).toBe(generated.organization);
     expect(running.output()).toContain(`binding code   ${code}`);
+    // The same tokens, not shown again.
+    expect(running.output()).not.toContain(generated.organization);
+    expect(running.output()).not.toContain(generated.admin);
+    expect((await api('/tasks')).status).toBe(200);
     const codes = await api(`/organizations/${DEFAULT_ORGANIZATION_ID}/binding-codes`);
     expect(codes.body).toHaveLength(1);
+  });
+
+  it('refuses AUTH_DISABLED unless NODE_ENV=development is set explicitly', async () => {
+    const other = await mkdtemp(path.join(os.tmpdir(), 'embedded-auth-disabled-'));
+    try {
+      await expect(
+        startEmbedded(other, { AUTH_DISABLED: 'true', NODE_ENV: undefined }),
+      ).rejects.toThrow(/AUTH_DISABLED: may be true only when NODE_ENV=development/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 });

@@ -30,8 +30,13 @@ export const standaloneConfigSchema = z.object({
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   MQTT_URL: optionalUrl(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']),
-  /** Bearer tokens: set, the API asks for one; unset, the embedded mode lets every request in. */
+  /**
+   * API tokens (`<organization id>:<token>,...`, as every service reads them). Unset: the
+   * default organization's token generated in DATA_DIR/api-tokens.json on the first start.
+   */
   API_TOKENS: z.string().optional(),
+  /** Admin tokens (organization management). Unset: the one generated in DATA_DIR. */
+  ADMIN_API_TOKENS: z.string().optional(),
   /** How long a stop waits for the embedded parts after the services stopped. */
   EMBEDDED_CLOSE_TIMEOUT_MS: nonNegativeInt(10_000),
   /** Map tiles for the operator console (an XYZ URL with {z}, {x}, {y}); unset: tiles off. */

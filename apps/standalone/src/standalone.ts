@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import type { z } from 'zod';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
 import { pilotMqttHost } from '@dock/pilot-h5';
 import {
@@ -13,6 +14,7 @@ import {
   kafkaSecuritySchema,
   loadConfig,
   Logger,
+  parseOrganizationToken,
   PlatformModule,
   postgresCheck,
   setupOpenApi,
@@ -38,6 +40,7 @@ import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
 import { ChosenPort, choosePort } from './infra/ports';
+import { embeddedApiTokens, EmbeddedApiTokens } from './infra/api-tokens';
 import { embeddedSigningKey } from './infra/signing-key';
 import { Credentials, ensureCredentials } from './onboarding';
 import {
@@ -80,7 +83,10 @@ export interface RunningStandalone {
   readonly dataDir: string;
   readonly parts: EmbeddedParts;
   readonly authDisabled: boolean;
+  /** The default organization's API token (also in DATA_DIR/credentials.json), if it has one. */
   readonly apiToken: string | undefined;
+  /** An admin token (ADMIN_API_TOKENS): organization management. */
+  readonly adminToken: string | undefined;
   /** The operator console served at `/` (dir null: not built, `/` says how to build it). */
   readonly console: ConsoleSite;
   /** Stops the services (draining), then the embedded parts. Safe to call twice. */
@@ -183,11 +189,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         });
     closers.push({ name: 'message bus', close: () => bus.close() });
 
-    const tokens = (config.API_TOKENS ?? '')
-      .split(',')
-      .map((token) => token.trim())
-      .filter(Boolean);
-    const authDisabled = tokens.length === 0;
+    const tokens = await apiTokensOf(config, paths.root);
+    const authDisabled = env.AUTH_DISABLED === 'true';
     const httpUrl = `http://127.0.0.1:${http.port}`;
     const mqttUrl = config.MQTT_URL ?? `mqtt://127.0.0.1:${broker?.port.port ?? 1883}`;
     const databaseUrl = (service: string): string | undefined =>
@@ -198,9 +201,13 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       LOG_LEVEL: config.LOG_LEVEL,
       MQTT_URL: mqttUrl,
       AUTH_DISABLED: authDisabled ? 'true' : env.AUTH_DISABLED,
+      // The services refuse AUTH_DISABLED unless NODE_ENV=development is set explicitly.
+      API_TOKENS: tokens.apiTokens,
+      ADMIN_API_TOKENS: tokens.adminTokens,
       FILE_STORAGE_DIR: env.FILE_STORAGE_DIR ?? paths.files,
       FILE_SERVICE_URL: env.FILE_SERVICE_URL ?? httpUrl,
-      FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens[0],
+      // The mission service asks the file service in a task's organization: an admin token.
+      FILE_SERVICE_TOKEN: env.FILE_SERVICE_TOKEN ?? tokens.admin,
       FILE_URL_SIGNING_KEY: env.FILE_URL_SIGNING_KEY ?? (await embeddedSigningKey(paths.root)),
     };
     const envOf = (service: string) => ({ ...serviceEnv, DATABASE_URL: databaseUrl(service) });
@@ -282,7 +289,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       dataDir: paths.root,
       parts,
       authDisabled,
-      apiToken: tokens[0],
+      apiToken: tokens.organization,
+      adminToken: tokens.admin,
       console: site,
       shutdown: (reason) => {
         stopping ??= running.shutdown(reason).finally(closeAll);
@@ -291,7 +299,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     };
     const onboarding = await ensureCredentials(running.app, paths.root, {
       url: standalone.httpUrl,
-      token: tokens[0],
+      token: tokens.organization,
     }).catch(async (error: unknown) => {
       await running.shutdown('onboarding failed');
       throw error;
@@ -299,6 +307,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
     print(licenceBanner(licence, env));
     print(onboardingBanner(onboarding.credentials, onboarding.file));
+    print(tokensBanner(tokens, onboarding.file));
     return standalone;
   } catch (error) {
     await closeAll();
@@ -450,8 +459,8 @@ function banner(
     parts.pendingStore ? '  pending calls  in memory' : '  pending calls  Redis (REDIS_URL)',
     `  data           ${running.dataDir}`,
     running.authDisabled
-      ? '  auth           OFF: the API accepts every request (set API_TOKENS to require a token)'
-      : '  auth           on: send Authorization: Bearer <one of API_TOKENS>',
+      ? '  auth           OFF: AUTH_DISABLED=true (NODE_ENV=development): the API accepts every request'
+      : "  auth           on: Authorization: Bearer <token> (an organization's, or an admin token)",
     '',
     'Point a dock or the simulator at it:',
     `  npm run simulate -- --mqtt-url ${running.mqttUrl}${parts.mqtt ? ' --mqtt-version 3.1.1' : ''} --docks 2 --speed 10`,
@@ -468,6 +477,72 @@ function banner(
     '',
   ];
   return `${lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n')}\n`;
+}
+
+/** The API tokens in use: the generated ones shown on the start that made them, and only then. */
+function tokensBanner(tokens: StandaloneTokens, credentialsFile: string): string {
+  if (tokens.generated === undefined) {
+    return 'API tokens: API_TOKENS / ADMIN_API_TOKENS as configured.\n';
+  }
+  if (!tokens.generated.created) {
+    return [
+      `API tokens: kept in ${tokens.generated.file} (0600); the default organization's is also in`,
+      `  ${credentialsFile}. Rotate: stop, delete ${tokens.generated.file}, start.`,
+      '',
+    ].join('\n');
+  }
+  return [
+    'API tokens (generated now and shown this once; kept in DATA_DIR, 0600):',
+    tokens.generatedOrganization
+      ? `  organization   ${tokens.generated.organization}  (default organization; also in ${credentialsFile})`
+      : '  organization   API_TOKENS as configured',
+    tokens.adminTokens === tokens.generated.admin
+      ? `  admin          ${tokens.generated.admin}  (organization management)`
+      : '  admin          ADMIN_API_TOKENS as configured',
+    `  saved in       ${tokens.generated.file}`,
+    '',
+  ].join('\n');
+}
+
+interface StandaloneTokens {
+  /** API_TOKENS for the services: the operator's, or the default organization's generated one. */
+  readonly apiTokens: string;
+  /** ADMIN_API_TOKENS for the services. */
+  readonly adminTokens: string;
+  /** The default organization's token, for credentials.json (undefined: none configured). */
+  readonly organization: string | undefined;
+  /** An admin token (the first of ADMIN_API_TOKENS). */
+  readonly admin: string | undefined;
+  /** The DATA_DIR tokens, when the operator did not configure both kinds. */
+  readonly generated: EmbeddedApiTokens | undefined;
+  /** The default organization's token is the generated one (API_TOKENS unset). */
+  readonly generatedOrganization: boolean;
+}
+
+/**
+ * The embedded mode's API tokens: API_TOKENS and ADMIN_API_TOKENS when the operator set them
+ * (the services validate them), else the ones generated in DATA_DIR on the first start (the
+ * default organization's and an admin token), so `npm start` needs no configuration and the
+ * API is never open.
+ */
+async function apiTokensOf(config: StandaloneConfig, dataDir: string): Promise<StandaloneTokens> {
+  const configured = (config.API_TOKENS ?? '').trim();
+  const configuredAdmin = (config.ADMIN_API_TOKENS ?? '').trim();
+  const generated = configured && configuredAdmin ? undefined : await embeddedApiTokens(dataDir);
+  const apiTokens = configured || `${DEFAULT_ORGANIZATION_ID}:${generated?.organization}`;
+  const adminTokens = configuredAdmin || (generated?.admin ?? '');
+  const ofDefault = apiTokens
+    .split(',')
+    .map((entry) => parseOrganizationToken(entry.trim()))
+    .find((parsed) => parsed.ok && parsed.value.organizationId === DEFAULT_ORGANIZATION_ID);
+  return {
+    apiTokens,
+    adminTokens,
+    organization: ofDefault?.ok ? ofDefault.value.token : undefined,
+    admin: adminTokens.split(',')[0]?.trim() || undefined,
+    generated,
+    generatedOrganization: !configured,
+  };
 }
 
 /** What an operator types into Pilot 2 to bind a dock to this cloud. */

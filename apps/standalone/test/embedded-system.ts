@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ApiEndpoint, SystemUnderTest } from '../../../test/e2e/support/system-under-test';
@@ -42,8 +43,6 @@ export async function startEmbeddedSystem(
   options: EmbeddedSystemOptions = {},
 ): Promise<EmbeddedSystem> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'embedded-e2e-'));
-  // A token of the caller's (a restart that keeps its sessions) or a new one.
-  const token = options.env?.API_TOKENS?.split(',')[0] ?? `e2e-${randomBytes(8).toString('hex')}`;
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of INFRA) delete env[name];
   const child = spawnProcess(
@@ -52,7 +51,6 @@ export async function startEmbeddedSystem(
       HTTP_PORT: '0',
       MQTT_PORT: '0',
       LOG_LEVEL: 'info',
-      API_TOKENS: token,
       DATA_DIR: dataDir,
       ...options.env,
     },
@@ -62,6 +60,9 @@ export async function startEmbeddedSystem(
   const mqtt = await child.waitFor(/--mqtt-url (\S+)/, 5_000);
   const external = child.output().includes('(external broker, MQTT_URL)');
   await waitForReady(http, child);
+  // The default organization's token, as the embedded mode generated it on its first start (or
+  // took it from API_TOKENS) and wrote it into DATA_DIR/credentials.json for scripts like this.
+  const token = await defaultOrganizationToken(dataDir);
   const api: ApiEndpoint = { baseUrl: http, token };
   return {
     name: external ? 'embedded (external MQTT broker)' : 'embedded',
@@ -160,4 +161,13 @@ async function waitForReady(baseUrl: string, child: Spawned): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** api.token of DATA_DIR/credentials.json: the default organization's API token. */
+async function defaultOrganizationToken(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'credentials.json');
+  const credentials = JSON.parse(await readFile(file, 'utf8')) as { api?: { token?: unknown } };
+  const token = credentials.api?.token;
+  if (typeof token !== 'string') throw new Error(`${file} has no api.token`);
+  return token;
 }

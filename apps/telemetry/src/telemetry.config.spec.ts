@@ -17,6 +17,7 @@ describe('telemetry configuration', () => {
       TELEMETRY_SSE_MAX_BUFFERED_BYTES: 1_048_576,
       TELEMETRY_STREAM_TICKET_TTL_MS: 60_000,
       API_TOKENS: [],
+      ADMIN_API_TOKENS: [],
       AUTH_DISABLED: false,
     });
   });
@@ -29,7 +30,8 @@ describe('telemetry configuration', () => {
       TELEMETRY_PARTITIONS_CONCURRENTLY: '12',
       TELEMETRY_SSE_MAX_BUFFERED_BYTES: '262144',
       TELEMETRY_STREAM_TICKET_TTL_MS: '30000',
-      API_TOKENS: 'a, b',
+      API_TOKENS: 'org-a:token-a-0123456789ab, org-b:token-b-0123456789ab',
+      ADMIN_API_TOKENS: 'admin-token-0123456789',
     });
     expect(config).toMatchObject({
       TELEMETRY_SSE_MAX_BUFFERED_BYTES: 262_144,
@@ -38,7 +40,11 @@ describe('telemetry configuration', () => {
       TELEMETRY_RETENTION_DAYS: 0.5,
       TELEMETRY_RETENTION_INTERVAL_MS: 60_000,
       TELEMETRY_CONSUMER_GROUP: 'telemetry-eu',
-      API_TOKENS: ['a', 'b'],
+      API_TOKENS: [
+        { organizationId: 'org-a', token: 'token-a-0123456789ab' },
+        { organizationId: 'org-b', token: 'token-b-0123456789ab' },
+      ],
+      ADMIN_API_TOKENS: ['admin-token-0123456789'],
     });
   });
 
@@ -65,9 +71,38 @@ describe('telemetry configuration', () => {
     ]);
   });
 
-  it('refuses to run unauthenticated in production', () => {
+  it('refuses AUTH_DISABLED unless NODE_ENV=development is set explicitly', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }, { NODE_ENV: 'test' }]) {
+      expect(() => loadConfig(telemetryConfigSchema, { ...env, AUTH_DISABLED: 'true' })).toThrow(
+        /AUTH_DISABLED: may be true only when NODE_ENV=development is set explicitly/,
+      );
+    }
+    expect(
+      loadConfig(telemetryConfigSchema, { NODE_ENV: 'development', AUTH_DISABLED: 'true' })
+        .AUTH_DISABLED,
+    ).toBe(true);
+  });
+
+  it('refuses tokens without an organization, short ones and one token given twice', () => {
+    expect(() => loadConfig(telemetryConfigSchema, { API_TOKENS: 'token-a-0123456789ab' })).toThrow(
+      /API_TOKENS: entry 1: each entry must be <organization id>:<token>/,
+    );
+    expect(() => loadConfig(telemetryConfigSchema, { API_TOKENS: 'org-a:short' })).toThrow(
+      /API_TOKENS: entry 1: organization org-a: a token must be at least 16 characters/,
+    );
+    expect(() => loadConfig(telemetryConfigSchema, { ADMIN_API_TOKENS: 'short' })).toThrow(
+      /ADMIN_API_TOKENS: entry 1/,
+    );
     expect(() =>
-      loadConfig(telemetryConfigSchema, { NODE_ENV: 'production', AUTH_DISABLED: 'true' }),
-    ).toThrow(/AUTH_DISABLED: must not be true when NODE_ENV=production/);
+      loadConfig(telemetryConfigSchema, {
+        API_TOKENS: 'org-a:token-a-0123456789ab,org-b:token-a-0123456789ab',
+      }),
+    ).toThrow(/API_TOKENS: a token is given twice/);
+    expect(() =>
+      loadConfig(telemetryConfigSchema, {
+        API_TOKENS: 'org-a:token-a-0123456789ab',
+        ADMIN_API_TOKENS: 'token-a-0123456789ab',
+      }),
+    ).toThrow(/API_TOKENS: a token is given twice/);
   });
 });

@@ -6,7 +6,7 @@ import {
   infraEnv,
   port,
   positiveInt,
-  refuseAuthDisabledInProduction,
+  refuseUnsafeAuth,
 } from '@dock/platform';
 
 /** Every setting of the telemetry service, validated at start. Defaults point at local services. */
@@ -74,6 +74,6 @@ export const telemetryConfigSchema = z
       'must be 5000..600000 (5 s to 10 minutes): tickets travel in URLs',
     ),
   })
-  .superRefine(refuseAuthDisabledInProduction);
+  .superRefine(refuseUnsafeAuth);
 
 export type TelemetryConfig = z.infer<typeof telemetryConfigSchema>;

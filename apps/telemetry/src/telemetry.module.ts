@@ -11,6 +11,7 @@ import type { DataSource } from 'typeorm';
 import { KafkaBus, MessageBus } from '@dock/kafka';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -79,7 +80,7 @@ export class TelemetryModule
       controllers: [FlightsController, DocksController, StreamController],
       providers: [
         { provide: TELEMETRY_CONFIG, useValue: config },
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(apiAuthSettings(config), logger),
         {
           provide: TELEMETRY_DATA_SOURCE,
           useFactory: () =>

@@ -35,3 +35,21 @@ export const deviceEventRecordSchema = z.object({
   at: ms,
 });
 export type DeviceEventRecord = z.infer<typeof deviceEventRecordSchema>;
+
+/**
+ * What a device event says about which organization a dock belongs to (the services that
+ * scope by dock, mission and alerts, learn it here): the dock's own binding change, null for
+ * anything else (an aircraft's binding says nothing about its dock).
+ */
+export function dockBindingOf(
+  record: DeviceEventRecord,
+): { gatewaySn: string; organizationId: string | null; at: number } | null {
+  if (record.kind !== 'binding' || record.role !== 'gateway') return null;
+  if (record.deviceSn !== record.gatewaySn || record.bound === undefined) return null;
+  return {
+    gatewaySn: record.gatewaySn,
+    // Unbound: the record names the organization left; the dock belongs to none of them now.
+    organizationId: record.bound ? record.organizationId : null,
+    at: record.at,
+  };
+}

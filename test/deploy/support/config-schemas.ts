@@ -60,8 +60,9 @@ export function configProblems(service: ServiceName, env: Record<string, string>
 export const SECRET_SAMPLES: Record<string, string> = {
   DATABASE_URL: 'postgres://svc:secret@postgres.example.internal:5432/dock',
   REDIS_URL: 'rediss://:secret@redis.example.internal:6380',
-  API_TOKENS: 'token-a,token-b',
-  FILE_SERVICE_TOKEN: 'token-a',
+  API_TOKENS: 'org-a:token-a-0123456789abcdef,org-b:token-b-0123456789abcdef',
+  ADMIN_API_TOKENS: 'admin-token-0123456789abcdef',
+  FILE_SERVICE_TOKEN: 'admin-token-0123456789abcdef',
   FILE_URL_SIGNING_KEY: 'k'.repeat(48),
   MQTT_PASSWORD: 'secret',
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomDockLicence } from '../../support/dock-licence';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { KAFKA_TOPICS } from '@dock/contracts';
+import { DEFAULT_ORGANIZATION_ID, KAFKA_TOPICS } from '@dock/contracts';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import { GroupTopics, startGroupsAtTopicEnds } from './kafka-groups';
 import { freePort, ServiceProcess, startServiceProcess } from './service-process';
@@ -46,7 +46,10 @@ export async function startDistributedSystem(
   const runSql = run.replace(/-/g, '_');
   const logDir = mkdtempSync(path.join(tmpdir(), `${run}-logs-`));
   const storageDir = mkdtempSync(path.join(tmpdir(), `${run}-files-`));
-  const token = `e2e-${randomBytes(12).toString('hex')}`;
+  // Generated per run: the default organization's token, and an admin token the mission
+  // service uses towards the file service (it acts in each task's organization).
+  const token = `e2e-${randomBytes(24).toString('hex')}`;
+  const adminToken = `e2e-admin-${randomBytes(24).toString('hex')}`;
   const ports: Record<App, number> = {
     gateway: await freePort(),
     mission: await freePort(),
@@ -70,6 +73,7 @@ export async function startDistributedSystem(
     { groupId: groups.gatewayRequestReplies, topics: [KAFKA_TOPICS.requestReplies] },
     { groupId: `${groups.mission}.command-replies`, topics: [KAFKA_TOPICS.commandReplies] },
     { groupId: `${groups.mission}.uplink-events`, topics: [KAFKA_TOPICS.uplink.events] },
+    { groupId: `${groups.mission}.device-events`, topics: [KAFKA_TOPICS.deviceEvents] },
     {
       groupId: groups.telemetry,
       topics: [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status],
@@ -92,7 +96,8 @@ export async function startDistributedSystem(
     REDIS_URL: infraSettings.redisUrl,
     DATABASE_URL: infraSettings.databaseUrl,
     MQTT_URL: infraSettings.mqttUrl,
-    API_TOKENS: token,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${token}`,
+    ADMIN_API_TOKENS: adminToken,
     AUTH_DISABLED: 'false',
     ...SCENARIO_SETTINGS,
   };
@@ -116,7 +121,7 @@ export async function startDistributedSystem(
       DATABASE_SCHEMA: schemas.mission,
       MISSION_KAFKA_GROUP_PREFIX: groups.mission,
       FILE_SERVICE_URL: `http://127.0.0.1:${ports.file}`,
-      FILE_SERVICE_TOKEN: token,
+      FILE_SERVICE_TOKEN: adminToken,
     },
     telemetry: {
       KAFKA_CLIENT_ID: `${run}-telemetry`,

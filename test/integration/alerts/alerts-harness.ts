@@ -2,6 +2,8 @@ import { createServer as createHttpServer, IncomingMessage, Server } from 'node:
 import type { Kafka, Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import type { DeviceEventRecord, TaskEventRecord, UplinkRecord } from '@dock/contracts';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { generatedToken } from '../../support/api-tokens';
 import { encodeRecord } from '@dock/kafka';
 import { loadConfig, RunningService } from '@dock/platform';
 import type { AlertsTopics } from '../../../apps/alerts/src/adapters/kafka/alerts-topics';
@@ -18,7 +20,10 @@ import {
   testKafka,
 } from '../../support/service-under-test';
 
-export const TEST_TOKEN = 'alerts-test-token-0123456789';
+/** The default organization's token, generated per run. */
+export const TEST_TOKEN = generatedToken('alerts');
+/** An admin token: a request naming an organization (X-Organization-Id) acts there with it. */
+export const TEST_ADMIN_TOKEN = generatedToken('alerts-admin');
 
 export interface RunningAlertsService {
   running: RunningService;
@@ -67,7 +72,8 @@ export async function startAlertsService(
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
     ALERTS_KAFKA_GROUP_PREFIX: uniqueName('alerts'),
     ALERTS_WEBHOOK_ALLOW_PRIVATE: 'true',
-    API_TOKENS: TEST_TOKEN,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_TOKEN}`,
+    ADMIN_API_TOKENS: TEST_ADMIN_TOKEN,
     ...env,
   });
   const running = await startServiceUnderTest({
@@ -95,10 +101,12 @@ export async function startAlertsService(
     producer,
     db,
     async api(path, init = {}) {
+      const named = (init.headers as Record<string, string> | undefined)?.['X-Organization-Id'];
       const response = await fetch(`${baseUrl}${path}`, {
         ...init,
         headers: {
-          Authorization: `Bearer ${TEST_TOKEN}`,
+          // Naming an organization: the admin token acts there; else the default's token.
+          Authorization: `Bearer ${named === undefined ? TEST_TOKEN : TEST_ADMIN_TOKEN}`,
           'Content-Type': 'application/json',
           ...(init.headers as Record<string, string> | undefined),
         },

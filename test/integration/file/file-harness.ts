@@ -9,6 +9,8 @@ import type { FileTopics } from '../../../apps/file/src/adapters/kafka/file-topi
 import { FileConfig, fileConfigSchema } from '../../../apps/file/src/file.config';
 import { FileModule } from '../../../apps/file/src/file.module';
 import { fileService } from '../../../apps/file/src/file.service-definition';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { generatedToken } from '../../support/api-tokens';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import {
   dropTestResources,
@@ -18,7 +20,8 @@ import {
   testKafka,
 } from '../../support/service-under-test';
 
-export const TEST_TOKEN = 'file-test-token-0123456789';
+/** The default organization's API token, generated per run. */
+export const TEST_TOKEN = generatedToken('file');
 /** Generated per run, as operators must: no signing key is a constant anywhere. */
 export const SIGNING_KEY = randomBytes(32).toString('base64url');
 
@@ -64,7 +67,7 @@ export async function startFileService(
     FILE_UPLOAD_TMP_DIR: path.join(dir, 'tmp'),
     FILE_URL_SIGNING_KEY: SIGNING_KEY,
     FILE_PUBLIC_BASE_URL: `http://localhost:${port}`,
-    API_TOKENS: `other-token-abcdefghijkl,${TEST_TOKEN}`,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_TOKEN},other-org:${generatedToken('other')}`,
     ...env,
   });
   const running = await startServiceUnderTest({

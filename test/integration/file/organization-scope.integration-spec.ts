@@ -18,7 +18,8 @@ import { CreateFileSchema1732000000000 } from '../../../apps/file/src/adapters/p
 import { validKmz } from '../../../apps/file/test/kmz-fixtures';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
-import { RunningFileService, startFileService, TEST_TOKEN } from './file-harness';
+import { TestApiTokens } from '../../support/api-tokens';
+import { RunningFileService, startFileService } from './file-harness';
 
 type Json = Record<string, unknown>;
 
@@ -29,9 +30,10 @@ describe('file service: organization scope', () => {
   const replies: RequestReplyRecord[] = [];
   const orgA = uniqueName('org-a');
   const orgB = uniqueName('org-b');
+  const tokens = new TestApiTokens([orgA, orgB]);
 
   beforeAll(async () => {
-    service = await startFileService();
+    service = await startFileService(tokens.env);
     producer = service.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     replyConsumer = await startConsumer(service.kafka, {
@@ -53,16 +55,22 @@ describe('file service: organization scope', () => {
     await service?.stop();
   }, 60_000);
 
-  /** A call as `organization` (undefined: no header, the default organization). */
+  /**
+   * A call with the token of `organization` (undefined: the default organization's), without
+   * X-Organization-Id: the organization comes from the token. `headers`: extra ones.
+   */
   async function call(
     organization: string | undefined,
     method: string,
     path: string,
     body?: unknown,
     baseUrl = service.baseUrl,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ status: number; body: Json }> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${TEST_TOKEN}` };
-    if (organization !== undefined) headers[ORGANIZATION_HEADER] = organization;
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${tokens.of(organization)}`,
+      ...extraHeaders,
+    };
     let payload: FormData | string | undefined;
     if (body instanceof FormData) {
       payload = body;
@@ -73,6 +81,45 @@ describe('file service: organization scope', () => {
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
+  }
+
+  /** A dock's flighttask_resource_get through Kafka, and the data of the file service's reply. */
+  async function askForFile(gatewaySn: string, flightId: string): Promise<{ result: number }> {
+    const tid = randomUUID();
+    const request: UplinkRecord = {
+      schemaVersion: 1,
+      gatewaySn,
+      family: 'requests',
+      method: 'flighttask_resource_get',
+      tid,
+      bid: `bid-${tid}`,
+      timestamp: Date.now(),
+      needReply: false,
+      known: true,
+      receivedAt: Date.now(),
+      data: { flight_id: flightId },
+    };
+    await producer.send({
+      topic: service.topics.requests,
+      messages: [
+        encodeRecord(gatewaySn, request, {
+          tid,
+          bid: request.bid,
+          method: request.method,
+          family: 'requests',
+        }),
+      ],
+    });
+    const reply = await eventually(
+      () => {
+        const found = replies.find((r) => r.tid === tid);
+        expect(found).toBeDefined();
+        return found as RequestReplyRecord;
+      },
+      { timeoutMs: 40_000, intervalMs: 100 },
+    );
+    expect(reply.gatewaySn).toBe(gatewaySn);
+    return reply.data as { result: number };
   }
 
   async function upload(organization: string | undefined, author: string): Promise<string> {
@@ -132,6 +179,58 @@ describe('file service: organization scope', () => {
     expect((await call(orgA, 'GET', `/waylines/${waylineA}`)).status).toBe(200);
   });
 
+  it("does not let a header widen a token: B's token naming A answers 403 and reads nothing", async () => {
+    const waylineA = await upload(orgA, 'org-a-spoof');
+    for (const [method, suffix] of [
+      ['GET', ''],
+      ['GET', '/download-url'],
+      ['DELETE', ''],
+    ] as const) {
+      const spoofed = await call(
+        orgB,
+        method,
+        `/waylines/${waylineA}${suffix}`,
+        undefined,
+        undefined,
+        {
+          [ORGANIZATION_HEADER]: orgA,
+        },
+      );
+      expect(spoofed.status).toBe(403);
+      expect(spoofed.body.code).toBe('organization_not_allowed');
+    }
+    const list = await call(orgB, 'GET', '/waylines', undefined, undefined, {
+      [ORGANIZATION_HEADER]: orgA,
+    });
+    expect(list.status).toBe(403);
+    expect(list.body).not.toHaveProperty('items');
+    // Naming its own organization is fine.
+    const own = await call(orgA, 'GET', `/waylines/${waylineA}`, undefined, undefined, {
+      [ORGANIZATION_HEADER]: orgA,
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('lets an admin token act in the organization it names (the mission service calls so), not without one', async () => {
+    const waylineA = await upload(orgA, 'org-a-admin');
+    const asAdmin = (organization?: string) =>
+      fetch(`${service.baseUrl}/waylines/${waylineA}`, {
+        headers: {
+          Authorization: `Bearer ${tokens.admin}`,
+          ...(organization ? { [ORGANIZATION_HEADER]: organization } : {}),
+        },
+      });
+    expect((await asAdmin(orgA)).status).toBe(200);
+    expect((await asAdmin(orgB)).status).toBe(404);
+    const none = await asAdmin();
+    expect(none.status).toBe(400);
+    expect(((await none.json()) as Json).message).toMatch(
+      /X-Organization-Id: required with an admin token/,
+    );
+    const anonymous = await fetch(`${service.baseUrl}/waylines/${waylineA}`);
+    expect(anonymous.status).toBe(401);
+  });
+
   it("binds a flight only to the organization's own wayline; signed downloads need no header", async () => {
     const waylineA = await upload(orgA, 'org-a-bind');
     const flightId = randomUUID();
@@ -171,40 +270,11 @@ describe('file service: organization scope', () => {
     );
     expect(download.status).toBe(200);
     // And docks asking for their flight's file are answered as before.
-    const tid = randomUUID();
-    const request: UplinkRecord = {
-      schemaVersion: 1,
-      gatewaySn: 'DOCK-ORG-1',
-      family: 'requests',
-      method: 'flighttask_resource_get',
-      tid,
-      bid: `bid-${tid}`,
-      timestamp: Date.now(),
-      needReply: false,
-      known: true,
-      receivedAt: Date.now(),
-      data: { flight_id: flightId },
-    };
-    await producer.send({
-      topic: service.topics.requests,
-      messages: [
-        encodeRecord('DOCK-ORG-1', request, {
-          tid,
-          bid: request.bid,
-          method: request.method,
-          family: 'requests',
-        }),
-      ],
-    });
-    const reply = await eventually(
-      () => {
-        const found = replies.find((r) => r.tid === tid);
-        expect(found).toBeDefined();
-        return found as RequestReplyRecord;
-      },
-      { timeoutMs: 40_000, intervalMs: 100 },
-    );
-    expect((reply.data as { result: number }).result).toBe(0);
+    expect((await askForFile('DOCK-ORG-1', flightId)).result).toBe(0);
+    // Another dock (of any organization) asking for that flight's file gets the error result
+    // an unknown flight gets, and no URL.
+    const stolen = await askForFile('DOCK-ORG-2', flightId);
+    expect(stolen).toEqual({ result: 314013 });
   });
 
   it("takes a task event's organization for the binding, and the default one from older records", async () => {
@@ -260,15 +330,13 @@ describe('file service: organization scope', () => {
     );
     await before.destroy();
 
-    const migrated = await startFileService({ DATABASE_SCHEMA: schema });
+    const migrated = await startFileService({ ...tokens.env, DATABASE_SCHEMA: schema });
     try {
       const base = migrated.baseUrl;
       expect((await call(undefined, 'GET', `/waylines/${waylineId}`, undefined, base)).status).toBe(
         200,
       );
-      expect((await call(orgB, 'GET', `/waylines/${waylineId}`, undefined, base)).status).toBe(
-        404,
-      );
+      expect((await call(orgB, 'GET', `/waylines/${waylineId}`, undefined, base)).status).toBe(404);
       expect(
         (await call(undefined, 'GET', '/flights/old-flight/wayline', undefined, base)).status,
       ).toBe(200);

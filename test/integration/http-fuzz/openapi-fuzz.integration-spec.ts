@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { RunningStandalone, startStandalone } from '../../../apps/standalone/src/standalone';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import { validKmz } from '../../../apps/file/test/kmz-fixtures';
 import { FuzzRequest, fuzzRequests, OpenApiDocument } from './openapi-fuzz';
 
@@ -39,7 +40,7 @@ describe('the HTTP API under hostile input (OpenAPI-driven)', () => {
         MQTT_PORT: '0',
         DATA_DIR: dataDir,
         LOG_LEVEL: 'silent',
-        API_TOKENS: token,
+        API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${token}`,
         DATABASE_URL: databaseUrl.toString(),
       },
       print: () => undefined,

@@ -4,6 +4,8 @@ import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import {
   CommandRecord,
   commandRecordSchema,
+  DEFAULT_ORGANIZATION_ID,
+  DeviceEventRecord,
   CommandReplyRecord,
   TaskEventRecord,
   taskEventRecordSchema,
@@ -24,6 +26,7 @@ import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
 import type { MissionTopics } from '../../../apps/mission/src/adapters/kafka/mission-topics';
 import type { Clock } from '../../../apps/mission/src/domain/clock';
 import { Client } from 'pg';
+import { generatedToken, TestApiTokens } from '../../support/api-tokens';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 
@@ -41,7 +44,10 @@ export class ManualClock implements Clock {
   }
 }
 
-export const API_TOKEN = 'mission-it-token';
+/** The default organization's token of the mission specs, generated per run. */
+export const API_TOKEN = generatedToken('mission');
+/** The mission service's token for the file service (an admin token there), generated per run. */
+export const FILE_SERVICE_TOKEN = generatedToken('file');
 export const UNKNOWN_WAYLINE = '00000000-0000-4000-8000-000000000404';
 
 export interface FileServiceStub {
@@ -68,7 +74,7 @@ export async function startFileServiceStub(): Promise<FileServiceStub> {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(json));
       };
-      if (request.headers.authorization !== 'Bearer file-token')
+      if (request.headers.authorization !== `Bearer ${FILE_SERVICE_TOKEN}`)
         return reply(401, { message: 'no token' });
       if (request.method !== 'POST' || !match) return reply(404, { message: 'no route' });
       const parsed = JSON.parse(body) as { waylineId: string; gatewaySn: string };
@@ -106,8 +112,11 @@ export class FakeGateway {
   readonly commands: CommandRecord[] = [];
   readonly taskEvents: TaskEventRecord[] = [];
   /** The task events as written (key, headers, JSON value), for the AsyncAPI contract checks. */
-  readonly rawTaskEvents: { key: string | null; headers: Record<string, string>; value: unknown }[] =
-    [];
+  readonly rawTaskEvents: {
+    key: string | null;
+    headers: Record<string, string>;
+    value: unknown;
+  }[] = [];
   private readonly scripts = new Map<string, DockScript>();
   private producer!: Producer;
   private consumers: Consumer[] = [];
@@ -265,6 +274,7 @@ export async function createTestTopics(kafka: Kafka): Promise<MissionTopics> {
     commandReplies: `${run}.command-replies`,
     uplinkEvents: `${run}.uplink-events`,
     taskEvents: `${run}.task-events`,
+    deviceEvents: `${run}.device-events`,
   };
   await ensureTopics(
     kafka,
@@ -280,6 +290,8 @@ export interface ReplicaSettings {
   clock: ManualClock;
   fileServiceUrl: string;
   name: string;
+  /** The API tokens it accepts; default: API_TOKEN for the default organization. */
+  tokens?: TestApiTokens;
 }
 
 /** One mission replica, in process, on a random port. */
@@ -291,7 +303,19 @@ export async function startReplica(settings: ReplicaSettings): Promise<RunningSe
     DATABASE_URL: infraSettings.databaseUrl,
     DATABASE_SCHEMA: settings.schema,
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
-    API_TOKENS: API_TOKEN,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${API_TOKEN}`,
+    ...(settings.tokens
+      ? {
+          // The default organization keeps API_TOKEN; the others get the test's own.
+          API_TOKENS: [
+            `${DEFAULT_ORGANIZATION_ID}:${API_TOKEN}`,
+            ...settings.tokens.env.API_TOKENS.split(',').filter(
+              (entry) => !entry.startsWith(`${DEFAULT_ORGANIZATION_ID}:`),
+            ),
+          ].join(','),
+          ADMIN_API_TOKENS: settings.tokens.env.ADMIN_API_TOKENS,
+        }
+      : {}),
     MISSION_KAFKA_GROUP_PREFIX: settings.groupPrefix,
     MISSION_SCHEDULER_INTERVAL_MS: '100',
     MISSION_RELAY_INTERVAL_MS: '100',
@@ -300,7 +324,7 @@ export async function startReplica(settings: ReplicaSettings): Promise<RunningSe
     MISSION_RETRY_MAX_ATTEMPTS: '4',
     MISSION_PLAN_HORIZON_MS: String(7 * 86_400_000),
     FILE_SERVICE_URL: settings.fileServiceUrl,
-    FILE_SERVICE_TOKEN: 'file-token',
+    FILE_SERVICE_TOKEN,
   });
   const logger = createLogger({ service: settings.name, level: config.LOG_LEVEL });
   const checks = [
@@ -379,10 +403,18 @@ export interface MissionWorld {
   task(flightId: string, api?: Api): Promise<Json>;
   /** Eventually the task is in `state`; returns it. */
   waitState(flightId: string, state: string): Promise<Json>;
+  /**
+   * The registry binds `gatewaySn` to `organizationId` (null: unbinds it): a binding record on
+   * the world's device-events topic, then eventually the service has learned it.
+   */
+  bindDock(gatewaySn: string, organizationId: string | null): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startMissionWorld(prefix: string): Promise<MissionWorld> {
+export async function startMissionWorld(
+  prefix: string,
+  options: { tokens?: TestApiTokens } = {},
+): Promise<MissionWorld> {
   const run = uniqueName(prefix).replace(/-/g, '');
   const schema = uniqueName(`it_mission_${prefix}`, '_');
   const clock = new ManualClock(Date.UTC(2026, 4, 4, 10, 0, 0));
@@ -397,6 +429,7 @@ export async function startMissionWorld(prefix: string): Promise<MissionWorld> {
     topics,
     clock,
     fileServiceUrl: fileStub.url,
+    tokens: options.tokens,
   };
   const replicas: RunningService[] = [];
   // Sequential: the second waits for the first's migrations (advisory lock) anyway.
@@ -441,6 +474,46 @@ export async function startMissionWorld(prefix: string): Promise<MissionWorld> {
         expect(current.state).toBe(state);
         return current;
       }, SLOW),
+    bindDock: async (gatewaySn, organizationId) => {
+      const at = Date.now();
+      const record: DeviceEventRecord = {
+        schemaVersion: 1,
+        kind: 'binding',
+        gatewaySn,
+        deviceSn: gatewaySn,
+        role: 'gateway',
+        organizationId,
+        modelKey: null,
+        model: null,
+        callsign: null,
+        bound: organizationId !== null,
+        cause: 'airport_organization_bind',
+        at,
+      };
+      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      try {
+        await producer.send({
+          topic: topics.deviceEvents,
+          messages: [{ key: gatewaySn, value: JSON.stringify(record) }],
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      const client = new Client({ connectionString: infraSettings.databaseUrl });
+      await client.connect();
+      try {
+        await eventually(async () => {
+          const rows = await client.query<{ organization_id: string | null; changed_at: string }>(
+            `SELECT organization_id, changed_at FROM "${schema}".dock_organizations WHERE gateway_sn = $1`,
+            [gatewaySn],
+          );
+          expect(rows.rows).toEqual([{ organization_id: organizationId, changed_at: String(at) }]);
+        }, SLOW);
+      } finally {
+        await client.end();
+      }
+    },
     stop: async () => {
       await Promise.all(replicas.splice(0).map((r) => r.shutdown('test end')));
       await gateway.stop();

@@ -9,6 +9,7 @@ import { createLogger, createPostgresDataSource, RunningService } from '@dock/pl
 import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { CreateMissionSchema1732100000000 } from '../../../apps/mission/src/adapters/postgres/migrations/1732100000000-create-mission-schema';
 import { IndexInFlightTasks1746352800000 } from '../../../apps/mission/src/adapters/postgres/migrations/1746352800000-index-in-flight-tasks';
+import { TestApiTokens } from '../../support/api-tokens';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import {
@@ -28,21 +29,21 @@ type Json = Record<string, unknown>;
 
 describe('mission service: organization scope (integration)', () => {
   let world: MissionWorld;
-  let orgA: string;
-  let orgB: string;
+  const orgA = uniqueName('org-a');
+  const orgB = uniqueName('org-b');
+  const tokens = new TestApiTokens([orgA, orgB]);
+  let url: string;
+  /** Each with its organization's token, no header: the organization comes from the token. */
   let apiA: Api;
   let apiB: Api;
-  /** No header: the default organization. */
   let apiDefault: Api;
 
   beforeAll(async () => {
-    world = await startMissionWorld('org');
-    orgA = `org-a-${world.run}`;
-    orgB = `org-b-${world.run}`;
-    const url = `http://127.0.0.1:${world.replicas[0].port}`;
-    apiA = new Api(url, API_TOKEN, orgA);
-    apiB = new Api(`http://127.0.0.1:${world.replicas[1].port}`, API_TOKEN, orgB);
-    apiDefault = new Api(url);
+    world = await startMissionWorld('org', { tokens });
+    url = `http://127.0.0.1:${world.replicas[0].port}`;
+    apiA = new Api(url, tokens.of(orgA));
+    apiB = new Api(`http://127.0.0.1:${world.replicas[1].port}`, tokens.of(orgB));
+    apiDefault = new Api(url, API_TOKEN);
   });
 
   afterAll(async () => {
@@ -57,10 +58,14 @@ describe('mission service: organization scope (integration)', () => {
 
   it("keeps each organization's tasks to itself: list, get, commands, cancel", async () => {
     const dock = world.sn('dock-a');
+    await world.bindDock(dock, orgA);
     const flightId = await world.create(timedTask(dock), apiA);
     expect((await apiA.call<Json>('GET', `/tasks/${flightId}`)).status).toBe(200);
 
-    const listA = await apiA.call<{ items: Json[]; total: number }>('GET', `/tasks?gatewaySn=${dock}`);
+    const listA = await apiA.call<{ items: Json[]; total: number }>(
+      'GET',
+      `/tasks?gatewaySn=${dock}`,
+    );
     expect(listA.body.items.map((t) => t.flightId)).toEqual([flightId]);
     for (const other of [apiB, apiDefault]) {
       const list = await other.call<{ items: Json[]; total: number }>(
@@ -106,6 +111,7 @@ describe('mission service: organization scope (integration)', () => {
 
   it("keeps each organization's commands to itself", async () => {
     const dock = world.sn('dock-home');
+    await world.bindDock(dock, orgA);
     const home = await apiA.call<Json>('POST', `/docks/${dock}/return-home`);
     expect(home.status).toBe(202);
     const commandId = home.body.id as string;
@@ -119,6 +125,7 @@ describe('mission service: organization scope (integration)', () => {
 
   it("keeps each organization's plans to itself, and their tasks in the plan's organization", async () => {
     const dock = world.sn('dock-plan');
+    await world.bindDock(dock, orgA);
     const created = await apiA.call<Json>('POST', '/plans', {
       name: 'round',
       gatewaySn: dock,
@@ -136,7 +143,9 @@ describe('mission service: organization scope (integration)', () => {
       expect(page.body.items.length).toBeGreaterThan(0);
       return page.body.items;
     });
-    expect((await apiB.call<{ total: number }>('GET', `/tasks?planId=${planId}`)).body.total).toBe(0);
+    expect((await apiB.call<{ total: number }>('GET', `/tasks?planId=${planId}`)).body.total).toBe(
+      0,
+    );
 
     const listA = await apiA.call<{ items: Json[] }>('GET', '/plans');
     expect(listA.body.items.map((p) => p.id)).toContain(planId);
@@ -164,6 +173,7 @@ describe('mission service: organization scope (integration)', () => {
 
   it('states the organization in the task events, as docs/asyncapi.yaml describes them', async () => {
     const dock = world.sn('dock-events');
+    await world.bindDock(dock, orgA);
     const flightId = await world.create(timedTask(dock), apiA);
     const defaultFlight = await world.create(timedTask(world.sn('dock-default')), apiDefault);
     const contract = new AsyncApiContract();
@@ -184,6 +194,7 @@ describe('mission service: organization scope (integration)', () => {
 
   it("asks the file service in the task's organization; another's wayline is not found", async () => {
     const dock = world.sn('dock-wayline');
+    await world.bindDock(dock, orgA);
     const ownedByA = randomUUID();
     world.fileStub.owners.set(ownedByA, orgA);
 
@@ -192,19 +203,21 @@ describe('mission service: organization scope (integration)', () => {
     const index = world.fileStub.calls.indexOf(flightId, calls);
     expect(world.fileStub.organizations[index]).toBe(orgA);
 
+    const dockB = world.sn('dock-wayline-b');
+    await world.bindDock(dockB, orgB);
     const foreign = await apiB.call<Json>('POST', '/tasks', {
       name: 'survey',
       waylineId: ownedByA,
       rthAltitude: 100,
       exitWaylineWhenRcLost: 1,
-      ...timedTask(dock),
+      ...timedTask(dockB),
     });
     const unknown = await apiB.call<Json>('POST', '/tasks', {
       name: 'survey',
       waylineId: UNKNOWN_WAYLINE,
       rthAltitude: 100,
       exitWaylineWhenRcLost: 1,
-      ...timedTask(dock),
+      ...timedTask(dockB),
     });
     expect(foreign.status).toBe(400);
     expect(foreign.body.problems).toEqual([
@@ -216,8 +229,92 @@ describe('mission service: organization scope (integration)', () => {
     );
   });
 
+  it("refuses to command another organization's dock (404, as an unknown dock), and an unbound one", async () => {
+    const dock = world.sn('dock-owned');
+    await world.bindDock(dock, orgA);
+    const task = {
+      name: 'survey',
+      waylineId: TEST_WAYLINE,
+      rthAltitude: 100,
+      exitWaylineWhenRcLost: 1,
+      ...timedTask(dock),
+    };
+    const plan = {
+      name: 'round',
+      gatewaySn: dock,
+      waylineId: TEST_WAYLINE,
+      cron: '0 9 * * *',
+      timeZone: 'UTC',
+      endsAt: world.clock.now() + 5 * 24 * HOUR,
+      rthAltitude: 120,
+      exitWaylineWhenRcLost: 1,
+    };
+    const fileCalls = world.fileStub.calls.length;
+    for (const api of [apiB, apiDefault]) {
+      for (const [method, path, body] of [
+        ['POST', '/tasks', task],
+        ['POST', '/plans', plan],
+        ['POST', `/docks/${dock}/return-home`, undefined],
+        ['POST', `/docks/${dock}/return-home/cancel`, undefined],
+      ] as const) {
+        const refused = await api.call<Json>(method, path, body);
+        expect(refused.status).toBe(404);
+        expect(refused.body).toMatchObject({
+          code: 'not_found',
+          message: `no dock ${dock} in this organization`,
+        });
+      }
+    }
+    // Nothing was asked of the file service and nothing was recorded for the dock.
+    expect(world.fileStub.calls.length).toBe(fileCalls);
+    for (const api of [apiA, apiB, apiDefault]) {
+      const listed = await api.call<{ total: number }>('GET', `/tasks?gatewaySn=${dock}`);
+      expect(listed.body.total).toBe(0);
+    }
+    // Its own organization commands it; once unbound, nobody does; bound to B, B does.
+    expect((await apiA.call('POST', `/docks/${dock}/return-home`)).status).toBe(202);
+    await world.bindDock(dock, null);
+    expect((await apiA.call('POST', `/docks/${dock}/return-home`)).status).toBe(404);
+    expect((await apiA.call('POST', '/tasks', task)).status).toBe(404);
+    await world.bindDock(dock, orgB);
+    expect((await apiB.call('POST', `/docks/${dock}/return-home`)).status).toBe(202);
+    expect((await apiA.call('POST', `/docks/${dock}/return-home`)).status).toBe(404);
+  });
+
+  it('does not let X-Organization-Id widen a token: naming another organization answers 403', async () => {
+    const dock = world.sn('dock-spoof');
+    await world.bindDock(dock, orgA);
+    const flightId = await world.create(timedTask(dock), apiA);
+    const spoofing = new Api(url, tokens.of(orgB), orgA);
+    for (const [method, path] of [
+      ['GET', '/tasks'],
+      ['GET', `/tasks/${flightId}`],
+      ['POST', `/tasks/${flightId}/pause`],
+      ['POST', `/docks/${dock}/return-home`],
+      ['GET', '/plans'],
+    ] as const) {
+      const response = await spoofing.call<Json>(method, path);
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ code: 'organization_not_allowed' });
+    }
+    expect((await apiA.call<Json>('GET', `/tasks/${flightId}`)).body.state).toBe('scheduled');
+    // Its own organization named again is fine; an admin token acts where the header says.
+    expect(
+      (await new Api(url, tokens.of(orgA), orgA).call('GET', `/tasks/${flightId}`)).status,
+    ).toBe(200);
+    expect((await new Api(url, tokens.admin, orgA).call('GET', `/tasks/${flightId}`)).status).toBe(
+      200,
+    );
+    expect((await new Api(url, tokens.admin, orgB).call('GET', `/tasks/${flightId}`)).status).toBe(
+      404,
+    );
+    const adminWithout = await new Api(url, tokens.admin).call<Json>('GET', `/tasks/${flightId}`);
+    expect(adminWithout.status).toBe(400);
+    expect(adminWithout.body.message).toMatch(/X-Organization-Id: required with an admin token/);
+    expect((await new Api(url, null).call('GET', `/tasks/${flightId}`)).status).toBe(401);
+  });
+
   it('answers 400 naming X-Organization-Id for a value that is not an organization id', async () => {
-    const url = `http://127.0.0.1:${world.replicas[0].port}`;
     for (const bad of ['has space', 'x'.repeat(65), 'a/b']) {
       const response = await new Api(url, API_TOKEN, bad).call<Json>('GET', '/tasks');
       expect(response.status).toBe(400);
@@ -293,10 +390,11 @@ describe('mission service: organization scope (integration)', () => {
         clock: world.clock,
         fileServiceUrl: world.fileStub.url,
         name: 'mission-migrated',
+        tokens,
       });
-      const url = `http://127.0.0.1:${replica.port}`;
-      const asDefault = new Api(url);
-      const asOther = new Api(url, API_TOKEN, orgB);
+      const migratedUrl = `http://127.0.0.1:${replica.port}`;
+      const asDefault = new Api(migratedUrl, API_TOKEN);
+      const asOther = new Api(migratedUrl, tokens.of(orgB));
       for (const path of [`/tasks/${flightId}`, `/plans/${planId}`, `/commands/${commandId}`]) {
         expect((await asDefault.call('GET', path)).status).toBe(200);
         expect((await asOther.call('GET', path)).status).toBe(404);
@@ -322,6 +420,8 @@ describe('mission service: organization scope (integration)', () => {
         [schema],
       );
       expect(indexes.rows.map((r) => r.indexname).sort()).toEqual([
+        // dock_organizations (which organization may command which dock): its primary key.
+        'dock_organizations_pkey',
         'plans_organization_idx',
         'tasks_organization_planned_idx',
       ]);

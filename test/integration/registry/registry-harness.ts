@@ -2,6 +2,8 @@ import type { Producer } from 'kafkajs';
 import type { Client } from 'pg';
 import pino from 'pino';
 import type { UplinkFamily, UplinkRecord } from '@dock/contracts';
+import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { generatedToken } from '../../support/api-tokens';
 import { encodeRecord, RunningConsumer, startConsumer } from '@dock/kafka';
 import { loadConfig, RunningService } from '@dock/platform';
 import { normaliseUplink } from '@dock/protocol';
@@ -22,7 +24,13 @@ import {
   testKafka,
 } from '../../support/service-under-test';
 
-export const TEST_TOKEN = 'registry-test-token-0123456789';
+/**
+ * An admin token (organization management; with X-Organization-Id it acts in that
+ * organization), generated per run.
+ */
+export const TEST_TOKEN = generatedToken('registry-admin');
+/** The default organization's token, generated per run. */
+export const TEST_ORGANIZATION_TOKEN = generatedToken('registry');
 
 export interface Collected {
   topic: string;
@@ -85,7 +93,8 @@ export async function startRegistry(
     KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
     REGISTRY_KAFKA_GROUP_PREFIX:
       replicaOf?.config.REGISTRY_KAFKA_GROUP_PREFIX ?? uniqueName('registry'),
-    API_TOKENS: TEST_TOKEN,
+    API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_ORGANIZATION_TOKEN}`,
+    ADMIN_API_TOKENS: TEST_TOKEN,
     ...env,
   });
   const running = await startServiceUnderTest({

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
 import { PAGE_CSP } from '@dock/pilot-h5';
-import { RunningRegistry, startRegistry, TEST_TOKEN } from './registry-harness';
+import {
+  RunningRegistry,
+  startRegistry,
+  TEST_ORGANIZATION_TOKEN,
+  TEST_TOKEN,
+} from './registry-harness';
 
 // Bodies are checked with toEqual; a loose type keeps the assertions readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -82,7 +87,8 @@ describe('registry: Pilot 2 access page', () => {
   });
 
   it('answers for the default organization when the request names none', async () => {
-    const response = await bootstrap({ Authorization: `Bearer ${TEST_TOKEN}` });
+    // The default organization's token: its organization (an admin token must name one).
+    const response = await bootstrap({ Authorization: `Bearer ${TEST_ORGANIZATION_TOKEN}` });
     expect(response.status).toBe(200);
     expect(((await response.json()) as Json).organization).toEqual({
       id: DEFAULT_ORGANIZATION_ID,

@@ -10,6 +10,7 @@ import { CreateTelemetrySchema1732100000000 } from '../../../apps/telemetry/src/
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import { SseClient } from './support/sse-client';
+import { issueStreamTicket } from '../../../apps/telemetry/src/domain/stream-ticket';
 import { TelemetryHarness, TOKEN } from './support/telemetry-harness';
 import { eventsTopic, progressPayload, uplinkRecord } from './support/uplink-records';
 
@@ -19,11 +20,12 @@ type Json = Record<string, unknown>;
 const SLOW = { timeoutMs: 30_000, intervalMs: 200 };
 
 describe('telemetry service: organization scope', () => {
-  const harness = new TelemetryHarness();
-  const run = uniqueName('O').toUpperCase().replace(/-/g, '');
-  const sn = (name: string) => `${run}${name}`;
   const orgA = uniqueName('org-a');
   const orgB = uniqueName('org-b');
+  // A token per organization: the organization a request acts in comes from its token.
+  const harness = new TelemetryHarness([orgA, orgB]);
+  const run = uniqueName('O').toUpperCase().replace(/-/g, '');
+  const sn = (name: string) => `${run}${name}`;
   const dockA = sn('DOCKA');
   const dockB = sn('DOCKB');
   const flightA = `${dockA}-F`;
@@ -97,7 +99,9 @@ describe('telemetry service: organization scope', () => {
     await taskEvent(flightA, dockA, orgA);
     await taskEvent(flightB, dockB, orgB);
     await eventually(async () => {
-      expect(await harness.count('dock_organizations', 'gateway_sn = ANY($1)', [[dockA, dockB]])).toBe(2);
+      expect(
+        await harness.count('dock_organizations', 'gateway_sn = ANY($1)', [[dockA, dockB]]),
+      ).toBe(2);
     }, SLOW);
   });
 
@@ -105,7 +109,7 @@ describe('telemetry service: organization scope', () => {
     await harness.tearDown();
   });
 
-  it("serves each organization only its own flights and docks", async () => {
+  it('serves each organization only its own flights and docks', async () => {
     await harness.produce([
       progress(dockA, flightA),
       progress(dockB, flightB),
@@ -203,11 +207,11 @@ describe('telemetry service: organization scope', () => {
     expect(await status(`/flights/${flightD}`, orgA)).toBe(404);
   });
 
-  it("streams each organization only its own updates, by header or by the ticket's organization", async () => {
+  it("streams each organization only its own updates, by token or by the ticket's organization", async () => {
     const streamA = new SseClient();
     const streamB = new SseClient();
     const streamDefault = new SseClient();
-    await streamA.open(`${harness.baseUrl}/stream`, TOKEN, { [ORGANIZATION_HEADER]: orgA });
+    await streamA.open(`${harness.baseUrl}/stream`, harness.tokenOf(orgA));
     const { ticket } = await harness.streamTicket(orgB);
     // A browser's EventSource: no header at all, the ticket says which organization.
     await streamB.open(`${harness.baseUrl}/stream?ticket=${encodeURIComponent(ticket)}`, null);
@@ -238,8 +242,51 @@ describe('telemetry service: organization scope', () => {
     }
   });
 
+  it("does not let a header or a forged ticket widen B's token to A's flights, docks or stream", async () => {
+    await eventually(async () => {
+      expect(await status(`/flights/${flightA}`, orgA)).toBe(200);
+    }, SLOW);
+    const tokenB = harness.tokenOf(orgB);
+    for (const path of [
+      `/flights/${flightA}`,
+      `/flights/${flightA}/rth-trajectory`,
+      `/docks/${dockA}`,
+      `/docks?snPrefix=${run}`,
+    ]) {
+      const spoofed = await harness.get<Json>(path, tokenB, orgA);
+      expect(spoofed.status).toBe(403);
+      expect(spoofed.body.code).toBe('organization_not_allowed');
+      // Without the header B's token reads B's organization: A's records are unknown there.
+      if (!path.startsWith('/docks?'))
+        expect((await harness.get<Json>(path, tokenB)).status).toBe(404);
+    }
+    const spoofedTicket = await fetch(`${harness.baseUrl}/stream/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenB}`, [ORGANIZATION_HEADER]: orgA },
+    });
+    expect(spoofedTicket.status).toBe(403);
+    const spoofedStream = new SseClient();
+    await spoofedStream.open(`${harness.baseUrl}/stream`, tokenB, { [ORGANIZATION_HEADER]: orgA });
+    try {
+      expect(spoofedStream.status).toBe(403);
+    } finally {
+      await spoofedStream.close();
+    }
+    // B's token can compute a ticket naming A (it is an HMAC with B's own token): refused.
+    const forged = issueStreamTicket(tokenB, Date.now(), 60_000, undefined, orgA).ticket;
+    const forgedStream = new SseClient();
+    await forgedStream.open(`${harness.baseUrl}/stream?ticket=${encodeURIComponent(forged)}`, null);
+    try {
+      expect(forgedStream.status).toBe(401);
+    } finally {
+      await forgedStream.close();
+    }
+    // No token at all: 401.
+    expect((await harness.get<Json>(`/flights/${flightA}`, null)).status).toBe(401);
+  });
+
   it('gives rows stored before organizations existed to the default organization', async () => {
-    const migrated = new TelemetryHarness();
+    const migrated = new TelemetryHarness([orgA, orgB]);
     const before = await createPostgresDataSource({
       url: infraSettings.databaseUrl,
       schema: migrated.schema,

@@ -739,14 +739,12 @@ describe('telemetry service', () => {
       const dock = sn('LIVEHMS');
       const organization = sn('org-hms');
       const client = new SseClient();
-      await client.open(`${harness.baseUrl}/stream?dock=${dock}&events=hms`, 'telemetry-it-token', {
+      // An admin token acts in the organization X-Organization-Id names.
+      await client.open(`${harness.baseUrl}/stream?dock=${dock}&events=hms`, harness.tokens.admin, {
         'X-Organization-Id': organization,
       });
       const byDefault = new SseClient();
-      await byDefault.open(
-        `${harness.baseUrl}/stream?dock=${dock}&events=hms`,
-        'telemetry-it-token',
-      );
+      await byDefault.open(`${harness.baseUrl}/stream?dock=${dock}&events=hms`, TOKEN);
       try {
         let n = 0;
         // The live consumer starts at the latest offset once joined: produce until one arrives.
@@ -803,9 +801,9 @@ describe('telemetry service', () => {
       const dock = sn('LIVE');
       const other = sn('LIVEOTHER');
       const client = new SseClient();
-      await client.open(`${harness.baseUrl}/stream?dock=${dock}`, 'telemetry-it-token');
+      await client.open(`${harness.baseUrl}/stream?dock=${dock}`, TOKEN);
       const everything = new SseClient();
-      await everything.open(`${harness.baseUrl}/stream?events=progress`, 'telemetry-it-token');
+      await everything.open(`${harness.baseUrl}/stream?events=progress`, TOKEN);
       try {
         expect(client.status).toBe(200);
         // The live consumer starts at the latest offset once it has joined: keep producing

@@ -7,19 +7,8 @@ import type { DeviceEventRecord } from '@dock/contracts';
  * the device.online / device.offline webhooks. Topology changes give nothing.
  */
 
-/** The dock's own binding change (an aircraft's binding says nothing about its dock). */
-export function dockBindingOf(
-  record: DeviceEventRecord,
-): { gatewaySn: string; organizationId: string | null; at: number } | null {
-  if (record.kind !== 'binding' || record.role !== 'gateway') return null;
-  if (record.deviceSn !== record.gatewaySn || record.bound === undefined) return null;
-  return {
-    gatewaySn: record.gatewaySn,
-    // Unbound: the record names the organization left; the dock belongs to none of them now.
-    organizationId: record.bound ? record.organizationId : null,
-    at: record.at,
-  };
-}
+/** The dock's own binding change: one definition for every consumer (libs/contracts). */
+export { dockBindingOf } from '@dock/contracts';
 
 export interface PresenceChange {
   /** Stable per change: the registry's outbox may write a change twice (at-least-once). */

@@ -20,8 +20,10 @@ import { CommandDraft, isRefusal, TaskMutation } from '../domain/task-mutation';
 import type { TimingSettings } from '../domain/task-timing';
 import { withConflictRetry } from './conflict-retry';
 import { ConflictError, DependencyError, InvalidInputError, NotFoundError } from './errors';
+import { requireOwnDock } from './dock-scope';
 import {
   CommandCompletion,
+  DockOrganizations,
   MissionStore,
   StoredCommand,
   VersionConflictError,
@@ -75,9 +77,11 @@ export class MissionService {
     private readonly newId: () => string,
     private readonly wakeups: Wakeups,
     private readonly logger: Logger,
+    private readonly docks: DockOrganizations,
   ) {}
 
   async createTask(input: CreateTaskInput, resumedFrom: string | null = null): Promise<Task> {
+    await requireOwnDock(this.docks, input.gatewaySn, input.organizationId);
     const now = this.clock.now();
     const problem = checkTiming(input.spec, now, this.timing);
     if (problem) throw new InvalidInputError(problem.field, problem.message);
@@ -247,6 +251,7 @@ export class MissionService {
     method: 'return_home' | 'return_home_cancel',
     organizationId: string,
   ): Promise<StoredCommand> {
+    await requireOwnDock(this.docks, gatewaySn, organizationId);
     const now = this.clock.now();
     const command: CommandDraft = {
       id: this.newId(),

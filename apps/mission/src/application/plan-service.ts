@@ -10,7 +10,8 @@ import type { TimingSettings } from '../domain/task-timing';
 import { withConflictRetry } from './conflict-retry';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import type { Wakeups } from './mission-service';
-import type { MissionStore, MissionTx } from './ports';
+import { requireOwnDock } from './dock-scope';
+import type { DockOrganizations, MissionStore, MissionTx } from './ports';
 import { specFieldName } from './spec-fields';
 
 export interface CreatePlanInput {
@@ -39,9 +40,11 @@ export class PlanService {
     private readonly newId: () => string,
     private readonly wakeups: Wakeups,
     private readonly logger: Logger,
+    private readonly docks: DockOrganizations,
   ) {}
 
   async create(input: CreatePlanInput): Promise<Plan> {
+    await requireOwnDock(this.docks, input.gatewaySn, input.organizationId);
     const now = this.clock.now();
     const recurrence = checkRecurrence(input.recurrence);
     if (!recurrence.ok) throw new InvalidInputError(recurrence.field, recurrence.message);

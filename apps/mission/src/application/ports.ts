@@ -147,3 +147,21 @@ export class WaylineUnavailableError extends Error {
 export interface OutboxRelay {
   relay(): Promise<number>;
 }
+
+/** A dock joined (organizationId) or left (null) an organization at `at` (ms). */
+export interface DockBinding {
+  readonly gatewaySn: string;
+  readonly organizationId: string | null;
+  readonly at: number;
+}
+
+/**
+ * Which organization a dock belongs to: the one the registry last bound it to
+ * (registry.device-events); DEFAULT_ORGANIZATION_ID for a dock no binding was seen for (the
+ * docks of a deployment before organizations, as alerts counts them); null once unbound.
+ */
+export interface DockOrganizations {
+  organizationOf(gatewaySn: string): Promise<string | null>;
+  /** Idempotent; a binding older than the one recorded for the dock changes nothing. */
+  recordBinding(binding: DockBinding): Promise<void>;
+}

@@ -103,14 +103,21 @@ export class OrganizationService {
     return this.store.listDevices(organizationId);
   }
 
-  async device(sn: string): Promise<Device> {
+  /**
+   * A device by SN. `scope`: the organization the caller acts in; a device bound to another one
+   * (or to none) is unknown to it, answered exactly as an unknown SN. Undefined: any (admin).
+   */
+  async device(sn: string, scope?: string): Promise<Device> {
     const [device] = await this.store.findDevices([sn]);
-    if (!device) throw unknownDevice(sn);
+    if (!device || (scope !== undefined && device.organizationId !== scope)) {
+      throw unknownDevice(sn);
+    }
     return device;
   }
 
-  /** Idempotent: unbinding a device that is not bound answers it as it is. */
-  async unbind(sn: string): Promise<Device> {
+  /** Idempotent: unbinding a device that is not bound answers it as it is. `scope`: as device(). */
+  async unbind(sn: string, scope?: string): Promise<Device> {
+    if (scope !== undefined) await this.device(sn, scope);
     const outcome = await this.store.unbind(sn, this.now());
     if (outcome === undefined) throw unknownDevice(sn);
     return outcome === false ? this.device(sn) : outcome;
@@ -133,7 +140,7 @@ export class OrganizationService {
   }
 }
 
-function unknownOrganization(id: string): NotFoundError {
+export function unknownOrganization(id: string): NotFoundError {
   return new NotFoundError('organization_not_found', `no organization has the id ${id}`);
 }
 

@@ -1,10 +1,11 @@
 import { Controller, Delete, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ErrorDto, LOGGER } from '@dock/platform';
+import { ApiPrincipal, ErrorDto, LOGGER, RequestPrincipal } from '@dock/platform';
 import type { OrganizationService } from '../application/organization-service';
 import { ORGANIZATION_SERVICE } from '../registry.tokens';
 import { badRequest } from './registry-errors.filter';
+import { organizationScope } from './organization-scope';
 import { DeviceDto, deviceDto } from './registry.dto';
 
 const SN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -14,7 +15,10 @@ function snParam(sn: string): string {
   return sn;
 }
 
-/** One device (dock or aircraft) by SN, and its unbinding. */
+/**
+ * One device (dock or aircraft) by SN, and its unbinding. An organization's token sees and
+ * unbinds its organization's devices only (any other SN answers 404); an admin token any.
+ */
 @ApiTags('devices')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
@@ -30,8 +34,8 @@ export class DevicesController {
   @ApiOkResponse({ type: DeviceDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('sn') sn: string): Promise<DeviceDto> {
-    return deviceDto(await this.organizations.device(snParam(sn)));
+  async get(@Param('sn') sn: string, @RequestPrincipal() caller: ApiPrincipal): Promise<DeviceDto> {
+    return deviceDto(await this.organizations.device(snParam(sn), organizationScope(caller)));
   }
 
   @Delete(':sn/binding')
@@ -42,8 +46,11 @@ export class DevicesController {
   @ApiOkResponse({ type: DeviceDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async unbind(@Param('sn') sn: string): Promise<DeviceDto> {
-    const device = await this.organizations.unbind(snParam(sn));
+  async unbind(
+    @Param('sn') sn: string,
+    @RequestPrincipal() caller: ApiPrincipal,
+  ): Promise<DeviceDto> {
+    const device = await this.organizations.unbind(snParam(sn), organizationScope(caller));
     this.logger.info({ sn: device.sn }, 'device unbound');
     return deviceDto(device);
   }

@@ -20,10 +20,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ErrorDto, LOGGER } from '@dock/platform';
+import { AdminOnly, ApiPrincipal, ErrorDto, LOGGER, RequestPrincipal } from '@dock/platform';
 import type { OrganizationService } from '../application/organization-service';
 import { validOrganizationName } from '../domain/organization';
 import { ORGANIZATION_SERVICE } from '../registry.tokens';
+import { ownOrganization } from './organization-scope';
 import { badRequest, parseBody } from './registry-errors.filter';
 import {
   BindingCodeDto,
@@ -55,7 +56,12 @@ function nameOf(body: unknown): string {
   return valid;
 }
 
-/** Organizations (DJI workspaces), their binding codes and their devices. */
+/**
+ * Organizations (DJI workspaces), their binding codes and their devices. Creating, listing,
+ * renaming and deleting organizations takes an admin token (@AdminOnly, ADMIN_API_TOKENS); an
+ * organization's token reads its own organization, its codes and devices, and gets 404 for any
+ * other organization id.
+ */
 @ApiTags('organizations')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
@@ -67,6 +73,12 @@ export class OrganizationsController {
   ) {}
 
   @Post()
+  @AdminOnly()
+  @ApiResponse({
+    status: 403,
+    description: "An organization's token (admin tokens only)",
+    type: ErrorDto,
+  })
   @ApiOperation({ summary: 'Create an organization' })
   @ApiBody({ type: OrganizationBodyDto })
   @ApiCreatedResponse({ type: OrganizationDto })
@@ -78,6 +90,12 @@ export class OrganizationsController {
   }
 
   @Get()
+  @AdminOnly()
+  @ApiResponse({
+    status: 403,
+    description: "An organization's token (admin tokens only)",
+    type: ErrorDto,
+  })
   @ApiOperation({ summary: 'List organizations' })
   @ApiOkResponse({ type: OrganizationDto, isArray: true })
   async list(): Promise<OrganizationDto[]> {
@@ -89,11 +107,22 @@ export class OrganizationsController {
   @ApiOkResponse({ type: OrganizationDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async get(@Param('organizationId') id: string): Promise<OrganizationDto> {
-    return organizationDto(await this.organizations.get(uuidParam('organizationId', id)));
+  async get(
+    @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
+  ): Promise<OrganizationDto> {
+    return organizationDto(
+      await this.organizations.get(ownOrganization(caller, uuidParam('organizationId', id))),
+    );
   }
 
   @Patch(':organizationId')
+  @AdminOnly()
+  @ApiResponse({
+    status: 403,
+    description: "An organization's token (admin tokens only)",
+    type: ErrorDto,
+  })
   @ApiOperation({ summary: 'Rename an organization' })
   @ApiBody({ type: OrganizationBodyDto })
   @ApiOkResponse({ type: OrganizationDto })
@@ -108,6 +137,12 @@ export class OrganizationsController {
   }
 
   @Delete(':organizationId')
+  @AdminOnly()
+  @ApiResponse({
+    status: 403,
+    description: "An organization's token (admin tokens only)",
+    type: ErrorDto,
+  })
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete an organization and its binding codes',
@@ -134,9 +169,10 @@ export class OrganizationsController {
   @ApiResponse({ status: 404, type: ErrorDto })
   async issueCode(
     @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
     @Body() body: unknown,
   ): Promise<IssuedBindingCodeDto> {
-    const organizationId = uuidParam('organizationId', id);
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
     const { expiresAt } = parseBody(issueCodeBodySchema, body, '{"expiresAt"?: "<ISO 8601 time>"}');
     const issued = await this.organizations.issueCode(organizationId, expiresAt ?? null);
     this.logger.info(
@@ -151,8 +187,13 @@ export class OrganizationsController {
   @ApiOkResponse({ type: BindingCodeDto, isArray: true })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async listCodes(@Param('organizationId') id: string): Promise<BindingCodeDto[]> {
-    const codes = await this.organizations.listCodes(uuidParam('organizationId', id));
+  async listCodes(
+    @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
+  ): Promise<BindingCodeDto[]> {
+    const codes = await this.organizations.listCodes(
+      ownOrganization(caller, uuidParam('organizationId', id)),
+    );
     const now = Date.now();
     return codes.map((code) => bindingCodeDto(code, now));
   }
@@ -166,10 +207,11 @@ export class OrganizationsController {
   @ApiResponse({ status: 404, type: ErrorDto })
   async expireCode(
     @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
     @Param('codeId') codeId: string,
     @Body() body: unknown,
   ): Promise<BindingCodeDto> {
-    const organizationId = uuidParam('organizationId', id);
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
     const code = uuidParam('codeId', codeId);
     const { at } = parseBody(expireCodeBodySchema, body, '{"at"?: "<ISO 8601 time>"}');
     return bindingCodeDto(
@@ -186,9 +228,10 @@ export class OrganizationsController {
   @ApiResponse({ status: 404, type: ErrorDto })
   async revokeCode(
     @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
     @Param('codeId') codeId: string,
   ): Promise<BindingCodeDto> {
-    const organizationId = uuidParam('organizationId', id);
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
     const code = uuidParam('codeId', codeId);
     const revoked = await this.organizations.revokeCode(organizationId, code);
     this.logger.info({ organizationId, codeId: code }, 'binding code revoked');
@@ -200,7 +243,12 @@ export class OrganizationsController {
   @ApiOkResponse({ type: DeviceDto, isArray: true })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async devices(@Param('organizationId') id: string): Promise<DeviceDto[]> {
-    return (await this.organizations.devices(uuidParam('organizationId', id))).map(deviceDto);
+  async devices(
+    @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
+  ): Promise<DeviceDto[]> {
+    return (
+      await this.organizations.devices(ownOrganization(caller, uuidParam('organizationId', id)))
+    ).map(deviceDto);
   }
 }

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { setRequestPrincipal } from '@dock/platform';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import {
@@ -40,10 +41,14 @@ function controllerWith(source: PilotBootstrapSource) {
   }) as unknown as new (source: PilotBootstrapSource, logger: pino.Logger) => Bootstrapper;
   const controller = new Controller(source, logger);
   return {
-    // A request with the given headers (the organization scope reads X-Organization-Id).
+    // A request with the given headers, as the guard lets it in with AUTH_DISABLED (the
+    // organization scope then reads X-Organization-Id).
     controller: {
-      bootstrap: (authorization?: string, headers: Record<string, string> = {}) =>
-        controller.bootstrap({ headers }, authorization),
+      bootstrap: (authorization?: string, headers: Record<string, string> = {}) => {
+        const request = { headers };
+        setRequestPrincipal(request as never, { role: 'anonymous' });
+        return controller.bootstrap(request, authorization);
+      },
     },
     lines,
   };

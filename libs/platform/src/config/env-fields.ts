@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiTokenProblem, OrganizationToken, parseOrganizationToken } from '../http/api-tokens';
 
 /**
  * Reusable environment fields. Each app composes its own schema from these, so names and
@@ -146,32 +147,91 @@ export const optionalUrl = (protocols: readonly string[]) =>
       `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     );
 
-/** The deployment kind: production refuses development conveniences (see authEnv). */
-export const nodeEnv = () => z.enum(['development', 'test', 'production']).default('development');
+/**
+ * The deployment kind: production refuses development conveniences (see authEnv). Unset is
+ * not "development": a switch that turns security off needs NODE_ENV=development said out loud.
+ */
+export const nodeEnv = () => z.enum(['development', 'test', 'production']).optional();
+
+/** API_TOKENS: comma-separated `<organization id>:<token>` entries (see libs/platform/src/http). */
+export const organizationTokenList = () =>
+  commaList().transform((entries, ctx): OrganizationToken[] => {
+    const parsed: OrganizationToken[] = [];
+    entries.forEach((entry, index) => {
+      const result = parseOrganizationToken(entry);
+      if (result.ok) parsed.push(result.value);
+      else
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `entry ${index + 1}: ${result.problem}`,
+        });
+    });
+    return parsed;
+  });
+
+/** ADMIN_API_TOKENS: comma-separated tokens of the admin role. */
+export const adminTokenList = () =>
+  commaList().transform((tokens, ctx) => {
+    tokens.forEach((token, index) => {
+      const problem = apiTokenProblem(token);
+      if (problem)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `entry ${index + 1}: ${problem}` });
+    });
+    return tokens;
+  });
 
 /**
- * Bearer-token authentication of the REST APIs (see libs/platform/src/http). API_TOKENS is a
- * comma-separated list of accepted tokens; with none, every protected route answers 401.
- * AUTH_DISABLED=true lets every request through: for a developer's embedded run only, and
- * refused when NODE_ENV=production (see refuseAuthDisabledInProduction).
+ * Bearer-token authentication of the REST APIs (see libs/platform/src/http/README.md).
+ * API_TOKENS: `<organization id>:<token>,...`, each token acting in its one organization.
+ * ADMIN_API_TOKENS: `<token>,...`, organization management (and acting in an organization a
+ * request names). With none of either, every protected route answers 401. AUTH_DISABLED=true
+ * lets every request through: refused unless NODE_ENV=development is set explicitly (see
+ * refuseUnsafeAuth).
  */
 export const authEnv = {
   NODE_ENV: nodeEnv(),
-  API_TOKENS: commaList(),
+  API_TOKENS: organizationTokenList(),
+  ADMIN_API_TOKENS: adminTokenList(),
   AUTH_DISABLED: booleanFlag(false),
 };
 
-/** A schema refinement: AUTH_DISABLED=true with NODE_ENV=production is a configuration error. */
-export function refuseAuthDisabledInProduction(
-  config: { NODE_ENV: string; AUTH_DISABLED: boolean },
+/**
+ * A schema refinement of every app with authEnv: AUTH_DISABLED=true without an explicit
+ * NODE_ENV=development is a configuration error, and a token is one principal's only (the same
+ * token twice, for two organizations or as an organization's and an admin token, is refused).
+ */
+export function refuseUnsafeAuth(
+  config: {
+    NODE_ENV?: string;
+    AUTH_DISABLED: boolean;
+    API_TOKENS: readonly OrganizationToken[];
+    ADMIN_API_TOKENS: readonly string[];
+  },
   ctx: z.RefinementCtx,
 ): void {
-  if (config.NODE_ENV === 'production' && config.AUTH_DISABLED) {
+  if (config.AUTH_DISABLED && config.NODE_ENV !== 'development') {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
       path: ['AUTH_DISABLED'],
-      message: 'must not be true when NODE_ENV=production',
+      message:
+        'may be true only when NODE_ENV=development is set explicitly (it lets every request in)',
     });
+  }
+  const seen = new Set<string>();
+  for (const token of [
+    ...config.API_TOKENS.map((entry) => entry.token),
+    ...config.ADMIN_API_TOKENS,
+  ]) {
+    if (seen.has(token)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['API_TOKENS'],
+        message:
+          'a token is given twice (in API_TOKENS or ADMIN_API_TOKENS): each token belongs to one organization or is an admin token',
+      });
+      return;
+    }
+    seen.add(token);
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './public-route.decorator';
 export * from './token-match';
+export * from './api-tokens';
 export * from './bearer-auth.guard';
 export * from './api-auth.providers';
 export * from './openapi';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
-import { ORGANIZATION_HEADER, ORGANIZATION_ID_PATTERN } from './request-organization';
+import { ORGANIZATION_ID_PATTERN } from './api-tokens';
+import { ORGANIZATION_HEADER } from './request-organization';
 import { addZodBodySchemas } from './zod-openapi';
 
 export interface OpenApiInfo {
@@ -24,7 +24,11 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'opaque token',
-        description: 'One of the tokens in API_TOKENS',
+        description:
+          "An organization's token (API_TOKENS, `<organization id>:<token>`): every request " +
+          "acts in that organization and sees only its records (another organization's answer " +
+          '404). Or an admin token (ADMIN_API_TOKENS): organization management, and acting in ' +
+          'the organization X-Organization-Id names. No token or an unknown one: 401.',
       },
       'bearer',
     )
@@ -74,9 +78,11 @@ function declareOrganizationScope(document: OpenAPIObject): void {
       in: 'header',
       required: false,
       description:
-        "The organization the request acts in: it sees and writes only that organization's " +
-        `records (another organization's record answers 404). Default: ${DEFAULT_ORGANIZATION_ID}. ` +
-        'A value that is not an organization id answers 400.',
+        "Optional with an organization's token, which acts in its own organization only: the " +
+        'header may name it again, another organization answers 403 (organization_not_allowed). ' +
+        'Required with an admin token: the organization it acts in. The request sees and ' +
+        "writes only that organization's records (another organization's record answers " +
+        '404). A value that is not an organization id answers 400.',
       schema: { type: 'string', pattern: ORGANIZATION_ID_PATTERN.source },
     },
   };
@@ -86,6 +92,13 @@ function declareOrganizationScope(document: OpenAPIObject): void {
       ...(operation.parameters ?? []),
       { $ref: `#/components/parameters/${ORGANIZATION_PARAMETER}` },
     ];
+    operation.responses['403'] ??= {
+      description:
+        'X-Organization-Id names another organization than the bearer token belongs to ' +
+        "(organization_not_allowed), or an organization's token on an admin route " +
+        '(admin_required)',
+      content: { 'application/json': { schema: PARAMETER_ERROR_SCHEMA } },
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
+import { DEFAULT_ORGANIZATION_ID, DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
 import { ensureTopics } from '@dock/kafka';
 import {
   createLogger,
@@ -17,12 +17,14 @@ import {
 import { TelemetryModule } from '../../../../apps/telemetry/src/telemetry.module';
 import { taskEventsGroupId } from '../../../../apps/telemetry/src/telemetry-runtime';
 import { configureTelemetryApp } from '../../../../apps/telemetry/src/telemetry.service-definition';
+import { TestApiTokens, generatedToken } from '../../../support/api-tokens';
 import { infraSettings, uniqueName } from '../../../support/infra-settings';
 import type { ProducedRecord } from './uplink-records';
 
-export const TOKEN = 'telemetry-it-token';
-/** A second client of the API, for the per-token stream cap. */
-export const SECOND_TOKEN = 'telemetry-it-second-token';
+/** The default organization's token of the telemetry specs, generated per run. */
+export const TOKEN = generatedToken('telemetry');
+/** A second client of the API (the default organization's too), for the per-token stream cap. */
+export const SECOND_TOKEN = generatedToken('telemetry-second');
 /** The stream caps the harness runs with (small, so a test can reach them). */
 export const STREAM_CAPS = { perToken: 4, total: 6 };
 /** The live stream's per-client bound in these tests (the default, stated to read the tests). */
@@ -37,6 +39,15 @@ const TOPICS = [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.uplink.status, KAFKA_TO
  * writing records as the gateway does.
  */
 export class TelemetryHarness {
+  /**
+   * `organizations`: the organizations the spec acts in besides the default one; each gets a
+   * token of its own (`tokenOf`), and the service an admin token (`tokens.admin`).
+   */
+  constructor(organizations: readonly string[] = []) {
+    this.tokens = new TestApiTokens(organizations);
+  }
+
+  readonly tokens: TestApiTokens;
   readonly schema = uniqueName('telemetry_it', '_');
   readonly group = uniqueName('telemetry-it');
   readonly kafka = new Kafka({
@@ -115,7 +126,14 @@ export class TelemetryHarness {
       KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
       KAFKA_CLIENT_ID: 'telemetry-it',
       TELEMETRY_CONSUMER_GROUP: this.group,
-      API_TOKENS: `${TOKEN},${SECOND_TOKEN}`,
+      API_TOKENS: [
+        `${DEFAULT_ORGANIZATION_ID}:${TOKEN}`,
+        `${DEFAULT_ORGANIZATION_ID}:${SECOND_TOKEN}`,
+        ...this.tokens.env.API_TOKENS.split(',').filter(
+          (entry) => !entry.startsWith(`${DEFAULT_ORGANIZATION_ID}:`),
+        ),
+      ].join(','),
+      ADMIN_API_TOKENS: this.tokens.admin,
       TELEMETRY_STREAM_MAX_PER_TOKEN: String(STREAM_CAPS.perToken),
       TELEMETRY_STREAM_MAX_CONNECTIONS: String(STREAM_CAPS.total),
       TELEMETRY_RETENTION_DAYS: '30',
@@ -173,14 +191,19 @@ export class TelemetryHarness {
     return true;
   }
 
-  /** A stream ticket from POST /stream/tickets, as a front end gets one for its EventSource. */
+  /** The token of `organization` (one given to the constructor; undefined: TOKEN, the default's). */
+  tokenOf(organization?: string): string {
+    return organization === undefined ? TOKEN : this.tokens.of(organization);
+  }
+
+  /**
+   * A stream ticket from POST /stream/tickets, as a front end gets one for its EventSource,
+   * with the token of `organization` (undefined: the default organization's).
+   */
   async streamTicket(organization?: string): Promise<{ ticket: string; expiresAt: string }> {
     const response = await fetch(`${this.baseUrl}/stream/tickets`, {
       method: 'POST',
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(organization === undefined ? {} : { [ORGANIZATION_HEADER]: organization }),
-      },
+      headers: { authorization: `Bearer ${this.tokenOf(organization)}` },
     });
     if (response.status !== 201) throw new Error(`POST /stream/tickets: ${response.status}`);
     return (await response.json()) as { ticket: string; expiresAt: string };
@@ -207,16 +230,22 @@ export class TelemetryHarness {
     }
   }
 
+  /**
+   * GET with `token`. `organization`: with TOKEN, the token of that organization is sent instead
+   * (the organization comes from the token); with any other token, or an organization the
+   * harness has no token for (a malformed one), it is sent as X-Organization-Id.
+   */
   async get<T>(
     path: string,
     token: string | null = TOKEN,
-    /** Sent as X-Organization-Id; none: the default organization. */
     organization?: string,
   ): Promise<{ status: number; body: T; type: string }> {
+    const own = token === TOKEN && organization !== undefined && this.hasToken(organization);
+    const presented = own ? this.tokenOf(organization) : token;
     const response = await fetch(`${this.baseUrl}${path}`, {
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(organization === undefined ? {} : { [ORGANIZATION_HEADER]: organization }),
+        ...(presented ? { authorization: `Bearer ${presented}` } : {}),
+        ...(organization === undefined || own ? {} : { [ORGANIZATION_HEADER]: organization }),
       },
     });
     const text = await response.text();
@@ -225,6 +254,15 @@ export class TelemetryHarness {
       body: (text ? JSON.parse(text) : null) as T,
       type: response.headers.get('content-type') ?? '',
     };
+  }
+
+  private hasToken(organization: string): boolean {
+    try {
+      this.tokens.of(organization);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async count(table: string, where: string, parameters: unknown[]): Promise<number> {

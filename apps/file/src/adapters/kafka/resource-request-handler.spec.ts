@@ -69,7 +69,7 @@ function setup() {
       if (!decoded.ok) throw new Error(decoded.error);
       return { key: record.message.key?.toString(), topic: record.topic, value: decoded.value };
     });
-  return { handler, replies };
+  return { handler, replies, resources };
 }
 
 describe('ResourceRequestHandler', () => {
@@ -89,6 +89,12 @@ describe('ResourceRequestHandler', () => {
         }),
       },
     ]);
+  });
+
+  it('asks for the flight of the dock that asked (its SN), so another dock gets no URL', async () => {
+    const { handler, resources } = setup();
+    await handler.handleBatch([consumed(request({ gatewaySn: 'DOCK2' }))]);
+    expect(resources.resolve).toHaveBeenCalledWith('flight-1', 'DOCK2');
   });
 
   it('answers a non-zero result for an unknown flight or a request without flight_id', async () => {

@@ -50,7 +50,8 @@ export class ResourceRequestHandler {
       const request = this.replies.requestOf(record);
       if (!request) continue;
       const flightId = flightIdOf(request);
-      const data = await this.answer(flightId);
+      // Only the asking dock's own flight gets a URL (its SN: the topic it asked on).
+      const data = await this.answer(flightId, request.uplink.gatewaySn);
       const reply = this.replies.reply(request, data);
       replies.push(reply);
       this.metrics.resourceRequests.inc({ result: String(data.result) });
@@ -69,9 +70,13 @@ export class ResourceRequestHandler {
     if (replies.length > 0) await this.send(replies);
   }
 
-  private async answer(flightId: string | undefined): Promise<ResourceReplyData> {
+  /** Unknown flights and another dock's are answered alike (RESOURCE_UNAVAILABLE_RESULT). */
+  private async answer(
+    flightId: string | undefined,
+    gatewaySn: string,
+  ): Promise<ResourceReplyData> {
     if (flightId === undefined) return { result: RESOURCE_UNAVAILABLE_RESULT };
-    return this.resources.resolve(flightId);
+    return this.resources.resolve(flightId, gatewaySn);
   }
 }
 

@@ -36,7 +36,8 @@ export class TypeOrmFlightBindingRepository implements FlightBindingRepository {
         .setLock('pessimistic_write')
         .where('binding.flightId = :flightId', { flightId: request.flightId })
         .getOneOrFail();
-      if (existing.organizationId !== request.organizationId) return { outcome: 'flight_not_found' };
+      if (existing.organizationId !== request.organizationId)
+        return { outcome: 'flight_not_found' };
       if (existing.waylineId === request.waylineId) {
         return { outcome: 'bound', binding: toFlightBinding(existing) };
       }

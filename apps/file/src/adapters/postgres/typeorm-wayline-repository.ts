@@ -66,7 +66,10 @@ export class TypeOrmWaylineRepository implements WaylineRepository {
     return row ? toWayline(row) : null;
   }
 
-  async list(organizationId: string, page: { limit: number; offset: number }): Promise<WaylinePage> {
+  async list(
+    organizationId: string,
+    page: { limit: number; offset: number },
+  ): Promise<WaylinePage> {
     const [rows, total] = await this.dataSource.manager.findAndCount(WaylineEntity, {
       where: { organizationId },
       order: { createdAt: 'DESC', id: 'ASC' },

@@ -71,10 +71,16 @@ export class FlightResources {
     return this.bindings.observe(observation);
   }
 
-  /** The answer to a dock's flighttask_resource_get: a fresh URL, or a non-zero result. */
-  async resolve(flightId: string): Promise<ResourceReplyData> {
+  /**
+   * The answer to a dock's flighttask_resource_get: a fresh URL, or a non-zero result. Only the
+   * dock the flight was bound for (`askingGatewaySn`, the SN of the topic the request came on)
+   * gets its URL: another dock's flight is answered exactly as an unknown one.
+   */
+  async resolve(flightId: string, askingGatewaySn: string): Promise<ResourceReplyData> {
     const binding = await this.bindings.find(flightId);
-    if (!binding) return { result: RESOURCE_UNAVAILABLE_RESULT };
+    if (!binding || binding.gatewaySn !== askingGatewaySn) {
+      return { result: RESOURCE_UNAVAILABLE_RESULT };
+    }
     const wayline = await this.waylines.findById(binding.waylineId);
     if (!wayline) return { result: RESOURCE_UNAVAILABLE_RESULT };
     const link = await this.links.issue(wayline);

@@ -2,19 +2,20 @@ import type { Logger } from 'pino';
 import { DEFAULT_PARTITIONS } from '@dock/contracts';
 import type { BusProducer, MessageBus, RunningConsumer } from '@dock/kafka';
 import type { CommandReplyHandler } from './command-reply-handler';
+import type { DeviceEventHandler } from './device-event-handler';
 import type { MissionTopics } from './mission-topics';
 import type { UplinkEventHandler } from './uplink-event-handler';
 
 export interface MissionKafkaSettings {
   topics: MissionTopics;
-  /** Consumer groups are "<prefix>.command-replies" and "<prefix>.uplink-events". */
+  /** Consumer groups are "<prefix>.command-replies", "<prefix>.uplink-events" and "<prefix>.device-events". */
   groupPrefix: string;
   /** Close the bus at disconnect (it was made for this service rather than handed in). */
   ownsBus?: boolean;
 }
 
 /**
- * The mission service's message-bus wiring (Kafka, or the embedded mode's in-process bus): two consumer groups (command outcomes, dock events) and
+ * The mission service's message-bus wiring (Kafka, or the embedded mode's in-process bus): three consumer groups (command outcomes, dock events, the registry's dock bindings) and
  * one producer (the outbox relay's commands and task events).
  */
 export class MissionKafkaBridge {
@@ -31,9 +32,13 @@ export class MissionKafkaBridge {
   async connect(): Promise<void> {
     const { topics } = this.settings;
     await this.bus.ensureTopics(
-      [topics.commands, topics.commandReplies, topics.uplinkEvents, topics.taskEvents].map(
-        (topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS[topic] ?? 3 }),
-      ),
+      [
+        topics.commands,
+        topics.commandReplies,
+        topics.uplinkEvents,
+        topics.taskEvents,
+        topics.deviceEvents,
+      ].map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS[topic] ?? 3 })),
     );
     await this.producer.connect();
   }
@@ -41,6 +46,7 @@ export class MissionKafkaBridge {
   async startConsumers(handlers: {
     replies: CommandReplyHandler;
     events: UplinkEventHandler;
+    devices: DeviceEventHandler;
   }): Promise<void> {
     const { topics, groupPrefix } = this.settings;
     this.consumers.push(
@@ -59,7 +65,18 @@ export class MissionKafkaBridge {
         handleBatch: (records) => handlers.events.handleBatch(records),
       }),
     );
-    this.logger.info({ topics, groupPrefix }, 'consuming command replies and dock events');
+    this.consumers.push(
+      await this.bus.subscribe({
+        groupId: `${groupPrefix}.device-events`,
+        topics: [topics.deviceEvents],
+        logger: this.logger,
+        handleBatch: (records) => handlers.devices.handleBatch(records),
+      }),
+    );
+    this.logger.info(
+      { topics, groupPrefix },
+      'consuming command replies, dock events and dock bindings',
+    );
   }
 
   async stopConsumers(): Promise<void> {

@@ -6,6 +6,8 @@ export interface MissionTopics {
   commandReplies: string;
   uplinkEvents: string;
   taskEvents: string;
+  /** The registry's device events: which organization each dock is bound to. */
+  deviceEvents: string;
 }
 
 export const MISSION_TOPICS: MissionTopics = {
@@ -13,4 +15,5 @@ export const MISSION_TOPICS: MissionTopics = {
   commandReplies: KAFKA_TOPICS.commandReplies,
   uplinkEvents: KAFKA_TOPICS.uplink.events,
   taskEvents: KAFKA_TOPICS.taskEvents,
+  deviceEvents: KAFKA_TOPICS.deviceEvents,
 };

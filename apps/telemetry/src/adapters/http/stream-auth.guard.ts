@@ -11,10 +11,12 @@ import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import {
   API_AUTH_SETTINGS,
   ApiAuthSettings,
-  bearerToken,
-  matchesAnyToken,
+  apiTokensOf,
+  authenticateBearer,
+  mayActIn,
   requestOrganization,
   setRequestOrganization,
+  setRequestPrincipal,
 } from '@dock/platform';
 import {
   TicketRefusal,
@@ -58,8 +60,9 @@ function clientKey(token: string): string {
  * stream; a long-lived API token would open the whole API until someone rotates it.
  *
  * It also resolves the request's organization, as BearerAuthGuard does for other routes: with
- * the header, from the request (X-Organization-Id); with a ticket, the one the ticket was
- * issued for (a browser cannot send the header, and must not choose another organization).
+ * the header, the token's (requestOrganization); with a ticket, the one the ticket was issued
+ * for, provided its signer may act there (a browser cannot send the header, and must not
+ * choose another organization).
  */
 @Injectable()
 export class StreamAuthGuard implements CanActivate {
@@ -80,15 +83,12 @@ export class StreamAuthGuard implements CanActivate {
 
     const header = request.headers.authorization;
     if (header !== undefined) {
-      const token = bearerToken(header);
-      if (token !== undefined && matchesAnyToken(token, this.settings.tokens)) {
-        requestOrganization(request);
-        clients.set(request, clientKey(token));
-        return true;
-      }
-      return refuse(
-        token === undefined ? 'a bearer token is required' : 'the bearer token is not accepted',
-      );
+      const authenticated = authenticateBearer(this.settings, header);
+      if (!authenticated.ok) return refuse(authenticated.message);
+      setRequestPrincipal(request, authenticated.principal);
+      requestOrganization(request);
+      if (authenticated.token !== undefined) clients.set(request, clientKey(authenticated.token));
+      return true;
     }
 
     const ticket: unknown = request.query.ticket;
@@ -99,14 +99,23 @@ export class StreamAuthGuard implements CanActivate {
       );
     }
     if (typeof ticket !== 'string') return refuse('ticket: give exactly one');
+    const signers = apiTokensOf(this.settings).signers();
     const check = verifyStreamTicket(
       ticket,
-      this.settings.tokens,
+      signers.map((signer) => signer.token),
       Date.now(),
       this.config.TELEMETRY_STREAM_TICKET_TTL_MS,
     );
     if (!check.ok) return refuse(TICKET_REFUSALS[check.reason]);
-    setRequestOrganization(request, check.organizationId ?? DEFAULT_ORGANIZATION_ID);
+    const organizationId = check.organizationId ?? DEFAULT_ORGANIZATION_ID;
+    const principal = signers.find((signer) => signer.token === check.signer)?.principal;
+    // A ticket opens only what its signer may see: an organization's token signs tickets of its
+    // own organization only (a ticket naming another one, signed with it, is forged).
+    if (principal === undefined || !mayActIn(principal, organizationId)) {
+      return refuse(TICKET_REFUSALS.not_accepted);
+    }
+    setRequestPrincipal(request, principal);
+    setRequestOrganization(request, organizationId);
     clients.set(request, clientKey(check.signer));
     return true;
   }
@@ -115,6 +124,7 @@ export class StreamAuthGuard implements CanActivate {
   private withoutAuthentication(request: Request): true {
     const ticket: unknown = request.query?.ticket;
     const fromTicket = typeof ticket === 'string' ? unverifiedTicketOrganization(ticket) : null;
+    setRequestPrincipal(request, { role: 'anonymous' });
     if (request.headers.authorization === undefined && fromTicket !== null) {
       setRequestOrganization(request, fromTicket);
     } else {

@@ -92,7 +92,8 @@ export class StreamController {
       'afterwards the stream answers 401 and the client gets a new ticket. Tickets are ' +
       'signed with the token that asked for them: removing that token from API_TOKENS ' +
       'invalidates them. A ticket opens the stream of the organization the request acted in ' +
-      '(X-Organization-Id), and no other. The API token itself is never accepted in a URL.',
+      "(the token's; an admin token's X-Organization-Id), and no other. The API token itself " +
+      'is never accepted in a URL.',
   })
   @ApiCreatedResponse({
     description: 'the ticket and when it expires',
@@ -139,7 +140,7 @@ export class StreamController {
       'gets a last `overflow` event (`reason`, `message`) and the stream ends: reconnect and ' +
       're-read the current state from the REST API.\n\n' +
       'Only updates of the organization the request acts in are streamed: with the header, ' +
-      "X-Organization-Id's; with a ticket, the one it was issued for.\n\n" +
+      "the bearer token's; with a ticket, the one it was issued for.\n\n" +
       'Authentication: `Authorization: Bearer <token>` (fetch-based SSE clients), or, for a ' +
       "browser's EventSource, which cannot set headers, `?ticket=` with a ticket from " +
       '`POST /stream/tickets`. The API token itself is not accepted in the URL.',
