@@ -24,6 +24,7 @@ import {
   spawnEmbeddedPostgres,
 } from '../../../standalone/test/spawn-embedded-postgres';
 import { MISSION_ENTITIES, MISSION_MIGRATIONS } from '../adapters/postgres/mission-schema';
+import { PgDockOrganizations } from '../adapters/postgres/pg-dock-organizations';
 import { PgMissionStore } from '../adapters/postgres/pg-mission-store';
 import { TASK_TYPE_IMMEDIATE, TaskSpec } from '../domain/task';
 import { missionConfigSchema, timingSettings } from '../mission.config';
@@ -130,7 +131,16 @@ describe('mission use cases on PGlite and the in-process bus', () => {
     });
     relay = () => outbox.relay();
     const wakeups: Wakeups = { schedule: () => undefined, relay: () => undefined };
-    missions = new MissionService(store, clock, waylines, timing, randomUUID, wakeups, logger);
+    missions = new MissionService(
+      store,
+      clock,
+      waylines,
+      timing,
+      randomUUID,
+      wakeups,
+      logger,
+      new PgDockOrganizations(dataSource),
+    );
     scheduler = new Scheduler(
       store,
       clock,
