@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import type { z } from 'zod';
+import { DEFAULT_GATEWAY_MQTT_USERNAME } from '@dock/contracts';
 import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
 import { pilotMqttHost } from '@dock/pilot-h5';
 import {
@@ -34,7 +36,9 @@ import { missionConfigSchema } from '../../mission/src/mission.config';
 import { MissionModule } from '../../mission/src/mission.module';
 import { withStreamTicketScheme } from '../../telemetry/src/adapters/http/openapi-schemas';
 import { registryConfigSchema } from '../../registry/src/registry.config';
+import type { MqttAccessService } from '../../registry/src/application/mqtt-access-service';
 import { RegistryModule } from '../../registry/src/registry.module';
+import { MQTT_ACCESS_SERVICE } from '../../registry/src/registry.tokens';
 import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
 import { ConsoleSite, findConsoleDir } from './console/console-site';
@@ -42,6 +46,7 @@ import { consoleStatic } from './console/console-static';
 import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
+import { EmbeddedMqttAccess } from './infra/mqtt-broker-access';
 import { ChosenPort, choosePort } from './infra/ports';
 import { embeddedSigningKey } from './infra/signing-key';
 import { Credentials, ensureCredentials } from './onboarding';
@@ -149,6 +154,16 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     });
 
     let broker: EmbeddedMqttBroker | undefined;
+    // The gateway's service account on the embedded broker: a new password at every start,
+    // in memory only (the gateway runs in this process).
+    const gatewayAccount = {
+      username: DEFAULT_GATEWAY_MQTT_USERNAME,
+      password: randomBytes(24).toString('base64url'),
+    };
+    const mqttAccess = new EmbeddedMqttAccess(
+      { gateway: gatewayAccount, allowAnonymous: config.MQTT_ALLOW_ANONYMOUS },
+      logger.child({ component: 'mqtt-access' }),
+    );
     if (parts.mqtt) {
       broker = await EmbeddedMqttBroker.start(
         {
@@ -159,6 +174,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
           host: '0.0.0.0',
         },
         logger,
+        mqttAccess,
       );
       const started = broker;
       closers.push({ name: 'MQTT broker', close: () => started.close() });
@@ -209,6 +225,8 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
             MQTT_SHARED_SUBSCRIPTIONS: 'false',
             GATEWAY_ACK_MODE: 'on-receipt',
             GATEWAY_MQTT_CONNECTIONS: '1',
+            MQTT_USERNAME: gatewayAccount.username,
+            MQTT_PASSWORD: gatewayAccount.password,
           }
         : {}),
       AUTH_DISABLED: authDisabled ? 'true' : env.AUTH_DISABLED,
@@ -302,16 +320,24 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         return stopping;
       },
     };
+    mqttAccess.bind(running.app.get<MqttAccessService>(MQTT_ACCESS_SERVICE, { strict: false }));
     const onboarding = await ensureCredentials(running.app, paths.root, {
       url: standalone.httpUrl,
       token: tokens[0],
+      mqttUrl,
     }).catch(async (error: unknown) => {
       await running.shutdown('onboarding failed');
       throw error;
     });
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
     print(licenceBanner(licence, env));
-    print(onboardingBanner(onboarding.credentials, onboarding.file));
+    print(
+      onboardingBanner(
+        onboarding.credentials,
+        onboarding.file,
+        parts.mqtt ? gatewayAccount.username : undefined,
+      ),
+    );
     return standalone;
   } catch (error) {
     await closeAll();
@@ -484,12 +510,22 @@ function banner(
 }
 
 /** What an operator types into Pilot 2 to bind a dock to this cloud. */
-function onboardingBanner(credentials: Credentials, file: string): string {
-  const { organization } = credentials;
+function onboardingBanner(
+  credentials: Credentials,
+  file: string,
+  gatewayUsername: string | undefined,
+): string {
+  const { organization, mqtt } = credentials;
   return [
-    'Bind a dock (Pilot 2: organization ID and device binding code):',
+    'Bind a dock (Pilot 2: organization ID and device binding code, MQTT username and password):',
     `  organization   ${organization.id}  (${organization.name})`,
     `  binding code   ${organization.binding_code}`,
+    ...(mqtt ? [`  MQTT login     ${mqtt.username} / ${mqtt.password}`] : []),
+    ...(gatewayUsername
+      ? [
+          `  gateway        MQTT service account ${gatewayUsername} (password new at each start, in memory)`,
+        ]
+      : []),
     `  saved in       ${file}`,
     '',
   ].join('\n');

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ApiEndpoint, SystemUnderTest } from '../../../test/e2e/support/system-under-test';
@@ -16,6 +16,16 @@ export interface EmbeddedSystem extends SystemUnderTest {
   /** The MQTT version docks must speak: 4 (3.1.1) on the embedded broker. */
   readonly mqttProtocolVersion: 4 | 5;
   readonly output: () => string;
+  /** DATA_DIR/credentials.json as the system wrote it (organization, MQTT login, API). */
+  readonly credentials: EmbeddedCredentials;
+  readonly mqttLogin: { readonly username: string; readonly password: string };
+  readonly organization: { readonly id: string; readonly bindingCode: string };
+}
+
+export interface EmbeddedCredentials {
+  readonly organization: { id: string; name: string; binding_code: string };
+  readonly mqtt: { url: string; username: string; password: string };
+  readonly api?: { url: string; token: string };
 }
 
 export interface EmbeddedSystemOptions {
@@ -62,6 +72,9 @@ export async function startEmbeddedSystem(
   const mqtt = await child.waitFor(/--mqtt-url (\S+)/, 5_000);
   const external = child.output().includes('(external broker, MQTT_URL)');
   await waitForReady(http, child);
+  const credentials = JSON.parse(
+    readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'),
+  ) as EmbeddedCredentials;
   const api: ApiEndpoint = { baseUrl: http, token };
   return {
     name: external ? 'embedded (external MQTT broker)' : 'embedded',
@@ -69,6 +82,12 @@ export async function startEmbeddedSystem(
     dataDir,
     mqttUrl: mqtt,
     mqttProtocolVersion: external ? 5 : 4,
+    credentials,
+    mqttLogin: { username: credentials.mqtt.username, password: credentials.mqtt.password },
+    organization: {
+      id: credentials.organization.id,
+      bindingCode: credentials.organization.binding_code,
+    },
     missionApi: api,
     telemetryApi: api,
     fileApi: api,

@@ -266,9 +266,7 @@ describe('file service: organization scope', () => {
       expect((await call(undefined, 'GET', `/waylines/${waylineId}`, undefined, base)).status).toBe(
         200,
       );
-      expect((await call(orgB, 'GET', `/waylines/${waylineId}`, undefined, base)).status).toBe(
-        404,
-      );
+      expect((await call(orgB, 'GET', `/waylines/${waylineId}`, undefined, base)).status).toBe(404);
       expect(
         (await call(undefined, 'GET', '/flights/old-flight/wayline', undefined, base)).status,
       ).toBe(200);

@@ -107,8 +107,11 @@ export class FakeGateway {
   readonly commands: CommandRecord[] = [];
   readonly taskEvents: TaskEventRecord[] = [];
   /** The task events as written (key, headers, JSON value), for the AsyncAPI contract checks. */
-  readonly rawTaskEvents: { key: string | null; headers: Record<string, string>; value: unknown }[] =
-    [];
+  readonly rawTaskEvents: {
+    key: string | null;
+    headers: Record<string, string>;
+    value: unknown;
+  }[] = [];
   private readonly scripts = new Map<string, DockScript>();
   private producer!: Producer;
   private consumers: Consumer[] = [];

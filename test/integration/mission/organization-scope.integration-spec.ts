@@ -60,7 +60,10 @@ describe('mission service: organization scope (integration)', () => {
     const flightId = await world.create(timedTask(dock), apiA);
     expect((await apiA.call<Json>('GET', `/tasks/${flightId}`)).status).toBe(200);
 
-    const listA = await apiA.call<{ items: Json[]; total: number }>('GET', `/tasks?gatewaySn=${dock}`);
+    const listA = await apiA.call<{ items: Json[]; total: number }>(
+      'GET',
+      `/tasks?gatewaySn=${dock}`,
+    );
     expect(listA.body.items.map((t) => t.flightId)).toEqual([flightId]);
     for (const other of [apiB, apiDefault]) {
       const list = await other.call<{ items: Json[]; total: number }>(
@@ -136,7 +139,9 @@ describe('mission service: organization scope (integration)', () => {
       expect(page.body.items.length).toBeGreaterThan(0);
       return page.body.items;
     });
-    expect((await apiB.call<{ total: number }>('GET', `/tasks?planId=${planId}`)).body.total).toBe(0);
+    expect((await apiB.call<{ total: number }>('GET', `/tasks?planId=${planId}`)).body.total).toBe(
+      0,
+    );
 
     const listA = await apiA.call<{ items: Json[] }>('GET', '/plans');
     expect(listA.body.items.map((p) => p.id)).toContain(planId);

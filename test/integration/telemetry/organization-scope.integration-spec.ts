@@ -97,7 +97,9 @@ describe('telemetry service: organization scope', () => {
     await taskEvent(flightA, dockA, orgA);
     await taskEvent(flightB, dockB, orgB);
     await eventually(async () => {
-      expect(await harness.count('dock_organizations', 'gateway_sn = ANY($1)', [[dockA, dockB]])).toBe(2);
+      expect(
+        await harness.count('dock_organizations', 'gateway_sn = ANY($1)', [[dockA, dockB]]),
+      ).toBe(2);
     }, SLOW);
   });
 
@@ -105,7 +107,7 @@ describe('telemetry service: organization scope', () => {
     await harness.tearDown();
   });
 
-  it("serves each organization only its own flights and docks", async () => {
+  it('serves each organization only its own flights and docks', async () => {
     await harness.produce([
       progress(dockA, flightA),
       progress(dockB, flightB),

@@ -19,7 +19,11 @@ export class SseClient {
   private readonly abort = new AbortController();
   private done: Promise<void> = Promise.resolve();
 
-  async open(url: string, token: string | null, headers: Record<string, string> = {}): Promise<void> {
+  async open(
+    url: string,
+    token: string | null,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     const response = await fetch(url, {
       headers: {
         ...(token === null ? {} : { authorization: `Bearer ${token}` }),
