@@ -38,7 +38,8 @@ import { withStreamTicketScheme } from '../../telemetry/src/adapters/http/openap
 import { registryConfigSchema } from '../../registry/src/registry.config';
 import type { MqttAccessService } from '../../registry/src/application/mqtt-access-service';
 import { RegistryModule } from '../../registry/src/registry.module';
-import { MQTT_ACCESS_SERVICE } from '../../registry/src/registry.tokens';
+import type { RegistryPilotBootstrap } from '../../registry/src/adapters/pilot/registry-pilot-bootstrap';
+import { MQTT_ACCESS_SERVICE, PILOT_BOOTSTRAP } from '../../registry/src/registry.tokens';
 import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
 import { TelemetryModule } from '../../telemetry/src/telemetry.module';
 import { ConsoleSite, findConsoleDir } from './console/console-site';
@@ -329,6 +330,13 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       await running.shutdown('onboarding failed');
       throw error;
     });
+    const { mqtt } = onboarding.credentials;
+    if (mqtt && !isSet(env.PILOT_MQTT_USERNAME)) {
+      // The Pilot 2 page hands the default organization's controllers its credential.
+      running.app
+        .get<RegistryPilotBootstrap>(PILOT_BOOTSTRAP, { strict: false })
+        .useMqttLogin(onboarding.credentials.organization.id, mqtt);
+    }
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
     print(licenceBanner(licence, env));
     print(
