@@ -2,10 +2,13 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
-import type { MqttCredentialService } from '../../registry/src/application/mqtt-credential-service';
-import type { OrganizationService } from '../../registry/src/application/organization-service';
-import { hashBindingCode } from '../../registry/src/domain/binding-code';
-import { MQTT_CREDENTIAL_SERVICE, ORGANIZATION_SERVICE } from '../../registry/src/registry.tokens';
+import {
+  hashBindingCode,
+  MQTT_CREDENTIAL_SERVICE,
+  MqttCredentialService,
+  ORGANIZATION_SERVICE,
+  OrganizationService,
+} from '../../registry/src';
 
 /** DATA_DIR/credentials.json: what a dock (and Pilot 2, scripts) needs to join this cloud. */
 export interface Credentials {

@@ -2,13 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type Aedes from 'aedes';
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import type { MqttAccessService } from '../../../registry/src/application/mqtt-access-service';
 import {
   AccessDecision,
   decideAccess,
   decideConnect,
+  MqttAccessService,
   MqttPrincipal,
-} from '../../../registry/src/domain/mqtt-access';
+} from '../../../registry/src';
 
 /** What the embedded broker checks: the gateway's account of this start, and the dev switch. */
 export interface EmbeddedMqttAccessSettings {

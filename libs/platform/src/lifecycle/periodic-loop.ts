@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 
 /**
- * (A copy of the mission service's loop; apps do not import each other.) Runs `work` every `intervalMs`, or at once when kicked; never two runs at a time. The loop
- * holds no state: every run reads what is due from PostgreSQL.
+ * Runs `work` every `intervalMs`, or at once when kicked; never two runs at a time. The loop
+ * holds no state: every run reads what is due from its store (the mission's scheduler, the
+ * registry's sweeper, the alerts' deliveries, the outbox relays).
  */
 export class PeriodicLoop {
   private running = false;
