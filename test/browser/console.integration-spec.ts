@@ -94,9 +94,15 @@ describe('operator console in a browser', () => {
     for (const index of [1, 2]) {
       const dock = createSimulatedDock({
         sn: `${system.snPrefix}000${index}`,
-        mqtt: { url: system.mqttUrl, protocolVersion: 4, reconnectPeriodMs: 500 },
+        mqtt: {
+          url: system.mqttUrl,
+          protocolVersion: 4,
+          reconnectPeriodMs: 500,
+          ...system.mqttLogin,
+        },
         // Slow enough to pause, resume and return home mid-wayline.
         behaviour: {
+          organization: system.organization,
           speed: 10,
           waypoints: 20,
           progressIntervalMs: 200,
@@ -112,6 +118,12 @@ describe('operator console in a browser', () => {
       docks.push(dock);
       await dock.start();
     }
+    // Only a bound dock's telemetry passes the embedded broker (issue 15).
+    await eventually(
+      () =>
+        expect(docks.map((dock) => dock.snapshot().onboarding.state)).toEqual(['bound', 'bound']),
+      { timeoutMs: 30_000 },
+    );
     browser = await launchChromium();
     // A tablet's width (iPad Air, portrait): the views must work there.
     context = await browser.newContext({ viewport: { width: 820, height: 1180 } });

@@ -266,7 +266,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('clusters two EMQX nodes with hash_topic shared subscriptions and file ACLs', () => {
+  it('clusters two EMQX nodes with hash_topic shared subscriptions', () => {
     const nodes = names.filter((n) => services[n].image?.startsWith('emqx/'));
     const envs = nodes.map((n) => serviceEnv(services[n]));
     const nodeNames = envs.map((e) => e.EMQX_NODE__NAME);
@@ -276,18 +276,39 @@ describe('docker-compose.yml', () => {
       const seeds = env.EMQX_CLUSTER__STATIC__SEEDS.replace(/[[\]\s]/g, '').split(',');
       expect(seeds.sort()).toEqual([...nodeNames].sort());
       expect(env.EMQX_BROKER__SHARED_SUBSCRIPTION_STRATEGY).toBe('hash_topic');
-      expect(env.EMQX_AUTHORIZATION__NO_MATCH).toBe('deny');
-      expect(env.EMQX_AUTHORIZATION__SOURCES).toMatch(
-        /type = file.*path = "\/opt\/emqx\/etc\/acl.conf"/,
-      );
       // The node's host name resolves on the shared network.
       const host = nodeNames[i].split('@')[1];
       expect(services[nodes[i]].networks.dock.aliases).toContain(host);
-      const acl = (services[nodes[i]].volumes ?? []).find((v) =>
-        v.includes('/opt/emqx/etc/acl.conf'),
-      );
-      expect(acl).toBeDefined();
-      expect(existsSync(path.join(ROOT, acl!.split(':')[0]))).toBe(true);
+    }
+  });
+
+  it("authenticates and authorizes every MQTT client through the registry's HTTP endpoints", () => {
+    const nodes = names.filter((n) => services[n].image?.startsWith('emqx/'));
+    const registry = serviceEnv(services.registry);
+    const port = registry.HTTP_PORT;
+    for (const env of nodes.map((n) => serviceEnv(services[n]))) {
+      const authn = env.EMQX_AUTHENTICATION;
+      expect(authn).toMatch(/backend = http/);
+      expect(authn).toContain(`url = "http://registry:${port}/mqtt/authenticate"`);
+      expect(authn).toContain(`"x-mqtt-hook-secret" = "${registry.REGISTRY_MQTT_HOOK_SECRET}"`);
+      for (const placeholder of ['clientid', 'username', 'password']) {
+        expect(authn).toContain(`${placeholder} = "\${${placeholder}}"`);
+      }
+      const authz = env.EMQX_AUTHORIZATION__SOURCES;
+      expect(authz).toMatch(/^\[\{type = http/);
+      expect(authz).not.toMatch(/type = file/);
+      expect(authz).toContain(`url = "http://registry:${port}/mqtt/authorize"`);
+      expect(authz).toContain(`"x-mqtt-hook-secret" = "${registry.REGISTRY_MQTT_HOOK_SECRET}"`);
+      for (const placeholder of ['clientid', 'username', 'topic', 'action', 'retain']) {
+        expect(authz).toContain(`${placeholder} = "\${${placeholder}}"`);
+      }
+      expect(env.EMQX_AUTHORIZATION__NO_MATCH).toBe('deny');
+    }
+    // The gateways log in with the service account the registry creates.
+    for (const name of appServices.filter((n) => program(services[n]) === 'gateway')) {
+      const env = serviceEnv(services[name]);
+      expect(env.MQTT_USERNAME).toBe(registry.MQTT_SERVICE_ACCOUNT_USERNAME);
+      expect(env.MQTT_PASSWORD).toBe(registry.MQTT_SERVICE_ACCOUNT_PASSWORD);
     }
   });
 
@@ -362,31 +383,6 @@ describe('docker-compose.yml', () => {
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(ignored.trim().split('\n')).toHaveLength(2);
-  });
-
-  it('lets a dock use only its own topics and the gateways all dock topics', () => {
-    const acl = readFileSync(path.join(ROOT, 'deploy/compose/emqx/acl.conf'), 'utf8');
-    const rules = acl
-      .split('\n')
-      .filter((l) => !l.trim().startsWith('%%'))
-      .join('\n')
-      .split(/\.\s*\n/)
-      .map((r) => r.trim())
-      .filter(Boolean);
-    const gatewayUsers = new Set(
-      appServices
-        .filter((n) => program(services[n]) === 'gateway')
-        .map((n) => serviceEnv(services[n]).MQTT_USERNAME),
-    );
-    expect(gatewayUsers.size).toBe(1);
-    const [gatewayUser] = gatewayUsers;
-    expect(rules[0]).toBe(
-      `{allow, {username, "${gatewayUser}"}, all, ["thing/product/#", "sys/product/#"]}`,
-    );
-    expect(rules).toContain(
-      '{allow, all, all, ["thing/product/${username}/#", "sys/product/${username}/#"]}',
-    );
-    expect(rules[rules.length - 1]).toBe('{deny, all}');
   });
 
   it('shares one subscription group across gateway replicas, each with its own identity', () => {

@@ -54,12 +54,23 @@ it('flies an immediate mission through the embedded broker, and keeps it across 
 
   const dock = createSimulatedDock({
     sn: `${system.snPrefix}-BROKER`,
-    mqtt: { url: system.mqttUrl, protocolVersion: 4, reconnectPeriodMs: 500 },
-    behaviour: { speed: 60, waypoints: 4, progressIntervalMs: 200, osdIntervalMs: 5_000 },
+    // The login and the organization of DATA_DIR/credentials.json, as `npm run simulate --
+    // --credentials` uses them: the broker lets only a bound dock's telemetry through.
+    mqtt: { url: system.mqttUrl, protocolVersion: 4, reconnectPeriodMs: 500, ...system.mqttLogin },
+    behaviour: {
+      speed: 60,
+      waypoints: 4,
+      progressIntervalMs: 200,
+      osdIntervalMs: 5_000,
+      organization: system.organization,
+    },
   });
   docks.push(dock);
   await dock.start();
   await eventually(() => expect(dock.snapshot().replies.latenciesMs.status_reply).not.toEqual([]), {
+    timeoutMs: 15_000,
+  });
+  await eventually(() => expect(dock.snapshot().onboarding.state).toBe('bound'), {
     timeoutMs: 15_000,
   });
   const kmz = await buildKmz(`${system.snPrefix}-BROKER`);

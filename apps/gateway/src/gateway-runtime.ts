@@ -23,6 +23,7 @@ import { sharedSubscription, UPLINK_SUBSCRIPTION_FILTERS } from '@dock/protocol'
 import { KafkaRecordWriter } from './adapters/kafka/kafka-record-writer';
 import { PromGatewayMetrics } from './adapters/metrics/prom-gateway-metrics';
 import { MqttDockPublisher } from './adapters/mqtt/mqtt-dock-publisher';
+import { gatewayClientId } from './adapters/mqtt/mqtt-options';
 import { MqttIntake } from './adapters/mqtt/mqtt-intake';
 import { MqttSubscriberPool } from './adapters/mqtt/mqtt-subscriber-pool';
 import { windowedConnectionSupports } from './adapters/mqtt/windowed-connection';
@@ -193,7 +194,10 @@ export class GatewayRuntime {
       });
     }
     this.publisher = new MqttDockPublisher(
-      { ...this.connectionSettings(), clientId: `${config.GATEWAY_INSTANCE_ID}-out` },
+      {
+        ...this.connectionSettings(),
+        clientId: gatewayClientId(this.connectionSettings(), config.GATEWAY_INSTANCE_ID, 'out'),
+      },
       log,
     );
     const common = { clock: systemClock, metrics: this.metrics, log, stopping };

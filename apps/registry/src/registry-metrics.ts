@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
+import type { MqttAccessObserver } from './application/mqtt-access-service';
 
 /** The registry's own Prometheus series, registered on the platform's registry. */
 export interface RegistryMetrics {
@@ -7,6 +9,7 @@ export interface RegistryMetrics {
   refusedSubDevices: Counter;
   presenceSweeps: Counter;
   skippedRecords: Counter<'topic' | 'reason'>;
+  mqttRefusals: Counter<'action' | 'reason'>;
 }
 
 export function createRegistryMetrics(registry: Registry): RegistryMetrics {
@@ -39,5 +42,26 @@ export function createRegistryMetrics(registry: Registry): RegistryMetrics {
       labelNames: ['topic', 'reason'],
       registers: [registry],
     }),
+    mqttRefusals: new Counter({
+      name: 'mqtt_access_refusals_total',
+      help: 'MQTT connections, publishes and subscriptions the broker refused, by action and reason',
+      labelNames: ['action', 'reason'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** MQTT refusals: counted, and logged with the client id and username (never the password). */
+export function mqttRefusalObserver(metrics: RegistryMetrics, logger: Logger): MqttAccessObserver {
+  const log = logger.child({ component: 'mqtt-access' });
+  return {
+    refused(action, kind, context) {
+      metrics.mqttRefusals.inc({ action, reason: kind });
+      const { reason, ...where } = context;
+      // An unbound dock's telemetry is expected until it binds: not worth a warning each.
+      if (kind === 'not_bound')
+        log.debug({ action, kind, ...where }, `MQTT ${action} refused: ${reason}`);
+      else log.warn({ action, kind, ...where }, `MQTT ${action} refused: ${reason}`);
+    },
   };
 }

@@ -14,6 +14,7 @@ import { BindingRequestHandler } from './adapters/kafka/binding-request-handler'
 import { DeviceUplinkHandler } from './adapters/kafka/device-uplink-handler';
 import type { RegistryKafkaBridge } from './adapters/kafka/registry-kafka-bridge';
 import type { BindingService } from './application/binding-service';
+import type { MqttCredentialService } from './application/mqtt-credential-service';
 import type { OrganizationService } from './application/organization-service';
 import type { OutboxRelay, RegistryStore } from './application/ports';
 import type { RegistryConfig } from './registry.config';
@@ -23,6 +24,7 @@ import {
   BINDING_SERVICE,
   DATA_SOURCE,
   KAFKA_BRIDGE,
+  MQTT_CREDENTIAL_SERVICE,
   ORGANIZATION_SERVICE,
   OUTBOX_RELAY,
   OUTBOX_WAKEUP,
@@ -63,11 +65,19 @@ export class RegistryRuntime
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     @Inject(REGISTRY_METRICS) private readonly metrics: RegistryMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(MQTT_CREDENTIAL_SERVICE) private readonly mqttCredentials: MqttCredentialService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // The first migration creates it; this brings it back if an operator's database lacks it.
     await this.organizations.ensure(DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME);
+    // The gateway's MQTT service account, as the gateway's MQTT_USERNAME / MQTT_PASSWORD say.
+    if (this.config.MQTT_SERVICE_ACCOUNT_PASSWORD !== undefined) {
+      await this.mqttCredentials.ensureGatewayAccount(
+        this.config.MQTT_SERVICE_ACCOUNT_USERNAME,
+        this.config.MQTT_SERVICE_ACCOUNT_PASSWORD,
+      );
+    }
     await this.kafka.connect();
     this.relayLoop = new PeriodicLoop(
       'outbox-relay',

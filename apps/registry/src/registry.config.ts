@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_GATEWAY_MQTT_USERNAME } from '@dock/contracts';
 import {
   authEnv,
   commonEnv,
@@ -72,6 +73,26 @@ export const registryConfigSchema = z
     PILOT_MQTT_PASSWORD: unsetWhenEmpty(z.string().min(1).optional()),
     /** This system's HTTP API as the remote controller reaches it, e.g. https://cloud.example.com. */
     PUBLIC_API_URL: unsetWhenEmpty(optionalUrl(['http', 'https'])),
+
+    // The broker's authentication and authorization (issue 15; deploy/README.md, EMQX).
+    /**
+     * The shared secret EMQX sends in the x-mqtt-hook-secret header to /mqtt/authenticate and
+     * /mqtt/authorize. Unset: those endpoints deny everything (failing closed).
+     */
+    REGISTRY_MQTT_HOOK_SECRET: unsetWhenEmpty(z.string().min(16).optional()),
+    /** How long the credentials and device bindings are cached for the broker's decisions. */
+    REGISTRY_MQTT_ACCESS_CACHE_MS: positiveInt(2_000),
+    /**
+     * The gateway's service account (the gateway's MQTT_USERNAME / MQTT_PASSWORD): set, the
+     * registry creates it at start or sets its password.
+     */
+    MQTT_SERVICE_ACCOUNT_USERNAME: unsetWhenEmpty(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1..64 characters in [A-Za-z0-9_.-]')
+        .default(DEFAULT_GATEWAY_MQTT_USERNAME),
+    ),
+    MQTT_SERVICE_ACCOUNT_PASSWORD: unsetWhenEmpty(z.string().min(16).optional()),
   })
   .superRefine((config, ctx) => {
     refuseUnsafeAuth(config, ctx);

@@ -21,22 +21,29 @@ import { PilotH5Module } from '@dock/pilot-h5';
 import { RegistryKafkaBridge } from './adapters/kafka/registry-kafka-bridge';
 import { REGISTRY_TOPICS, RegistryTopics } from './adapters/kafka/registry-topics';
 import { RegistryPilotBootstrap } from './adapters/pilot/registry-pilot-bootstrap';
+import { PgMqttCredentialStore } from './adapters/postgres/pg-mqtt-credential-store';
 import { PgRegistryStore } from './adapters/postgres/pg-registry-store';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from './adapters/postgres/registry-schema';
 import { BindingService } from './application/binding-service';
+import { MqttAccessService } from './application/mqtt-access-service';
+import { MqttCredentialService } from './application/mqtt-credential-service';
 import { OrganizationService } from './application/organization-service';
 import type { RegistryStore } from './application/ports';
 import { DevicesController } from './http/devices.controller';
+import { MqttBrokerHooksController } from './http/mqtt-broker-hooks.controller';
+import { MqttCredentialsController } from './http/mqtt-credentials.controller';
 import { OrganizationsController } from './http/organizations.controller';
 import { RegistryErrorsFilter } from './http/registry-errors.filter';
 import { RegistryConfig } from './registry.config';
-import { createRegistryMetrics } from './registry-metrics';
+import { createRegistryMetrics, mqttRefusalObserver, RegistryMetrics } from './registry-metrics';
 import { OutboxWakeup, RegistryRuntime } from './registry-runtime';
 import {
   BINDING_SERVICE,
   BUS_PRODUCER,
   DATA_SOURCE,
   KAFKA_BRIDGE,
+  MQTT_ACCESS_SERVICE,
+  MQTT_CREDENTIAL_SERVICE,
   ORGANIZATION_SERVICE,
   OUTBOX_RELAY,
   OUTBOX_WAKEUP,
@@ -85,7 +92,12 @@ export class RegistryModule {
           : [PlatformModule.forRoot({ service: 'registry', logger, checks })]),
         PilotH5Module.register({ bootstrap: pilot, auth }),
       ],
-      controllers: [OrganizationsController, DevicesController],
+      controllers: [
+        OrganizationsController,
+        DevicesController,
+        MqttCredentialsController,
+        MqttBrokerHooksController,
+      ],
       providers: [
         ...apiAuthProviders(auth, logger),
         { provide: APP_FILTER, useClass: RegistryErrorsFilter },
@@ -111,13 +123,37 @@ export class RegistryModule {
         },
         { provide: OUTBOX_WAKEUP, useFactory: () => new OutboxWakeup() },
         {
+          provide: MQTT_ACCESS_SERVICE,
+          inject: [DATA_SOURCE, REGISTRY_METRICS],
+          useFactory: (dataSource: DataSource, metrics: RegistryMetrics) =>
+            new MqttAccessService(
+              new PgMqttCredentialStore(dataSource),
+              { cacheTtlMs: config.REGISTRY_MQTT_ACCESS_CACHE_MS },
+              mqttRefusalObserver(metrics, logger),
+            ),
+        },
+        {
           provide: REGISTRY_STORE,
-          inject: [DATA_SOURCE, OUTBOX_WAKEUP],
-          useFactory: (dataSource: DataSource, wakeup: OutboxWakeup) =>
+          inject: [DATA_SOURCE, OUTBOX_WAKEUP, MQTT_ACCESS_SERVICE],
+          useFactory: (dataSource: DataSource, wakeup: OutboxWakeup, access: MqttAccessService) =>
             new PgRegistryStore(dataSource, {
               deviceEventsTopic: topics.deviceEvents,
-              onOutbox: wakeup.kick,
+              // Device events follow every binding and topology change: the broker's cache too.
+              onOutbox: () => {
+                access.bindingsChanged();
+                wakeup.kick();
+              },
             }),
+        },
+        {
+          provide: MQTT_CREDENTIAL_SERVICE,
+          inject: [DATA_SOURCE, REGISTRY_STORE, MQTT_ACCESS_SERVICE],
+          useFactory: (dataSource: DataSource, store: RegistryStore, access: MqttAccessService) =>
+            new MqttCredentialService(
+              new PgMqttCredentialStore(dataSource),
+              async (id) => (await store.findOrganization(id)) !== undefined,
+              access.credentialsChanged,
+            ),
         },
         {
           provide: ORGANIZATION_SERVICE,
@@ -186,7 +222,7 @@ export class RegistryModule {
         },
         RegistryRuntime,
       ],
-      exports: [ORGANIZATION_SERVICE],
+      exports: [ORGANIZATION_SERVICE, MQTT_ACCESS_SERVICE, MQTT_CREDENTIAL_SERVICE],
     };
   }
 }

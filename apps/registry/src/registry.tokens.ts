@@ -10,3 +10,5 @@ export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const OUTBOX_WAKEUP = Symbol('OUTBOX_WAKEUP');
 export const BUS_PRODUCER = Symbol('BUS_PRODUCER');
 export const PILOT_BOOTSTRAP = Symbol('PILOT_BOOTSTRAP');
+export const MQTT_CREDENTIAL_SERVICE = Symbol('MQTT_CREDENTIAL_SERVICE');
+export const MQTT_ACCESS_SERVICE = Symbol('MQTT_ACCESS_SERVICE');

@@ -63,7 +63,13 @@ export async function runDemo(
     for (const [index, battery] of [100, 100, 20].entries()) {
       const dock = createSimulatedDock({
         sn: `DEMO000${index + 1}`,
-        mqtt: { url: running.mqttUrl, protocolVersion, reconnectPeriodMs: 500 },
+        mqtt: {
+          url: running.mqttUrl,
+          protocolVersion,
+          reconnectPeriodMs: 500,
+          username: credentials.mqtt?.username,
+          password: credentials.mqtt?.password,
+        },
         behaviour: { ...behaviour, battery },
       });
       docks.push(dock);

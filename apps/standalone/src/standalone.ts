@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import type { z } from 'zod';
-import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
+import { DEFAULT_GATEWAY_MQTT_USERNAME, DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import { InProcessBus, KafkaBus, MessageBus } from '@dock/kafka';
 import { pilotMqttHost } from '@dock/pilot-h5';
 import {
@@ -32,13 +33,21 @@ import {
   PendingRequest,
 } from '../../gateway/src';
 import { missionConfigSchema, MissionModule } from '../../mission/src';
-import { registryConfigSchema, RegistryModule } from '../../registry/src';
+import {
+  MQTT_ACCESS_SERVICE,
+  MqttAccessService,
+  PILOT_BOOTSTRAP,
+  registryConfigSchema,
+  RegistryModule,
+  RegistryPilotBootstrap,
+} from '../../registry/src';
 import { telemetryStartSchema, TelemetryModule, withStreamTicketScheme } from '../../telemetry/src';
 import { ConsoleSite, findConsoleDir } from './console/console-site';
 import { consoleStatic } from './console/console-static';
 import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
+import { EmbeddedMqttAccess } from './infra/mqtt-broker-access';
 import { ChosenPort, choosePort } from './infra/ports';
 import { embeddedApiTokens, EmbeddedApiTokens } from './infra/api-tokens';
 import { embeddedSigningKey } from './infra/signing-key';
@@ -150,6 +159,16 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
     });
 
     let broker: EmbeddedMqttBroker | undefined;
+    // The gateway's service account on the embedded broker: a new password at every start,
+    // in memory only (the gateway runs in this process).
+    const gatewayAccount = {
+      username: DEFAULT_GATEWAY_MQTT_USERNAME,
+      password: randomBytes(24).toString('base64url'),
+    };
+    const mqttAccess = new EmbeddedMqttAccess(
+      { gateway: gatewayAccount, allowAnonymous: config.MQTT_ALLOW_ANONYMOUS },
+      logger.child({ component: 'mqtt-access' }),
+    );
     if (parts.mqtt) {
       broker = await EmbeddedMqttBroker.start(
         {
@@ -160,6 +179,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
           host: '0.0.0.0',
         },
         logger,
+        mqttAccess,
       );
       const started = broker;
       closers.push({ name: 'MQTT broker', close: () => started.close() });
@@ -200,6 +220,9 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       HTTP_PORT: String(http.port),
       LOG_LEVEL: config.LOG_LEVEL,
       MQTT_URL: mqttUrl,
+      ...(parts.mqtt
+        ? { MQTT_USERNAME: gatewayAccount.username, MQTT_PASSWORD: gatewayAccount.password }
+        : {}),
       AUTH_DISABLED: authDisabled ? 'true' : env.AUTH_DISABLED,
       // The services refuse AUTH_DISABLED unless NODE_ENV=development is set explicitly.
       API_TOKENS: tokens.apiTokens,
@@ -297,16 +320,31 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         return stopping;
       },
     };
+    mqttAccess.bind(running.app.get<MqttAccessService>(MQTT_ACCESS_SERVICE, { strict: false }));
     const onboarding = await ensureCredentials(running.app, paths.root, {
       url: standalone.httpUrl,
       token: tokens.organization,
+      mqttUrl,
     }).catch(async (error: unknown) => {
       await running.shutdown('onboarding failed');
       throw error;
     });
+    const { mqtt } = onboarding.credentials;
+    if (mqtt && !isSet(env.PILOT_MQTT_USERNAME)) {
+      // The Pilot 2 page hands the default organization's controllers its credential.
+      running.app
+        .get<RegistryPilotBootstrap>(PILOT_BOOTSTRAP, { strict: false })
+        .useMqttLogin(onboarding.credentials.organization.id, mqtt);
+    }
     print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
     print(licenceBanner(licence, env));
-    print(onboardingBanner(onboarding.credentials, onboarding.file));
+    print(
+      onboardingBanner(
+        onboarding.credentials,
+        onboarding.file,
+        parts.mqtt ? gatewayAccount.username : undefined,
+      ),
+    );
     print(tokensBanner(tokens, onboarding.file));
     return standalone;
   } catch (error) {
@@ -546,12 +584,22 @@ async function apiTokensOf(config: StandaloneConfig, dataDir: string): Promise<S
 }
 
 /** What an operator types into Pilot 2 to bind a dock to this cloud. */
-function onboardingBanner(credentials: Credentials, file: string): string {
-  const { organization } = credentials;
+function onboardingBanner(
+  credentials: Credentials,
+  file: string,
+  gatewayUsername: string | undefined,
+): string {
+  const { organization, mqtt } = credentials;
   return [
-    'Bind a dock (Pilot 2: organization ID and device binding code):',
+    'Bind a dock (Pilot 2: organization ID and device binding code, MQTT username and password):',
     `  organization   ${organization.id}  (${organization.name})`,
     `  binding code   ${organization.binding_code}`,
+    ...(mqtt ? [`  MQTT login     ${mqtt.username} / ${mqtt.password}`] : []),
+    ...(gatewayUsername
+      ? [
+          `  gateway        MQTT service account ${gatewayUsername} (password new at each start, in memory)`,
+        ]
+      : []),
     `  saved in       ${file}`,
     '',
   ].join('\n');

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,16 @@ export interface EmbeddedSystem extends SystemUnderTest {
   /** The MQTT version docks must speak: 4 (3.1.1) on the embedded broker. */
   readonly mqttProtocolVersion: 4 | 5;
   readonly output: () => string;
+  /** DATA_DIR/credentials.json as the system wrote it (organization, MQTT login, API). */
+  readonly credentials: EmbeddedCredentials;
+  readonly mqttLogin: { readonly username: string; readonly password: string };
+  readonly organization: { readonly id: string; readonly bindingCode: string };
+}
+
+export interface EmbeddedCredentials {
+  readonly organization: { id: string; name: string; binding_code: string };
+  readonly mqtt: { url: string; username: string; password: string };
+  readonly api?: { url: string; token: string };
 }
 
 export interface EmbeddedSystemOptions {
@@ -63,6 +73,9 @@ export async function startEmbeddedSystem(
   // The default organization's token, as the embedded mode generated it on its first start (or
   // took it from API_TOKENS) and wrote it into DATA_DIR/credentials.json for scripts like this.
   const token = await defaultOrganizationToken(dataDir);
+  const credentials = JSON.parse(
+    readFileSync(path.join(dataDir, 'credentials.json'), 'utf8'),
+  ) as EmbeddedCredentials;
   const api: ApiEndpoint = { baseUrl: http, token };
   return {
     name: external ? 'embedded (external MQTT broker)' : 'embedded',
@@ -70,6 +83,12 @@ export async function startEmbeddedSystem(
     dataDir,
     mqttUrl: mqtt,
     mqttProtocolVersion: external ? 5 : 4,
+    credentials,
+    mqttLogin: { username: credentials.mqtt.username, password: credentials.mqtt.password },
+    organization: {
+      id: credentials.organization.id,
+      bindingCode: credentials.organization.binding_code,
+    },
     missionApi: api,
     telemetryApi: api,
     fileApi: api,

@@ -57,8 +57,11 @@ export class ScenarioContext {
         url: this.system.mqttUrl,
         protocolVersion: this.system.mqttProtocolVersion ?? 5,
         reconnectPeriodMs: 500,
+        ...this.system.mqttLogin,
       },
-      behaviour,
+      behaviour: this.system.organization
+        ? { organization: this.system.organization, ...behaviour }
+        : behaviour,
       downloader: recording,
     });
     this.docks.push(dock);
@@ -71,6 +74,13 @@ export class ScenarioContext {
         intervalMs: 100,
       },
     );
+    if (this.system.organization) {
+      // Only a bound dock's telemetry and replies pass the broker (issue 15).
+      await eventually(() => expect(dock.snapshot().onboarding.state).toBe('bound'), {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
+    }
     return dock;
   }
 

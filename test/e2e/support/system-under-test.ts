@@ -19,6 +19,13 @@ export interface SystemUnderTest {
   readonly mqttUrl: string;
   /** The MQTT version docks speak to that broker: 5 by default, 4 (3.1.1) for the embedded one. */
   readonly mqttProtocolVersion?: 4 | 5;
+  /** The MQTT login docks connect with, where the broker asks for one (the embedded mode). */
+  readonly mqttLogin?: { readonly username: string; readonly password: string };
+  /**
+   * The organization docks join (id and binding code) where the broker lets only bound docks
+   * through (the embedded mode); the scenarios' docks bind before they fly.
+   */
+  readonly organization?: { readonly id: string; readonly bindingCode: string };
   readonly missionApi: ApiEndpoint;
   readonly telemetryApi: ApiEndpoint;
   readonly fileApi: ApiEndpoint;

@@ -2,6 +2,8 @@ import type { BindingCode } from '../domain/binding-code';
 import type { BindRequestDevice } from '../domain/binding-decisions';
 import type { BindingResult } from '../domain/binding-results';
 import type { Device } from '../domain/device';
+import type { DeviceBinding } from '../domain/mqtt-access';
+import type { MqttCredential } from '../domain/mqtt-credential';
 import type { Organization } from '../domain/organization';
 import type { TopologyReport } from '../domain/presence';
 
@@ -63,4 +65,22 @@ export interface RegistryStore {
 /** Sends the outbox (device events) to the bus; returns how many records went. */
 export interface OutboxRelay {
   relay(): Promise<number>;
+}
+
+/** MQTT credentials and what the broker's authorization reads of the devices (issue 15). */
+export interface MqttCredentialStore {
+  insertMqttCredential(credential: MqttCredential): Promise<void>;
+  listMqttCredentials(organizationId: string | null): Promise<MqttCredential[]>;
+  /** Every credential (the broker's cache, the Mosquitto files). */
+  allMqttCredentials(): Promise<MqttCredential[]>;
+  /** New hash; undefined when the credential is unknown (in that organization). */
+  setMqttPassword(
+    id: string,
+    organizationId: string | null,
+    passwordHash: string,
+    at: number,
+  ): Promise<MqttCredential | undefined>;
+  deleteMqttCredential(id: string, organizationId: string): Promise<boolean>;
+  /** SN -> organization (null: unbound) and dock, for every device the registry knows. */
+  deviceBindings(): Promise<Map<string, DeviceBinding>>;
 }

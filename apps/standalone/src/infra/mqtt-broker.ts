@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:net';
 import { createBroker } from 'aedes';
 import type Aedes from 'aedes';
 import type { Logger } from 'pino';
+import type { EmbeddedMqttAccess } from './mqtt-broker-access';
 import { ChosenPort, listenOnPort, PortRequest } from './ports';
 
 /**
@@ -9,7 +10,8 @@ import { ChosenPort, listenOnPort, PortRequest } from './ports';
  * no shared subscriptions, and QoS 1 messages are acknowledged when they arrive, so the
  * gateway runs with one subscriber connection at MQTT 3.1.1 and GATEWAY_ACK_MODE=on-receipt.
  * Sessions and queued messages live in memory: a restart ends them (docks reconnect and
- * announce themselves again with update_topo).
+ * announce themselves again with update_topo). Who may connect, publish and subscribe: the
+ * registry's rules, through EmbeddedMqttAccess.
  */
 export class EmbeddedMqttBroker {
   private constructor(
@@ -18,8 +20,13 @@ export class EmbeddedMqttBroker {
     readonly port: ChosenPort,
   ) {}
 
-  static async start(request: PortRequest, logger: Logger): Promise<EmbeddedMqttBroker> {
+  static async start(
+    request: PortRequest,
+    logger: Logger,
+    access: EmbeddedMqttAccess,
+  ): Promise<EmbeddedMqttBroker> {
     const broker = createBroker({ id: 'dock-fleet-embedded' });
+    access.install(broker);
     const log = logger.child({ component: 'mqtt-broker' });
     broker.on('clientError', (client, error) =>
       log.debug({ client: client.id, err: error }, 'MQTT client error'),

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import type { IClientOptions } from 'mqtt';
+import { GATEWAY_MQTT_CLIENT_ID_PREFIX } from '@dock/contracts';
 import { MqttTls, mqttTlsHint } from '@dock/platform';
 import type { GatewayLog } from '../../domain/shared/ports';
 
@@ -59,4 +61,22 @@ export function logMqttError(
   const hint = mqttTlsHint(error);
   if (hint) log.error({ ...context, err: error }, `${message}: ${hint}`);
   else log.warn({ ...context, err: error }, message);
+}
+
+/**
+ * The client id of one gateway connection (`name`: the subscriber's index, or `out`):
+ * `dock-fleet-gateway.<instance>-<name>`, which the broker lets only the service account use,
+ * and with a password a suffix derived from it (HMAC-SHA256), so nobody without the password
+ * can even name the session (Mosquitto cannot bind client ids to a user). Stable across
+ * restarts while the password stays: the persistent sessions survive a restart.
+ */
+export function gatewayClientId(
+  settings: Pick<MqttConnectionSettings, 'password'>,
+  instanceId: string,
+  name: string,
+): string {
+  const base = `${GATEWAY_MQTT_CLIENT_ID_PREFIX}${instanceId}-${name}`;
+  if (settings.password === undefined) return base;
+  const suffix = createHmac('sha256', settings.password).update(base).digest('hex').slice(0, 16);
+  return `${base}.${suffix}`;
 }

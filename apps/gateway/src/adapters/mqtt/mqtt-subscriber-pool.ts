@@ -2,7 +2,12 @@ import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import type { GatewayLog } from '../../domain/shared/ports';
 import { StoppingError } from '../../domain/shared/retry';
 import { DeliveryHandler, MqttIntake } from './mqtt-intake';
-import { logMqttError, MqttConnectionSettings, persistentSessionOptions } from './mqtt-options';
+import {
+  gatewayClientId,
+  logMqttError,
+  MqttConnectionSettings,
+  persistentSessionOptions,
+} from './mqtt-options';
 
 export interface SubscriberPoolSettings extends MqttConnectionSettings {
   /** Client ids are `{instanceId}-{i}`: stable, so a restarted replica resumes its sessions. */
@@ -52,7 +57,7 @@ export class MqttSubscriberPool implements MqttIntake {
     this.handler = handler;
     const firstConnects: Promise<void>[] = [];
     for (let i = 0; i < this.settings.connections; i++) {
-      const clientId = `${this.settings.instanceId}-${i}`;
+      const clientId = gatewayClientId(this.settings, this.settings.instanceId, String(i));
       const client = mqtt.connect(this.settings.url, this.options(clientId));
       this.clients.push(client);
       firstConnects.push(new Promise((resolve) => client.once('connect', () => resolve())));

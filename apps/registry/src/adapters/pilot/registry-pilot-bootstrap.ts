@@ -38,16 +38,27 @@ export type OrganizationLookup = (id: string) => Promise<Organization | undefine
 /**
  * The registry's answer to "what does this caller's remote controller get": the licence and the
  * broker from the registry's settings, this API's address with the caller's own token, and the
- * organization of the request (its name from the store). MQTT credentials are the same for every
- * caller (PILOT_MQTT_USERNAME / PILOT_MQTT_PASSWORD) until issue 15 adds per-organization ones.
+ * organization of the request (its name from the store). MQTT credentials: PILOT_MQTT_USERNAME /
+ * PILOT_MQTT_PASSWORD (typed in by operators otherwise), or the login bound per organization.
  *
  * The lookup is bound once the app's providers exist (`bindOrganizations`): the Pilot module is
  * registered before them, and Nest creates every provider before the app listens.
  */
 export class RegistryPilotBootstrap implements PilotBootstrapSource {
   private lookup: OrganizationLookup | undefined;
+  /** Organization id -> the MQTT login its controllers get (the embedded mode's default one). */
+  private readonly logins = new Map<string, { username: string; password: string }>();
 
   constructor(private readonly settings: PilotAccessSettings) {}
+
+  /**
+   * Hands this organization's controllers this MQTT login instead of PILOT_MQTT_USERNAME /
+   * PILOT_MQTT_PASSWORD (the embedded mode: the credential of credentials.json; the registry
+   * keeps only hashes, so it can hand out only what its caller holds).
+   */
+  useMqttLogin(organizationId: string, login: { username: string; password: string }): void {
+    this.logins.set(organizationId, login);
+  }
 
   bindOrganizations(lookup: OrganizationLookup): void {
     this.lookup = lookup;
@@ -81,8 +92,8 @@ export class RegistryPilotBootstrap implements PilotBootstrapSource {
       license: { appId: s.DJI_APP_ID, appKey: s.DJI_APP_KEY, license: s.DJI_APP_LICENSE },
       mqtt: {
         host: s.PILOT_MQTT_URL,
-        username: s.PILOT_MQTT_USERNAME ?? '',
-        password: s.PILOT_MQTT_PASSWORD ?? '',
+        username: this.logins.get(organization.id)?.username ?? s.PILOT_MQTT_USERNAME ?? '',
+        password: this.logins.get(organization.id)?.password ?? s.PILOT_MQTT_PASSWORD ?? '',
       },
       // Pilot calls the API with the token the operator signed in with.
       api: { host: s.PUBLIC_API_URL.replace(/\/+$/, ''), token: caller.token },
