@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSimulatedDock, SimulatedDock } from '../../apps/dock-simulator/src';
 import { httpKmzDownloader } from '../../apps/dock-simulator/src/adapters/kmz-downloader';
-import { CREDENTIALS_FILE, readCredentials } from '../../apps/standalone/src/onboarding';
 import { EmbeddedSystem, startEmbeddedSystem } from '../../apps/standalone/test/embedded-system';
 import { buildKmz } from '../e2e/support/kmz';
 import { SCENARIO_SETTINGS } from '../e2e/support/system-under-test';
@@ -85,12 +84,6 @@ describe('operator console in a browser', () => {
     system = await startEmbeddedSystem({ fromSource: true, env, snPrefix: `CON${run}` });
     // The docks join the default organization with the code the embedded mode wrote, as an
     // operator would in Pilot 2 (the registry then lists them with their model).
-    const credentials = await readCredentials(path.join(system.dataDir, CREDENTIALS_FILE));
-    if (!credentials) throw new Error(`no ${CREDENTIALS_FILE} in ${system.dataDir}`);
-    const organization = {
-      id: credentials.organization.id,
-      bindingCode: credentials.organization.binding_code,
-    };
     for (const index of [1, 2]) {
       const dock = createSimulatedDock({
         sn: `${system.snPrefix}000${index}`,
@@ -111,7 +104,6 @@ describe('operator console in a browser', () => {
           exitHomingTriggers: [{ afterMs: 1_000, reason: 0, holdMs: 2_000 }],
           // An aircraft health alert raised and cleared mid-flight (the alerts service).
           hms: true,
-          organization,
         },
         downloader: httpKmzDownloader(10_000),
       });
