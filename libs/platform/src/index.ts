@@ -23,3 +23,5 @@ export * from './bootstrap/run-service';
 export * from './database/create-postgres-data-source';
 export * from './database/typeorm-pino-logger';
 export * from './http/index';
+export * from './signing/url-signature';
+export * from './signing/byte-range';
