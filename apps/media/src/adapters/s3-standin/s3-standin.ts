@@ -178,14 +178,6 @@ export class S3StandIn {
       );
     }
     const now = this.now();
-    const window = signatureWindow(parts);
-    if (!(now >= window.notBefore && now <= window.notAfter)) {
-      throw new S3Error(
-        403,
-        parts.presigned ? 'AccessDenied' : 'RequestTimeTooSkewed',
-        'request expired or not yet valid',
-      );
-    }
     let caller: Caller;
     let secret: string;
     if (parts.accessKeyId === this.settings.rootAccessKeyId) {
@@ -203,6 +195,14 @@ export class S3StandIn {
       }
       caller = { kind: 'temporary', key };
       secret = key.secret;
+    }
+    const window = signatureWindow(parts);
+    if (!(now >= window.notBefore && now <= window.notAfter)) {
+      throw new S3Error(
+        403,
+        parts.presigned ? 'AccessDenied' : 'RequestTimeTooSkewed',
+        'request expired or not yet valid',
+      );
     }
     const payloadHash = bodyHash ?? parts.payloadHash ?? '';
     if (service === 's3' && !parts.presigned && parts.payloadHash === undefined) {
