@@ -4,3 +4,4 @@ export * from './decode-record-value';
 export * from './organizations';
 export * from './device-records';
 export * from './hms-alerts';
+export * from './media-records';

@@ -25,3 +25,5 @@ export * from './database/typeorm-pino-logger';
 export * from './http/index';
 export * from './signing/url-signature';
 export * from './signing/byte-range';
+export * from './database/pg-outbox-relay';
+export * from './lifecycle/periodic-loop';

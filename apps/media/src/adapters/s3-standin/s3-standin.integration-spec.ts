@@ -34,7 +34,7 @@ describe('S3 stand-in with STS', () => {
   const region = 'us-east-1';
   let issuer: StsUploadCredentials;
   let store: S3MediaStore;
-  let clients: S3Client[] = [];
+  const clients: S3Client[] = [];
 
   function uploader(credentials: StorageCredentials): S3Client {
     const client = new S3Client({
