@@ -7,6 +7,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import {
+  KAFKA_TOPICS,
   MediaRecord,
   mediaRecordSchema,
   RequestReplyRecord,
@@ -22,6 +23,7 @@ import { S3StandIn } from '../../../apps/media/src/adapters/s3-standin/s3-standi
 import { mediaConfigSchema } from '../../../apps/media/src/media.config';
 import { MediaModule } from '../../../apps/media/src/media.module';
 import { mediaService } from '../../../apps/media/src/media.service-definition';
+import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 
@@ -81,6 +83,8 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
   let schema: string;
   const replies: RequestReplyRecord[] = [];
   const records: MediaRecord[] = [];
+  const contract = new AsyncApiContract();
+  const contractProblems: string[][] = [];
   const uploaders: S3Client[] = [];
   const bucket = 'dock-media-test';
   const dock = uniqueName('MDOCK')
@@ -290,6 +294,16 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
         } else {
           const record = decodeRecord(message.value, mediaRecordSchema);
           if (record.ok) records.push(record.value);
+          // Every record the service writes conforms to docs/asyncapi.yaml.
+          contractProblems.push(
+            contract.check(KAFKA_TOPICS.mediaRecords, {
+              key: message.key?.toString() ?? null,
+              headers: Object.fromEntries(
+                Object.entries(message.headers ?? {}).map(([name, h]) => [name, String(h)]),
+              ),
+              value: JSON.parse(String(message.value)),
+            }),
+          );
         }
       },
     });
@@ -426,6 +440,7 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
       },
       { timeoutMs: 20_000 },
     );
+    expect(contractProblems.flat()).toEqual([]);
   });
 
   it('shows a flight short of its count incomplete with the count, and flags an unknown flight', async () => {
