@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,15 @@ import {
   UplinkRecord,
 } from '@dock/contracts';
 import { decodeRecord, encodeRecord } from '@dock/kafka';
-import { createLogger, loadConfig, RunningService, startService } from '@dock/platform';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import {
+  createLogger,
+  loadConfig,
+  RunningService,
+  servedRoutes,
+  startService,
+  undocumentedRoutes,
+} from '@dock/platform';
 import { validateStorageConfigGetReplyData, StorageConfig } from '@dock/protocol';
 import type { MediaTopics } from '../../../apps/media/src/adapters/kafka/media-topics';
 import { S3StandIn } from '../../../apps/media/src/adapters/s3-standin/s3-standin';
@@ -486,5 +494,26 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
     expect((await api('/media/prioritizations/not-a-uuid')).status).toBe(404);
     expect((await fetch(`${baseUrl}/media/downloads/x?expires=1&signature=abc`)).status).toBe(403);
     expect((await api('/flights/nope/media/prioritize', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('documents every route it serves, as committed in docs/openapi/media.json', async () => {
+    const document = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as OpenAPIObject;
+    expect(servedRoutes(running.app)).toEqual(
+      expect.arrayContaining([
+        { method: 'get', path: '/flights/{flightId}/media' },
+        { method: 'get', path: '/docks/{gatewaySn}/media' },
+        { method: 'get', path: '/media/downloads/{fileId}' },
+        { method: 'post', path: '/flights/{flightId}/media/prioritize' },
+      ]),
+    );
+    expect(undocumentedRoutes(running.app, document)).toEqual([]);
+    const snapshot = path.resolve(__dirname, '../../../docs/openapi/media.json');
+    const served = `${JSON.stringify(document, null, 2)}\n`;
+    if (process.env.UPDATE_OPENAPI === '1') {
+      await mkdir(path.dirname(snapshot), { recursive: true });
+      await writeFile(snapshot, served);
+    }
+    // Regenerate with: UPDATE_OPENAPI=1 npx jest test/integration/media --selectProjects integration
+    expect(served).toBe(await readFile(snapshot, 'utf8'));
   });
 });
