@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
@@ -19,6 +20,9 @@ import {
 } from '@dock/platform';
 import { alertsConfigSchema } from '../../alerts/src/alerts.config';
 import { AlertsModule } from '../../alerts/src/alerts.module';
+import { S3StandIn } from '../../media/src/adapters/s3-standin/s3-standin';
+import { mediaConfigSchema } from '../../media/src/media.config';
+import { MediaModule } from '../../media/src/media.module';
 import { createBlobStorage } from '../../file/src/adapters/storage/create-blob-storage';
 import { fileConfigSchema } from '../../file/src/file.config';
 import { FileModule } from '../../file/src/file.module';
@@ -42,7 +46,7 @@ import { consoleStatic } from './console/console-static';
 import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
-import { ChosenPort, choosePort } from './infra/ports';
+import { ChosenPort, choosePort, listenOnPort } from './infra/ports';
 import { embeddedSigningKey } from './infra/signing-key';
 import { Credentials, ensureCredentials } from './onboarding';
 import {
@@ -56,7 +60,10 @@ import {
 /** Connections per service to the embedded PostgreSQL (serialised anyway; migrations need 2). */
 const EMBEDDED_POOL_SIZE = 3;
 /** The services with a database (each gets its own embedded one). */
-const DATABASES = ['mission', 'telemetry', 'file', 'registry', 'alerts'] as const;
+const DATABASES = ['mission', 'telemetry', 'file', 'registry', 'alerts', 'media'] as const;
+/** The embedded media store's bucket and region (any S3 client takes them as given). */
+const MEDIA_BUCKET = 'dock-media';
+const MEDIA_REGION = 'us-east-1';
 
 export const STANDALONE_OPENAPI_INFO = {
   title: 'Dock fleet cloud (all services)',
@@ -82,6 +89,8 @@ export interface RunningStandalone {
   /** The broker docks connect to (the embedded one, or MQTT_URL). */
   readonly mqttUrl: string;
   readonly mqttPort: number | undefined;
+  /** Where docks upload media: the embedded S3 endpoint, or MEDIA_STORAGE_ENDPOINT. */
+  readonly mediaStorageUrl: string | undefined;
   readonly dataDir: string;
   readonly parts: EmbeddedParts;
   readonly authDisabled: boolean;
@@ -164,6 +173,46 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       closers.push({ name: 'MQTT broker', close: () => started.close() });
     }
 
+    // Media: an S3-compatible endpoint of its own (STS + SigV4, prefix-scoped temporary keys)
+    // unless MEDIA_STORAGE_ENDPOINT points at real storage. Its root key lives in this process.
+    let mediaStore: { port: ChosenPort; env: Record<string, string> } | undefined;
+    if (!isSet(env.MEDIA_STORAGE_ENDPOINT)) {
+      const root = {
+        id: `EMBEDDED${randomBytes(8).toString('hex').toUpperCase()}`,
+        secret: randomBytes(30).toString('base64url'),
+      };
+      const standIn = new S3StandIn({
+        directory: paths.media,
+        bucket: MEDIA_BUCKET,
+        region: MEDIA_REGION,
+        rootAccessKeyId: root.id,
+        rootSecretAccessKey: root.secret,
+        logger: logger.child({ component: 's3-stand-in' }),
+      });
+      const port = await listenOnPort(await standIn.createServer(), {
+        what: 'media storage (S3)',
+        variable: 'MEDIA_S3_PORT',
+        explicit: isSet(env.MEDIA_S3_PORT) ? config.MEDIA_S3_PORT : undefined,
+        fallback: 9000,
+        host: '0.0.0.0',
+      });
+      closers.push({ name: 'media storage', close: () => standIn.stop() });
+      mediaStore = {
+        port,
+        env: {
+          MEDIA_STORAGE_PROVIDER: 'minio',
+          MEDIA_STORAGE_ENDPOINT: `http://127.0.0.1:${port.port}`,
+          MEDIA_STORAGE_PUBLIC_ENDPOINT:
+            env.MEDIA_STORAGE_PUBLIC_ENDPOINT ?? `http://127.0.0.1:${port.port}`,
+          MEDIA_STORAGE_BUCKET: MEDIA_BUCKET,
+          MEDIA_STORAGE_REGION: MEDIA_REGION,
+          MEDIA_STORAGE_ACCESS_KEY_ID: root.id,
+          MEDIA_STORAGE_SECRET_ACCESS_KEY: root.secret,
+          MEDIA_UPLOAD_CREDENTIALS: 'sts',
+        },
+      };
+    }
+
     let postgres: EmbeddedPostgres | undefined;
     if (parts.database) {
       postgres = await EmbeddedPostgres.start(paths.postgres, DATABASES, logger);
@@ -229,6 +278,12 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       ...pilotAccessEnv(env, licence.gatewayEnv, mqttUrl, httpUrl),
     });
     const alertsConfig = load('alerts', alertsConfigSchema, envOf('alerts'));
+    const mediaConfig = load('media', mediaConfigSchema, {
+      ...envOf('media'),
+      ...mediaStore?.env,
+      MEDIA_URL_SIGNING_KEY: env.MEDIA_URL_SIGNING_KEY ?? serviceEnv.FILE_URL_SIGNING_KEY,
+      MEDIA_PUBLIC_BASE_URL: env.MEDIA_PUBLIC_BASE_URL ?? httpUrl,
+    });
 
     // Readiness: every embedded part and every service's own connections.
     const gatewayChecks = [
@@ -268,6 +323,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       MissionModule.register(missionConfig, serviceLogger('mission'), [], shared),
       RegistryModule.register(registryConfig, serviceLogger('registry'), [], shared),
       AlertsModule.register(alertsConfig, serviceLogger('alerts'), [], shared),
+      MediaModule.register(mediaConfig, serviceLogger('media'), [], shared),
     ];
 
     const running = await startService({
@@ -292,6 +348,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       httpUrl: `http://127.0.0.1:${running.port}`,
       mqttUrl,
       mqttPort: broker?.port.port,
+      mediaStorageUrl: mediaStore?.env.MEDIA_STORAGE_PUBLIC_ENDPOINT ?? env.MEDIA_STORAGE_ENDPOINT,
       dataDir: paths.root,
       parts,
       authDisabled,
@@ -309,7 +366,17 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       await running.shutdown('onboarding failed');
       throw error;
     });
-    print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
+    print(
+      banner(
+        standalone,
+        config,
+        http,
+        broker?.port,
+        postgres,
+        describeKafkaSecurity(kafka),
+        mediaStore?.port,
+      ),
+    );
     print(licenceBanner(licence, env));
     print(onboardingBanner(onboarding.credentials, onboarding.file));
     return standalone;
@@ -433,6 +500,7 @@ function banner(
   mqtt: ChosenPort | undefined,
   postgres: EmbeddedPostgres | undefined,
   kafkaSecurityText: string,
+  mediaPort: ChosenPort | undefined,
 ): string {
   const moved = (port: ChosenPort, variable: string): string =>
     port.movedFrom === undefined
@@ -441,7 +509,7 @@ function banner(
   const { parts } = running;
   const lines = [
     '',
-    'dock-fleet-cloud is up: gateway, mission, telemetry, file, registry and alerts in one process.',
+    'dock-fleet-cloud is up: gateway, mission, telemetry, file, registry, alerts and media in one process.',
     '',
     running.console.dir
       ? `  console        open http://localhost:${running.httpPort}  (map tiles ${running.console.tileUrl ? 'on' : 'off: CONSOLE_TILE_URL'})`
@@ -449,6 +517,9 @@ function banner(
     `  HTTP API       ${running.httpUrl}${moved(http, 'HTTP_PORT')}`,
     `  API docs       ${running.httpUrl}/docs`,
     `  readiness      ${running.httpUrl}/health/ready`,
+    mediaPort
+      ? `  media storage  ${running.mediaStorageUrl}  (embedded S3-compatible endpoint, STS + SigV4)${moved(mediaPort, 'MEDIA_S3_PORT')}`
+      : `  media storage  ${running.mediaStorageUrl}  (MEDIA_STORAGE_ENDPOINT)`,
     parts.mqtt && mqtt
       ? `  MQTT (docks)   mqtt://<this machine>:${mqtt.port}  (MQTT 3.1.1, embedded broker)${moved(mqtt, 'MQTT_PORT')}`
       : `  MQTT (docks)   ${running.mqttUrl}  (external broker, MQTT_URL)`,
