@@ -85,17 +85,23 @@ export class S3StandIn {
     this.maxBytes = settings.maxObjectBytes ?? 5 * 1024 ** 3;
   }
 
-  /** Listens; resolves with the base URL (http://host:port). */
-  async start(port: number, host = '127.0.0.1'): Promise<string> {
+  /** The HTTP server, for a caller that listens it itself (the embedded mode's port choice). */
+  async createServer(): Promise<Server> {
     await mkdir(this.objectsDir(), { recursive: true });
     const server = createServer((request, response) => {
       void this.handle(request, response);
     });
+    this.server = server;
+    return server;
+  }
+
+  /** Listens; resolves with the base URL (http://host:port). */
+  async start(port: number, host = '127.0.0.1'): Promise<string> {
+    const server = await this.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
-    this.server = server;
     const address = server.address() as AddressInfo;
     return `http://${host}:${address.port}`;
   }

@@ -55,7 +55,14 @@ export function parseCaptureTime(text: string | undefined): Date | null {
   if (bare) {
     const [, y, mo, d, h, mi, s] = bare.map(Number);
     const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-    return Number.isNaN(at.getTime()) ? null : at;
+    // Date.UTC rolls over (month 13, hour 99): only a date that reads back the same is one.
+    const same =
+      at.getUTCMonth() === mo - 1 &&
+      at.getUTCDate() === d &&
+      at.getUTCHours() === h &&
+      at.getUTCMinutes() === mi &&
+      at.getUTCSeconds() === s;
+    return same ? at : null;
   }
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return null;
   const at = new Date(text);
