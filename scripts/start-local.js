@@ -2,7 +2,7 @@
 // services as child processes (as in production: separate processes), each on its own port.
 // Ctrl-C or SIGTERM stops them all gracefully.
 const { spawn, execFileSync } = require('node:child_process');
-const { randomBytes, randomInt } = require('node:crypto');
+const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -25,14 +25,11 @@ function run(script, args) {
 // Simulated docks refuse a config reply without a licence: when DJI_APP_* are unset, the gateway
 // gets a random development licence for this run (a real dock needs a Cloud API app's: README,
 // "Dock licence"). Only the gateway and the registry (its Pilot 2 page, /pilot) see it.
-const licenceSet = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE'].some((name) => process.env[name]);
-const devLicence = licenceSet
-  ? {}
-  : {
-      DJI_APP_ID: String(randomInt(100000, 1000000)),
-      DJI_APP_KEY: randomBytes(16).toString('hex'),
-      DJI_APP_LICENSE: randomBytes(48).toString('base64'),
-    };
+// The one generator (libs/platform), loaded from source: it imports node:crypto and zod only.
+require('@swc-node/register');
+const { DJI_LICENCE_VARIABLES, generateDockLicence } = require('../libs/platform/src/config/dji-licence-env');
+const licenceSet = DJI_LICENCE_VARIABLES.some((name) => process.env[name]);
+const devLicence = licenceSet ? {} : generateDockLicence();
 if (!licenceSet) console.log('gateway: development dock licence for this run (simulated docks only; set DJI_APP_* for real docks)');
 // The file service has no built-in signing key; a local run gets a fresh one (links die with it).
 const signingKey = process.env.FILE_URL_SIGNING_KEY ?? randomBytes(32).toString('base64url');

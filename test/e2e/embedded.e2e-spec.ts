@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { EmbeddedSystem, startEmbeddedSystem } from '../../apps/standalone/test/embedded-system';
+import { checkBusLog } from '../support/asyncapi-contract';
 import { defineWaylineScenarios, scenarioFailures } from './scenarios/wayline-scenarios';
 import { SCENARIO_SETTINGS } from './support/system-under-test';
 
@@ -34,4 +36,19 @@ afterAll(async () => {
 defineWaylineScenarios(() => {
   if (system === undefined) throw new Error('the embedded system did not start');
   return system;
+});
+
+it('wrote only records that docs/asyncapi.yaml describes, on every topic the services write', () => {
+  // Every service of the embedded mode writes to the one in-process bus, whose log is here.
+  const { recordsByTopic, problems } = checkBusLog(path.join(system!.dataDir, 'bus'));
+  expect(problems).toEqual([]);
+  for (const topic of [
+    'dock.commands',
+    'dock.command-replies',
+    'dock.request-replies',
+    'dock.uplink.events',
+    'mission.task-events',
+  ]) {
+    expect(recordsByTopic[topic] ?? 0).toBeGreaterThan(0);
+  }
 });

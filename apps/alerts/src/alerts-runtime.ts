@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER } from '@dock/platform';
+import { LOGGER, PeriodicLoop } from '@dock/platform';
 import type { AlertsKafkaBridge } from './adapters/kafka/alerts-kafka-bridge';
 import { HmsHandler } from './adapters/kafka/hms-handler';
 import { WebhookSourceHandler } from './adapters/kafka/webhook-source-handler';
@@ -29,7 +29,6 @@ import {
 import type { Dispatcher } from './application/dispatcher';
 import type { HmsService } from './application/hms-service';
 import type { DockBindings, OrganizationLookup } from './application/organization-lookup';
-import { PeriodicLoop } from './application/periodic-loop';
 import type { HmsStore, OutboxRelay, WebhookStore } from './application/ports';
 
 /** Kicks the loops once they run; before that (and after) a kick is a no-op. */

@@ -9,6 +9,7 @@ import {
   kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
+  PgOutboxRelay,
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
@@ -21,7 +22,6 @@ import { ALERTS_TOPICS, AlertsTopics } from './adapters/kafka/alerts-topics';
 import { ALERTS_ENTITIES, ALERTS_MIGRATIONS } from './adapters/postgres/alerts-schema';
 import { PgDockOrganizations } from './adapters/postgres/pg-dock-organizations';
 import { PgHmsStore } from './adapters/postgres/pg-hms-store';
-import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { PgWebhookStore } from './adapters/postgres/pg-webhook-store';
 import type { AlertsConfig } from './alerts.config';
 import { AlertsMetrics, createAlertsMetrics } from './alerts-metrics';
@@ -214,7 +214,9 @@ export class AlertsModule {
           provide: OUTBOX_RELAY,
           inject: [DATA_SOURCE, KAFKA_BRIDGE],
           useFactory: (dataSource: DataSource, kafka: AlertsKafkaBridge) =>
-            new PgOutboxRelay(dataSource, (records) => kafka.producer.sendAll(records)),
+            new PgOutboxRelay(dataSource, (records) => kafka.producer.sendAll(records), {
+              service: 'alerts',
+            }),
         },
         AlertsRuntime,
       ],

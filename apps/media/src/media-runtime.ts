@@ -15,10 +15,12 @@ import type { UploadCredentialIssuer } from './adapters/storage/upload-credentia
 import type { MediaService } from './application/media-service';
 import type { OutboxRelay } from './application/ports';
 import type { MediaConfig } from './media.config';
+import type { MediaMetrics } from './media-metrics';
 import {
   DATA_SOURCE,
   KAFKA_BRIDGE,
   MEDIA_CONFIG,
+  MEDIA_METRICS,
   MEDIA_SERVICE,
   OBJECT_STORE,
   OUTBOX_RELAY,
@@ -56,6 +58,7 @@ export class MediaRuntime
     @Inject(UPLOAD_CREDENTIALS) private readonly credentials: UploadCredentialIssuer,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(MEDIA_CONFIG) private readonly config: MediaConfig,
+    @Inject(MEDIA_METRICS) private readonly metrics: MediaMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -89,9 +92,12 @@ export class MediaRuntime
         this.media,
         (records) => this.kafka.producer.sendAll(records),
         settings,
+        this.metrics,
         logger,
       ),
-      events: new MediaEventHandler(this.media, settings, logger, () => this.wakeup.kick()),
+      events: new MediaEventHandler(this.media, settings, this.metrics, logger, () =>
+        this.wakeup.kick(),
+      ),
     });
   }
 

@@ -31,12 +31,14 @@ import type { MediaStore } from './application/ports';
 import { MediaDownloadLinks } from './http/download-links';
 import { MediaController, MediaDownloadsController } from './http/media.controller';
 import type { MediaConfig } from './media.config';
+import { createMediaMetrics } from './media-metrics';
 import { MediaRuntime, RelayWakeup } from './media-runtime';
 import {
   DATA_SOURCE,
   DOWNLOAD_LINKS,
   KAFKA_BRIDGE,
   MEDIA_CONFIG,
+  MEDIA_METRICS,
   MEDIA_SERVICE,
   MEDIA_STORE,
   OBJECT_STORE,
@@ -99,6 +101,11 @@ export class MediaModule {
         ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
         { provide: MEDIA_CONFIG, useValue: config },
         { provide: WAKEUPS, useValue: new RelayWakeup() },
+        {
+          provide: MEDIA_METRICS,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => createMediaMetrics(registry),
+        },
         {
           provide: DATA_SOURCE,
           useFactory: () =>
@@ -226,9 +233,9 @@ export class MediaModule {
           provide: OUTBOX_RELAY,
           inject: [DATA_SOURCE, KAFKA_BRIDGE],
           useFactory: (dataSource: DataSource, kafka: MediaKafkaBridge) =>
-            new PgOutboxRelay(dataSource, 'media-outbox', (records) =>
-              kafka.producer.sendAll(records),
-            ),
+            new PgOutboxRelay(dataSource, (records) => kafka.producer.sendAll(records), {
+              service: 'media',
+            }),
         },
         MediaRuntime,
       ],

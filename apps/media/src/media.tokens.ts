@@ -9,3 +9,4 @@ export const DOWNLOAD_LINKS = Symbol('DOWNLOAD_LINKS');
 export const KAFKA_BRIDGE = Symbol('KAFKA_BRIDGE');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const WAKEUPS = Symbol('WAKEUPS');
+export const MEDIA_METRICS = Symbol('MEDIA_METRICS');

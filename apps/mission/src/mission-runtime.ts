@@ -7,12 +7,11 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER } from '@dock/platform';
+import { LOGGER, PeriodicLoop } from '@dock/platform';
 import { CommandReplyHandler } from './adapters/kafka/command-reply-handler';
 import type { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { UplinkEventHandler } from './adapters/kafka/uplink-event-handler';
 import type { MissionService, Wakeups } from './application/mission-service';
-import { PeriodicLoop } from './application/periodic-loop';
 import type { PlanService } from './application/plan-service';
 import type { OutboxRelay } from './application/ports';
 import type { Scheduler } from './application/scheduler';

@@ -11,6 +11,7 @@ import {
   kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
+  PgOutboxRelay,
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
@@ -21,7 +22,6 @@ import { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { MISSION_TOPICS, MissionTopics } from './adapters/kafka/mission-topics';
 import { MISSION_ENTITIES, MISSION_MIGRATIONS } from './adapters/postgres/mission-schema';
 import { PgMissionStore } from './adapters/postgres/pg-mission-store';
-import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { MissionService } from './application/mission-service';
 import { PlanService } from './application/plan-service';
 import { MissionStore, VersionConflictError, WaylineUrlProvider } from './application/ports';
@@ -221,7 +221,10 @@ export class MissionModule {
           provide: OUTBOX_RELAY,
           inject: [DATA_SOURCE, KAFKA_BRIDGE],
           useFactory: (dataSource: DataSource, bridge: MissionKafkaBridge) =>
-            new PgOutboxRelay(dataSource, (records) => bridge.producer.sendAll(records)),
+            new PgOutboxRelay(dataSource, (records) => bridge.producer.sendAll(records), {
+              service: 'mission',
+              headers: true,
+            }),
         },
         MissionRuntime,
       ],

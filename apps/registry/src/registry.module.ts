@@ -10,6 +10,7 @@ import {
   kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
+  PgOutboxRelay,
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
@@ -19,7 +20,6 @@ import { PilotH5Module } from '@dock/pilot-h5';
 import { RegistryKafkaBridge } from './adapters/kafka/registry-kafka-bridge';
 import { REGISTRY_TOPICS, RegistryTopics } from './adapters/kafka/registry-topics';
 import { RegistryPilotBootstrap } from './adapters/pilot/registry-pilot-bootstrap';
-import { PgOutboxRelay } from './adapters/postgres/pg-outbox-relay';
 import { PgRegistryStore } from './adapters/postgres/pg-registry-store';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from './adapters/postgres/registry-schema';
 import { BindingService } from './application/binding-service';
@@ -163,7 +163,10 @@ export class RegistryModule {
           provide: OUTBOX_RELAY,
           inject: [DATA_SOURCE, BUS_PRODUCER],
           useFactory: (dataSource: DataSource, producer: BusProducer) =>
-            new PgOutboxRelay(dataSource, (records) => producer.sendAll(records)),
+            new PgOutboxRelay(dataSource, (records) => producer.sendAll(records), {
+              service: 'registry',
+              headers: true,
+            }),
         },
         {
           provide: KAFKA_BRIDGE,

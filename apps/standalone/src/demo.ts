@@ -4,11 +4,11 @@ import path from 'node:path';
 import { createSimulatedDock, SimulatedDock } from '../../dock-simulator/src';
 // The same real DJI WPML wayline the file service's own tests validate.
 import { sampleKmz } from '@dock/wpml';
+import { isTaskState, isFinalTaskState } from '@dock/contracts';
 import { CREDENTIALS_FILE, readCredentials } from './onboarding';
 import { RunningStandalone, startStandalone } from './standalone';
 
 const MINUTE = 60_000;
-const FINAL = new Set(['ok', 'partially_done', 'failed', 'rejected', 'canceled', 'timeout']);
 const DEMO_TIMEOUT_MS = 6 * MINUTE;
 
 interface DemoTask {
@@ -149,7 +149,7 @@ export async function runDemo(
         tasks[2].dock.setBattery(95);
         say(`${stamp()} ${tasks[2].dock.sn} charged to 95 %: it reports flighttask_ready`);
       }
-      if (tasks.every((task) => FINAL.has(task.state ?? ''))) break;
+      if (tasks.every((task) => isTaskState(task.state) && isFinalTaskState(task.state))) break;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     const ok = tasks.every((task) => task.state === 'ok');

@@ -2,9 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
-import type { OrganizationService } from '../../registry/src/application/organization-service';
-import { hashBindingCode } from '../../registry/src/domain/binding-code';
-import { ORGANIZATION_SERVICE } from '../../registry/src/registry.tokens';
+import { hashBindingCode, ORGANIZATION_SERVICE, OrganizationService } from '../../registry/src';
 
 /** DATA_DIR/credentials.json: what a dock (and later Pilot 2) needs to join this cloud. */
 export interface Credentials {

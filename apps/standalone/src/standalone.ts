@@ -18,29 +18,20 @@ import {
   setupOpenApi,
   startService,
 } from '@dock/platform';
-import { alertsConfigSchema } from '../../alerts/src/alerts.config';
-import { AlertsModule } from '../../alerts/src/alerts.module';
-import { S3StandIn } from '../../media/src/adapters/s3-standin/s3-standin';
-import { mediaConfigSchema } from '../../media/src/media.config';
-import { MediaModule } from '../../media/src/media.module';
-import { createBlobStorage } from '../../file/src/adapters/storage/create-blob-storage';
-import { fileConfigSchema } from '../../file/src/file.config';
-import { FileModule } from '../../file/src/file.module';
-import { LateBoundCheck } from '../../gateway/src/adapters/health/late-bound-check';
-import { MemoryPendingStore } from '../../gateway/src/domain/pending/memory-pending-store';
-import type {
+import { alertsConfigSchema, AlertsModule } from '../../alerts/src';
+import { createBlobStorage, fileConfigSchema, FileModule } from '../../file/src';
+import { mediaConfigSchema, MediaModule, S3StandIn } from '../../media/src';
+import {
+  gatewayConfigSchema,
+  GatewayModule,
+  LateBoundCheck,
+  MemoryPendingStore,
   PendingCommand,
   PendingRequest,
-} from '../../gateway/src/domain/pending/pending-entries';
-import { gatewayConfigSchema } from '../../gateway/src/gateway.config';
-import { GatewayModule } from '../../gateway/src/gateway.module';
-import { missionConfigSchema } from '../../mission/src/mission.config';
-import { MissionModule } from '../../mission/src/mission.module';
-import { withStreamTicketScheme } from '../../telemetry/src/adapters/http/openapi-schemas';
-import { registryConfigSchema } from '../../registry/src/registry.config';
-import { RegistryModule } from '../../registry/src/registry.module';
-import { telemetryStartSchema } from '../../telemetry/src/telemetry-start-schema';
-import { TelemetryModule } from '../../telemetry/src/telemetry.module';
+} from '../../gateway/src';
+import { missionConfigSchema, MissionModule } from '../../mission/src';
+import { registryConfigSchema, RegistryModule } from '../../registry/src';
+import { telemetryStartSchema, TelemetryModule, withStreamTicketScheme } from '../../telemetry/src';
 import { ConsoleSite, findConsoleDir } from './console/console-site';
 import { consoleStatic } from './console/console-static';
 import { dockLicence, licenceBanner } from './infra/dev-licence';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ORGANIZATION_ID } from './organizations';
+import { taskStates } from './task-states';
 
 /**
  * Record schemas of every topic. Producers build these types; consumers validate with the
@@ -108,23 +109,6 @@ export const requestReplyRecordSchema = z.object({
   answeredBy: z.string().optional(),
 });
 export type RequestReplyRecord = z.infer<typeof requestReplyRecordSchema>;
-
-export const taskStates = [
-  'scheduled',
-  'preparing',
-  'prepared',
-  'ready',
-  'executing',
-  'in_progress',
-  'paused',
-  'ok',
-  'partially_done',
-  'failed',
-  'rejected',
-  'canceled',
-  'timeout',
-] as const;
-export type TaskState = (typeof taskStates)[number];
 
 /** A task state change (value of mission.task-events). */
 export const taskEventRecordSchema = z.object({

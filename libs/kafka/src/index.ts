@@ -9,3 +9,4 @@ export * from './message-bus';
 export * from './kafka-bus';
 export { InProcessBus, partitionFor } from './in-process/in-process-bus';
 export type { InProcessBusOptions } from './in-process/in-process-bus';
+export * from './dock-request-replies';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import pino from 'pino';
 import { servedRoutes, undocumentedRoutes } from '@dock/platform';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import {
   DEFAULT_ORGANIZATION_ID,
   HmsAlertRecord,

@@ -4,7 +4,7 @@
 import { CommandRecord } from '@dock/contracts';
 import { createKafkaClient, encodeRecord } from '@dock/kafka';
 import type { Producer } from 'kafkajs';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { eventually } from '../../support/eventually';
 import { infraSettings } from '../../support/infra-settings';
 import { DockSimulator, DownlinkMessage } from './support/dock-simulator';

@@ -3,7 +3,7 @@
 // while valid traffic flows. Real Mosquitto, Kafka and Redis; topics of this run only.
 import { KAFKA_TOPICS } from '@dock/contracts';
 import { readRecording, readSpecExamples } from '../../../libs/protocol/test/shared-files';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { REQUEST_UNANSWERED_RESULT } from '../../../apps/gateway/src/domain/requests/request-replies';
 import { eventually } from '../../support/eventually';
 import { DockSimulator } from './support/dock-simulator';

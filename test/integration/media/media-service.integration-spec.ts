@@ -31,7 +31,7 @@ import { S3StandIn } from '../../../apps/media/src/adapters/s3-standin/s3-standi
 import { mediaConfigSchema } from '../../../apps/media/src/media.config';
 import { MediaModule } from '../../../apps/media/src/media.module';
 import { mediaService } from '../../../apps/media/src/media.service-definition';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 

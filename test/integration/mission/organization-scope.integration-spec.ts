@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DEFAULT_ORGANIZATION_ID, KAFKA_TOPICS } from '@dock/contracts';
 import { createLogger, createPostgresDataSource, RunningService } from '@dock/platform';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { CreateMissionSchema1732100000000 } from '../../../apps/mission/src/adapters/postgres/migrations/1732100000000-create-mission-schema';
 import { IndexInFlightTasks1746352800000 } from '../../../apps/mission/src/adapters/postgres/migrations/1746352800000-index-in-flight-tasks';
 import { eventually } from '../../support/eventually';

@@ -8,6 +8,7 @@ import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contra
 import { EmbeddedSystem, startEmbeddedSystem } from '../../../apps/standalone/test/embedded-system';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
 import { CREDENTIALS_FILE, Credentials } from '../../../apps/standalone/src/onboarding';
+import { checkBusLog } from '../../support/asyncapi-contract';
 import { randomDockLicence } from '../../support/dock-licence';
 import { eventually } from '../../support/eventually';
 import { RegistryApi } from './support/registry-api';
@@ -133,5 +134,19 @@ describe('a simulated dock onboarding in the embedded mode', () => {
       { timeoutMs: SILENT_AFTER_S * 1000 + 20_000, intervalMs: 250 },
     );
     expect(dock.snapshot().counters.silenced).toBeGreaterThan(0);
+  });
+});
+
+describe('the records the embedded services wrote meanwhile', () => {
+  it('are all described by docs/asyncapi.yaml', () => {
+    const { recordsByTopic, problems } = checkBusLog(path.join(system!.dataDir, 'bus'));
+    expect(problems).toEqual([]);
+    for (const topic of [
+      'dock.uplink.requests',
+      'dock.request-replies',
+      'registry.device-events',
+    ]) {
+      expect(recordsByTopic[topic] ?? 0).toBeGreaterThan(0);
+    }
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '@dock/contracts';
 import { undocumentedRoutes } from '@dock/platform';
 import { findDataValidator } from '@dock/protocol';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { BINDING_RESULT } from '../../../apps/registry/src/domain/binding-results';
 import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';

@@ -8,7 +8,7 @@ import {
   consumerDeadLetterRecordSchema,
   KAFKA_TOPICS,
 } from '@dock/contracts';
-import { AsyncApiContract } from '../../../apps/gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import { TelemetryHarness } from './support/telemetry-harness';

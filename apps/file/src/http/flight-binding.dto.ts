@@ -3,16 +3,9 @@ import { z } from 'zod';
 import { taskStates } from '@dock/contracts';
 
 export const bindFlightBodySchema = z.object({
-  waylineId: z.string().uuid(),
-  gatewaySn: z.string().min(1).max(64),
+  waylineId: z.string().uuid().describe('The wayline the flight flies'),
+  gatewaySn: z.string().min(1).max(64).describe("The dock's SN"),
 });
-
-export class BindFlightDto {
-  @ApiProperty({ format: 'uuid', description: 'The wayline the flight flies' })
-  waylineId!: string;
-  @ApiProperty({ description: "The dock's SN" })
-  gatewaySn!: string;
-}
 
 export class FlightBindingDto {
   @ApiProperty()

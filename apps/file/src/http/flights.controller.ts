@@ -8,26 +8,14 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ErrorDto, LOGGER, RequestOrganization } from '@dock/platform';
+import { ApiZodBody, ErrorDto, LOGGER, RequestOrganization } from '@dock/platform';
 import type { FlightResources } from '../domain/flights/flight-resources';
 import type { FlightBinding } from '../domain/flights/flight-binding';
 import { FLIGHT_RESOURCES } from '../file.tokens';
 import { badRequest } from './file-errors.filter';
-import {
-  BindFlightDto,
-  bindFlightBodySchema,
-  FlightBindingDto,
-  FlightWaylineDto,
-} from './flight-binding.dto';
+import { bindFlightBodySchema, FlightBindingDto, FlightWaylineDto } from './flight-binding.dto';
 
 const FLIGHT_ID = /^[\w.:-]{1,200}$/;
 
@@ -53,7 +41,7 @@ export class FlightsController {
     description:
       'Idempotent. Rebinding to another wayline is refused (409) once a task event confirmed the flight.',
   })
-  @ApiBody({ type: BindFlightDto })
+  @ApiZodBody('BindFlightDto', bindFlightBodySchema)
   @ApiOkResponse({ type: FlightWaylineDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({

@@ -5,7 +5,7 @@ import { invalidRecord, repliedRecord, timeoutRecord } from '../domain/commands/
 import { PendingCommand } from '../domain/pending/pending-entries';
 import { GATEWAY_TOPICS } from '../domain/shared/gateway-topics';
 import { planUplink } from '../domain/uplink/plan-uplink';
-import { AsyncApiContract } from './asyncapi-contract';
+import { AsyncApiContract } from '../../../../test/support/asyncapi-contract';
 
 /**
  * The records the gateway's builders produce (the same code paths the running gateway uses)

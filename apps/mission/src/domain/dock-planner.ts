@@ -1,3 +1,4 @@
+import { DOCK_OCCUPYING_TASK_STATES } from '@dock/contracts';
 import { isSilent } from './in-flight-watchdog';
 import { isFinalState, Task, TASK_TYPE_CONDITIONAL } from './task';
 import { currentDeadline, TimingSettings } from './task-timing';
@@ -14,7 +15,7 @@ export type DockAction =
   | { kind: 'execute'; flightId: string };
 
 /** States in which the dock is occupied by a task: nothing else is sent to it meanwhile. */
-const OCCUPYING: ReadonlySet<string> = new Set(['preparing', 'executing', 'in_progress', 'paused']);
+const OCCUPYING: ReadonlySet<string> = new Set(DOCK_OCCUPYING_TASK_STATES);
 
 /** Which step is due for a task that waits for the scheduler, if any. */
 function dueStep(task: Task): 'prepare' | 'execute' | null {

@@ -1,5 +1,5 @@
-import { taskStates } from '@dock/contracts';
-import type { TaskType } from '@dock/protocol';
+import { FINAL_TASK_STATES, taskStates } from '@dock/contracts';
+import { isFinalTaskStatus, TaskType } from '@dock/protocol';
 import { TaskState } from './task';
 import { TaskEvent, transition } from './task-state-machine';
 
@@ -145,5 +145,10 @@ describe('task state machine', () => {
       reason: 'canceling (the task has started) is not allowed in state in_progress',
       final: false,
     });
+  });
+
+  it('has a final task state for each final status the dock reports, and no other', () => {
+    const finalStatuses = taskStates.filter((state) => isFinalTaskStatus(state));
+    expect(finalStatuses).toEqual([...FINAL_TASK_STATES]);
   });
 });

@@ -1,4 +1,5 @@
 import { isFinalTaskStatus, isTaskStatus, TaskType } from '@dock/protocol';
+import { NOT_STARTED_TASK_STATES, OPEN_TASK_STATES, STARTED_TASK_STATES } from '@dock/contracts';
 import { isFinalState, TaskState, TASK_TYPE_CONDITIONAL } from './task';
 
 /**
@@ -35,21 +36,11 @@ export type TaskEvent =
 export type TransitionResult =
   { ok: true; to: TaskState } | { ok: false; reason: string; final: boolean };
 
-const NOT_STARTED: readonly TaskState[] = ['scheduled', 'preparing', 'prepared', 'ready'];
-/**
- * The dock has the task (cancel no longer applies): only the dock's reports and answers move
- * it on, so a dock that goes silent would hold it here for good without the watchdog.
- */
-export const STARTED_STATES: readonly TaskState[] = ['executing', 'in_progress', 'paused'];
-const DOCK_MAY_REPORT: readonly TaskState[] = [
-  'scheduled',
-  'preparing',
-  'prepared',
-  'ready',
-  'executing',
-  'in_progress',
-  'paused',
-];
+const NOT_STARTED: readonly TaskState[] = NOT_STARTED_TASK_STATES;
+/** STARTED_TASK_STATES (libs/contracts): what the in-flight watchdog watches. */
+export const STARTED_STATES: readonly TaskState[] = STARTED_TASK_STATES;
+/** Any open task follows the dock's reports. */
+const DOCK_MAY_REPORT: readonly TaskState[] = OPEN_TASK_STATES;
 
 function refuse(state: TaskState, what: string): TransitionResult {
   return { ok: false, reason: `${what} is not allowed in state ${state}`, final: false };

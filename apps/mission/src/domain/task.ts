@@ -1,4 +1,4 @@
-import type { TaskState } from '@dock/contracts';
+import { FINAL_TASK_STATES, isFinalTaskState, TaskState } from '@dock/contracts';
 import type {
   ExecutableConditions,
   PrepareBreakPoint,
@@ -10,19 +10,10 @@ import type {
 
 export type { TaskState };
 
-export const FINAL_STATES: readonly TaskState[] = [
-  'ok',
-  'partially_done',
-  'failed',
-  'rejected',
-  'canceled',
-  'timeout',
-];
-
-const FINAL: ReadonlySet<TaskState> = new Set(FINAL_STATES);
+export const FINAL_STATES: readonly TaskState[] = FINAL_TASK_STATES;
 
 export function isFinalState(state: TaskState): boolean {
-  return FINAL.has(state);
+  return isFinalTaskState(state);
 }
 
 /** Task types of flighttask_prepare.task_type. */

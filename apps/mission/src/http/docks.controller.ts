@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiBody,
   ApiOperation,
   ApiResponse,
   ApiTags,
@@ -10,14 +9,8 @@ import {
 import { validateGatewaySn } from '@dock/protocol';
 import type { MissionService } from '../application/mission-service';
 import { MISSION_SERVICE } from '../mission.tokens';
-import {
-  CancelOutcomeDto,
-  cancelTasksBodySchema,
-  CancelTasksDto,
-  CommandDto,
-  toCommandDto,
-} from './task.dto';
-import { ErrorDto, RequestOrganization } from '@dock/platform';
+import { CancelOutcomeDto, cancelTasksBodySchema, CommandDto, toCommandDto } from './task.dto';
+import { ApiZodBody, ErrorDto, RequestOrganization } from '@dock/platform';
 import { badRequest, parseWith } from './validation';
 
 @ApiTags('docks')
@@ -36,7 +29,7 @@ export class DocksController {
       'All or none: any task that started (or is unknown) refuses the call. Tasks never sent ' +
       'to the dock are canceled at once; the others when the dock accepts the undo.',
   })
-  @ApiBody({ type: CancelTasksDto })
+  @ApiZodBody('CancelTasksDto', cancelTasksBodySchema)
   @ApiAcceptedResponse({ type: CancelOutcomeDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, description: 'A task has started or is final', type: ErrorDto })
@@ -64,9 +57,7 @@ export class DocksController {
     @RequestOrganization() organizationId: string,
   ): Promise<CommandDto> {
     checkSn(gatewaySn);
-    return toCommandDto(
-      await this.missions.dockCommand(gatewaySn, 'return_home', organizationId),
-    );
+    return toCommandDto(await this.missions.dockCommand(gatewaySn, 'return_home', organizationId));
   }
 
   @Post('return-home/cancel')

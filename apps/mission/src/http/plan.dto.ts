@@ -1,26 +1,29 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
-import { pageQuery } from '@dock/platform';
+import { apiDoc, pageQuery } from '@dock/platform';
 import type { Plan } from '../domain/plan';
 import {
+  creatorSchema,
   epochMs,
-  ExecutableConditionsDto,
   flightOptionsSchema,
   flightOptionsSpec,
   gatewaySnSchema,
-  SimulateMissionDto,
 } from './task.dto';
 
 export const createPlanBodySchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    creator: z.string().trim().min(1).max(100).optional(),
+    creator: creatorSchema,
     gatewaySn: gatewaySnSchema,
     waylineId: z.string().uuid('must be the wayline UUID of the file service'),
-    cron: z.string().min(9).max(200),
-    timeZone: z.string().min(1).max(64),
-    startsAt: epochMs.optional(),
-    endsAt: epochMs,
+    cron: apiDoc(z.string().min(9).max(200).describe('minute hour day month weekday, local time'), {
+      example: '0 9 * * 1-5',
+    }),
+    timeZone: apiDoc(z.string().min(1).max(64).describe('IANA time zone of the cron expression'), {
+      example: 'Europe/Berlin',
+    }),
+    startsAt: epochMs.optional().describe('UTC ms; default now'),
+    endsAt: epochMs.describe('UTC ms; no task after it'),
     ...flightOptionsSchema,
   })
   .strict();
@@ -32,27 +35,6 @@ export function planTemplateOf(body: CreatePlanBody): Plan['template'] {
 }
 
 export const listPlansQuerySchema = z.object({ ...pageQuery(200, 50) }).strict();
-
-export class CreatePlanDto {
-  @ApiProperty() name!: string;
-  @ApiPropertyOptional() creator?: string;
-  @ApiProperty() gatewaySn!: string;
-  @ApiProperty({ format: 'uuid' }) waylineId!: string;
-  @ApiProperty({ example: '0 9 * * 1-5', description: 'minute hour day month weekday, local time' })
-  cron!: string;
-  @ApiProperty({ example: 'Europe/Berlin', description: 'IANA time zone of the cron expression' })
-  timeZone!: string;
-  @ApiPropertyOptional({ description: 'UTC ms; default now' }) startsAt?: number;
-  @ApiProperty({ description: 'UTC ms; no task after it' }) endsAt!: number;
-  @ApiPropertyOptional({ type: ExecutableConditionsDto })
-  executableConditions?: ExecutableConditionsDto;
-  @ApiProperty({ minimum: 20, maximum: 1500 }) rthAltitude!: number;
-  @ApiPropertyOptional({ enum: [0, 1] }) rthMode?: number;
-  @ApiPropertyOptional({ enum: [0, 1, 2], default: 0 }) outOfControlAction?: number;
-  @ApiProperty({ enum: [0, 1] }) exitWaylineWhenRcLost!: number;
-  @ApiPropertyOptional({ type: SimulateMissionDto }) simulateMission?: SimulateMissionDto;
-  @ApiPropertyOptional({ enum: [0, 1], default: 0 }) waylineType?: number;
-}
 
 export class PlanDto {
   @ApiProperty() id!: string;

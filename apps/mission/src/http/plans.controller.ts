@@ -11,7 +11,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -25,14 +24,13 @@ import type { MissionStore } from '../application/ports';
 import { MISSION_STORE, PLAN_SERVICE } from '../mission.tokens';
 import {
   createPlanBodySchema,
-  CreatePlanDto,
   listPlansQuerySchema,
   PlanDto,
   PlanPageDto,
   planTemplateOf,
   toPlanDto,
 } from './plan.dto';
-import { ErrorDto, RequestOrganization } from '@dock/platform';
+import { ApiZodBody, ErrorDto, RequestOrganization } from '@dock/platform';
 import { parseWith } from './validation';
 
 @ApiTags('plans')
@@ -52,7 +50,7 @@ export class PlansController {
       'The cron expression is read in timeZone (IANA), so local times hold across daylight-' +
       'saving changes. Tasks are generated MISSION_PLAN_HORIZON_MS ahead.',
   })
-  @ApiBody({ type: CreatePlanDto })
+  @ApiZodBody('CreatePlanDto', createPlanBodySchema)
   @ApiCreatedResponse({ type: PlanDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   async create(
@@ -63,7 +61,7 @@ export class PlansController {
     const plan = await this.plans.create({
       organizationId,
       name: input.name,
-      creator: input.creator ?? 'api',
+      creator: input.creator,
       gatewaySn: input.gatewaySn,
       waylineId: input.waylineId,
       recurrence: { cron: input.cron, timeZone: input.timeZone },

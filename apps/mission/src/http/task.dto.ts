@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
 import { instantQuery, pageQuery } from '@dock/platform';
 import { taskStates } from '@dock/contracts';
@@ -23,23 +23,32 @@ export const gatewaySnSchema = z.string().superRefine((sn, ctx) => {
   if (!checked.ok) ctx.addIssue({ code: 'custom', message: `must be a ${checked.error.rule}` });
 });
 
+/** Who asked for the task (or plan); 'api' when the body does not say. */
+export const creatorSchema = z.string().trim().min(1).max(100).default('api');
+
 export const TASK_TYPE_NAMES = ['immediate', 'timed', 'conditional'] as const;
 export type TaskTypeName = (typeof TASK_TYPE_NAMES)[number];
 
 /** The flight parameters a task and a plan's tasks share (flighttask_prepare's options). */
 export const flightOptionsSchema = {
   executableConditions: z
-    .object({ storageCapacity: z.number().int().min(0).max(2_147_483_647) })
+    .object({ storageCapacity: z.number().int().min(0).max(2_147_483_647).describe('MB') })
     .strict()
     .optional(),
-  rthAltitude: z.number().int().min(20, 'must be 20..1500 m').max(1500, 'must be 20..1500 m'),
-  rthMode: zeroOne.optional(),
+  rthAltitude: z
+    .number()
+    .int()
+    .min(20, 'must be 20..1500 m')
+    .max(1500, 'must be 20..1500 m')
+    .describe('metres'),
+  rthMode: zeroOne.optional().describe('0 optimal, 1 preset height'),
   outOfControlAction: z
     .union([z.literal(0), z.literal(1), z.literal(2)], {
       errorMap: () => ({ message: 'must be 0 (RTH), 1 (hover) or 2 (land)' }),
     })
-    .default(0),
-  exitWaylineWhenRcLost: zeroOne,
+    .default(0)
+    .describe('0 RTH, 1 hover, 2 land'),
+  exitWaylineWhenRcLost: zeroOne.describe('0 continue the wayline, 1 exit it'),
   simulateMission: z
     .object({
       isEnable: zeroOne,
@@ -54,19 +63,25 @@ export const flightOptionsSchema = {
 export const createTaskBodySchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    creator: z.string().trim().min(1).max(100).optional(),
-    gatewaySn: gatewaySnSchema,
-    waylineId: z.string().uuid('must be the wayline UUID of the file service'),
+    creator: creatorSchema,
+    gatewaySn: gatewaySnSchema.describe("The dock's SN"),
+    waylineId: z
+      .string()
+      .uuid('must be the wayline UUID of the file service')
+      .describe('The wayline (file service id)'),
     taskType: z.enum(TASK_TYPE_NAMES),
-    executeTime: epochMs.optional(),
+    executeTime: epochMs
+      .optional()
+      .describe('UTC epoch ms; required for timed tasks (>= now + 2 min)'),
     readyConditions: z
       .object({
         batteryCapacity: z.number().int().min(0).max(100),
-        beginTime: epochMs,
-        endTime: epochMs,
+        beginTime: epochMs.describe('UTC epoch ms'),
+        endTime: epochMs.describe('UTC epoch ms'),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('Required for conditional tasks'),
     breakPoint: z
       .object({
         index: z.number().int().min(0),
@@ -170,12 +185,16 @@ export const listTasksQuerySchema = z
   });
 
 export const cancelTasksBodySchema = z
-  .object({ flightIds: z.array(z.string().min(1).max(64)).min(1).max(100) })
+  .object({
+    flightIds: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(100)
+      .describe('Tasks of this dock that have not started'),
+  })
   .strict();
 
-export const resumeFromBreakpointBodySchema = z
-  .object({ creator: z.string().trim().min(1).max(100).optional() })
-  .strict();
+export const resumeFromBreakpointBodySchema = z.object({ creator: creatorSchema }).strict();
 
 // ---- OpenAPI descriptions of the JSON the API speaks ----
 
@@ -200,31 +219,6 @@ export class SimulateMissionDto {
   @ApiProperty({ enum: [0, 1] }) isEnable!: number;
   @ApiProperty() latitude!: number;
   @ApiProperty() longitude!: number;
-}
-
-export class CreateTaskDto {
-  @ApiProperty({ maxLength: 200 }) name!: string;
-  @ApiPropertyOptional({ maxLength: 100, default: 'api' }) creator?: string;
-  @ApiProperty({ description: "The dock's SN" }) gatewaySn!: string;
-  @ApiProperty({ format: 'uuid', description: 'The wayline (file service id)' })
-  waylineId!: string;
-  @ApiProperty({ enum: TASK_TYPE_NAMES }) taskType!: TaskTypeName;
-  @ApiPropertyOptional({ description: 'UTC epoch ms; required for timed tasks (>= now + 2 min)' })
-  executeTime?: number;
-  @ApiPropertyOptional({ type: ReadyConditionsDto, description: 'Required for conditional tasks' })
-  readyConditions?: ReadyConditionsDto;
-  @ApiPropertyOptional({ type: ExecutableConditionsDto })
-  executableConditions?: ExecutableConditionsDto;
-  @ApiProperty({ minimum: 20, maximum: 1500, description: 'metres' }) rthAltitude!: number;
-  @ApiPropertyOptional({ enum: [0, 1], description: '0 optimal, 1 preset height' })
-  rthMode?: number;
-  @ApiPropertyOptional({ enum: [0, 1, 2], default: 0, description: '0 RTH, 1 hover, 2 land' })
-  outOfControlAction?: number;
-  @ApiProperty({ enum: [0, 1], description: '0 continue the wayline, 1 exit it' })
-  exitWaylineWhenRcLost!: number;
-  @ApiPropertyOptional({ type: BreakPointDto }) breakPoint?: BreakPointDto;
-  @ApiPropertyOptional({ type: SimulateMissionDto }) simulateMission?: SimulateMissionDto;
-  @ApiPropertyOptional({ enum: [0, 1], default: 0 }) waylineType?: number;
 }
 
 export class ResultDto {
@@ -319,21 +313,12 @@ export class CommandDto {
   @ApiProperty({ nullable: true, type: Number }) completedAt!: number | null;
 }
 
-export class CancelTasksDto {
-  @ApiProperty({ type: [String], description: 'Tasks of this dock that have not started' })
-  flightIds!: string[];
-}
-
 export class CancelOutcomeDto {
   @ApiProperty({ type: [String], description: 'Canceled at once (never sent to the dock)' })
   canceled!: string[];
   @ApiProperty({ type: [String], description: 'Canceled when the dock accepts flighttask_undo' })
   pending!: string[];
   @ApiProperty({ nullable: true, type: CommandDto }) command!: CommandDto | null;
-}
-
-export class ResumeFromBreakpointDto {
-  @ApiPropertyOptional() creator?: string;
 }
 
 export function toTaskDto(task: Task): TaskDto {

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -18,10 +17,8 @@ import { MISSION_SERVICE, MISSION_STORE } from '../mission.tokens';
 import {
   CommandDto,
   createTaskBodySchema,
-  CreateTaskDto,
   listTasksQuerySchema,
   resumeFromBreakpointBodySchema,
-  ResumeFromBreakpointDto,
   TaskDetailDto,
   TaskDto,
   TaskPageDto,
@@ -30,7 +27,7 @@ import {
   toTaskDto,
   toTransitionDto,
 } from './task.dto';
-import { ErrorDto, RequestOrganization } from '@dock/platform';
+import { ApiZodBody, ErrorDto, RequestOrganization } from '@dock/platform';
 import { parseWith } from './validation';
 
 @ApiTags('tasks')
@@ -52,7 +49,7 @@ export class TasksController {
       'before executeTime and executed at executeTime; conditional tasks are prepared with ' +
       'readyConditions and executed when the dock reports flighttask_ready inside the window.',
   })
-  @ApiBody({ type: CreateTaskDto })
+  @ApiZodBody('CreateTaskDto', createTaskBodySchema)
   @ApiCreatedResponse({ type: TaskDto })
   @ApiResponse({ status: 400, description: 'Invalid field (named in problems)', type: ErrorDto })
   @ApiResponse({ status: 503, description: 'The file service did not answer', type: ErrorDto })
@@ -64,7 +61,7 @@ export class TasksController {
     const task = await this.missions.createTask({
       organizationId,
       name: input.name,
-      creator: input.creator ?? 'api',
+      creator: input.creator,
       gatewaySn: input.gatewaySn,
       waylineId: input.waylineId,
       spec: taskSpecOf(input),
@@ -154,7 +151,7 @@ export class TasksController {
   @ApiOperation({
     summary: 'Create a new immediate task that resumes an interrupted one from its break point',
   })
-  @ApiBody({ type: ResumeFromBreakpointDto, required: false })
+  @ApiZodBody('ResumeFromBreakpointDto', resumeFromBreakpointBodySchema, { required: false })
   @ApiCreatedResponse({ type: TaskDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, description: 'Not interrupted, or no break point', type: ErrorDto })
@@ -165,7 +162,7 @@ export class TasksController {
   ): Promise<TaskDto> {
     const input = parseWith(resumeFromBreakpointBodySchema, body);
     return toTaskDto(
-      await this.missions.resumeFromBreakpoint(flightId, input.creator ?? 'api', organizationId),
+      await this.missions.resumeFromBreakpoint(flightId, input.creator, organizationId),
     );
   }
 }

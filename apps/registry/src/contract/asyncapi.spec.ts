@@ -1,6 +1,6 @@
 import { deviceEventRecordSchema, KAFKA_TOPICS } from '@dock/contracts';
 import { encodeRecord } from '@dock/kafka';
-import { AsyncApiContract } from '../../../gateway/src/contract/asyncapi-contract';
+import { AsyncApiContract } from '../../../../test/support/asyncapi-contract';
 import { hashBindingCode } from '../domain/binding-code';
 import { decideBind, decideUnbind } from '../domain/binding-decisions';
 import type { Device, DeviceChange } from '../domain/device';

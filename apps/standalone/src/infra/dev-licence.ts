@@ -1,7 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { DJI_LICENCE_VARIABLES, generateDockLicence } from '@dock/platform';
 
 /**
  * The embedded mode's dock licence. A configured one (DJI_APP_ID, DJI_APP_KEY,
@@ -12,7 +12,7 @@ import { z } from 'zod';
 
 export const DEV_LICENCE_FILE = 'dev-licence.json';
 
-const VARIABLES = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE'] as const;
+const VARIABLES = DJI_LICENCE_VARIABLES;
 
 const devLicenceSchema = z.object({
   DJI_APP_ID: z.string().min(1),
@@ -39,11 +39,7 @@ export async function dockLicence(
   const file = path.join(dataDir, DEV_LICENCE_FILE);
   const kept = await readKept(file);
   if (kept) return { kind: 'development', gatewayEnv: kept, file };
-  const generated = {
-    DJI_APP_ID: String(randomInt(100_000, 1_000_000)),
-    DJI_APP_KEY: randomBytes(16).toString('hex'),
-    DJI_APP_LICENSE: randomBytes(48).toString('base64'),
-  };
+  const generated = generateDockLicence();
   await writeFile(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
   return { kind: 'development', gatewayEnv: generated, file };
 }

@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 
 /** Empty counts as unset (`DJI_APP_ID=` in an .env file, `${DJI_APP_ID:-}` in compose). */
@@ -21,3 +22,20 @@ export const djiLicenceEnv = {
 
 /** The licence variables, in the order operators see them. */
 export const DJI_LICENCE_VARIABLES = ['DJI_APP_ID', 'DJI_APP_KEY', 'DJI_APP_LICENSE'] as const;
+
+export type DockLicenceVariables = Record<(typeof DJI_LICENCE_VARIABLES)[number], string>;
+
+/**
+ * A random development licence: generated, never a constant in source. Simulated docks accept
+ * it (they refuse a config reply without a licence, as real ones do); a real dock never will,
+ * since it checks the licence with DJI. The embedded mode keeps one in its data directory,
+ * `npm run start:services` makes one per run (it loads this file from source), tests and
+ * benchmarks one per run (test/support/dock-licence.ts).
+ */
+export function generateDockLicence(): DockLicenceVariables {
+  return {
+    DJI_APP_ID: String(randomInt(100_000, 1_000_000)),
+    DJI_APP_KEY: randomBytes(16).toString('hex'),
+    DJI_APP_LICENSE: randomBytes(48).toString('base64'),
+  };
+}

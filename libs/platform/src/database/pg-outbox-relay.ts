@@ -1,46 +1,63 @@
-import type { Message } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { encodeRecord } from '@dock/kafka';
+import { encodeRecord, OutgoingMessage } from '@dock/kafka';
 
 type Row = Record<string, unknown>;
 
-export type OutboxSender = (records: { topic: string; message: Message }[]) => Promise<void>;
+export type OutboxSender = (
+  records: { topic: string; message: OutgoingMessage }[],
+) => Promise<void>;
+
+export interface PgOutboxRelayOptions {
+  /**
+   * The service whose outbox this is: names the advisory lock (`<service>-outbox:<schema>`), so
+   * it must stay the same across releases for replicas of two versions to exclude each other.
+   */
+  readonly service: string;
+  /** The outbox table has a `headers` column (jsonb) whose headers go on each record. */
+  readonly headers?: boolean;
+  /** Records per relay at most. */
+  readonly batch?: number;
+}
 
 /**
- * A transactional outbox (table `outbox (id, topic, key, payload, created_at)` in the service's
- * schema) sent to Kafka: what Kafka acknowledged is deleted in the same transaction. One replica
- * relays at a time (a transaction-scoped advisory lock per service and schema), so records keep
- * the order in which the changes committed. A crash between the acknowledgement and the commit
- * sends a batch again: consumers see at-least-once delivery, as with any Kafka topic. (The
- * mission and alerts services keep their own copies of this from before it was shared.)
+ * Sends a service's outbox (table `outbox`: id, topic, key, payload[, headers]) to the bus and
+ * deletes what the bus acknowledged, in one transaction. One replica relays at a time (a
+ * transaction-scoped advisory lock per schema), so records keep the order in which the changes
+ * committed. A crash between the acknowledgement and the commit sends a batch again: consumers
+ * see at-least-once delivery, as with any Kafka topic.
  */
 export class PgOutboxRelay {
+  private readonly lockSql: string;
+  private readonly selectSql: string;
+  private readonly batch: number;
+
   constructor(
     private readonly dataSource: DataSource,
-    /** The advisory lock's name, e.g. "media-outbox". */
-    private readonly lockName: string,
     private readonly send: OutboxSender,
-    private readonly batch = 500,
-  ) {}
+    private readonly options: PgOutboxRelayOptions,
+  ) {
+    if (!/^[a-z][a-z0-9-]*$/.test(options.service)) {
+      throw new Error(`PgOutboxRelay: service must be a plain name, got ${options.service}`);
+    }
+    this.batch = options.batch ?? 500;
+    this.lockSql = `SELECT pg_try_advisory_xact_lock(hashtext('${options.service}-outbox:' || current_schema())) AS locked`;
+    this.selectSql = `SELECT id, topic, key, payload${options.headers ? ', headers' : ''} FROM outbox ORDER BY id LIMIT $1`;
+  }
 
-  /** Sends one batch; returns how many records went (0: nothing to send, or another replica). */
   relay(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query(
-        `SELECT pg_try_advisory_xact_lock(hashtext($1 || ':' || current_schema())) AS locked`,
-        [this.lockName],
-      )) as Row[];
+      const [lock] = (await manager.query(this.lockSql)) as Row[];
       if (lock?.locked !== true) return 0;
-      const rows = (await manager.query(
-        'SELECT id, topic, key, payload FROM outbox ORDER BY id LIMIT $1',
-        [this.batch],
-      )) as Row[];
+      const rows = (await manager.query(this.selectSql, [this.batch])) as Row[];
       if (rows.length === 0) return 0;
       await this.send(
-        rows.map((row) => ({
-          topic: row.topic as string,
-          message: encodeRecord(row.key as string, row.payload),
-        })),
+        rows.map((row) => {
+          const message = encodeRecord(row.key as string, row.payload);
+          if (this.options.headers) {
+            message.headers = { ...message.headers, ...(row.headers as Record<string, string>) };
+          }
+          return { topic: row.topic as string, message };
+        }),
       );
       await manager.query('DELETE FROM outbox WHERE id = ANY($1)', [rows.map((row) => row.id)]);
       return rows.length;

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import { ORGANIZATION_HEADER, ORGANIZATION_ID_PATTERN } from './request-organization';
+import { addZodBodySchemas } from './zod-openapi';
 
 export interface OpenApiInfo {
   title: string;
@@ -30,6 +31,7 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  addZodBodySchemas(document);
   markPlatformRoutesPublic(document);
   // The organization header first: a bad one is a refused parameter too (documented 400).
   declareOrganizationScope(document);

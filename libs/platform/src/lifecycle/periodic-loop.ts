@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 
 /**
  * Runs `work` every `intervalMs`, or at once when kicked; never two runs at a time. The loop
- * holds no state: every run reads what is due from PostgreSQL. Shared since the media service;
- * mission, registry and alerts still keep the copies they had before it moved here.
+ * holds no state: every run reads what is due from its store (the mission's scheduler, the
+ * registry's sweeper, the alerts' deliveries, the outbox relays).
  */
 export class PeriodicLoop {
   private running = false;

@@ -1,4 +1,6 @@
-import type { TaskState } from '@dock/contracts';
+import { isFinalTaskState, TaskState } from '@dock/contracts';
+
+export { isFinalTaskState };
 
 /**
  * The file service's own record of which flight flies which wayline, so it can answer a dock's
@@ -19,19 +21,6 @@ export interface FlightBinding {
   taskVersion: number | null;
   boundAt: Date;
   updatedAt: Date;
-}
-
-const FINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
-  'ok',
-  'partially_done',
-  'failed',
-  'rejected',
-  'canceled',
-  'timeout',
-]);
-
-export function isFinalTaskState(state: TaskState): boolean {
-  return FINAL_STATES.has(state);
 }
 
 /**

@@ -1,17 +1,17 @@
-import type { Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   commandReplyRecordSchema,
-  RequestReplyRecord,
   taskEventRecordSchema,
   uplinkRecordSchema,
 } from '@dock/contracts';
-import { ConsumedRecord, decodeRecord, encodeRecord } from '@dock/kafka';
+import { ConsumedRecord, decodeRecord, DockRequestReplies, OutgoingMessage } from '@dock/kafka';
 import {
   EVENT_DATA_VALIDATORS,
+  STORAGE_UNAVAILABLE_RESULT,
   validateStorageConfigGetData,
   type FlighttaskProgressData,
 } from '@dock/protocol';
+import type { MediaMetrics } from '../../media-metrics';
 import type { MediaService } from '../../application/media-service';
 import type { MediaTopics } from './media-topics';
 
@@ -26,63 +26,55 @@ export interface MediaHandlerSettings {
 
 /**
  * dock.uplink.requests -> storage_config_get answered on dock.request-replies (the gateway
- * publishes it on requests_reply). Other methods are other services'. Offsets commit once
- * Kafka has every reply.
+ * publishes it on requests_reply), read and written with the shared DockRequestReplies. Other
+ * methods are other services'. Offsets commit once Kafka has every reply. The credentials are
+ * never logged: only who asked and the result.
  */
 export class StorageRequestHandler {
+  private readonly replies: DockRequestReplies;
+
   constructor(
     private readonly media: MediaService,
-    private readonly send: (records: { topic: string; message: Message }[]) => Promise<void>,
-    private readonly settings: MediaHandlerSettings,
+    private readonly send: (
+      records: { topic: string; message: OutgoingMessage }[],
+    ) => Promise<void>,
+    settings: MediaHandlerSettings,
+    private readonly metrics: MediaMetrics,
     private readonly logger: Logger,
-    private readonly nowMs: () => number = Date.now,
-  ) {}
+    nowMs: () => number = Date.now,
+  ) {
+    this.replies = new DockRequestReplies({
+      settings: {
+        repliesTopic: settings.topics.requestReplies,
+        maxAgeMs: settings.requestMaxAgeMs,
+        answeredBy: 'media',
+      },
+      answers: (method) => method === 'storage_config_get',
+      skipped: metrics.skippedRecords,
+      logger,
+      nowMs,
+    });
+  }
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
-    const replies: { topic: string; message: Message }[] = [];
+    const out: { topic: string; message: OutgoingMessage }[] = [];
     for (const record of records) {
-      const decoded = decodeRecord(record.message.value, uplinkRecordSchema);
-      if (!decoded.ok) throw new MalformedMediaRecord(`not an uplink record: ${decoded.error}`);
-      const uplink = decoded.value;
-      if (uplink.method !== 'storage_config_get' || uplink.family !== 'requests') continue;
-      if (!uplink.tid) continue;
-      const age = this.nowMs() - uplink.receivedAt;
-      if (this.settings.requestMaxAgeMs > 0 && age > this.settings.requestMaxAgeMs) {
-        this.logger.warn(
-          { dockSn: uplink.gatewaySn, tid: uplink.tid, ageMs: age },
-          'stale storage_config_get skipped',
-        );
-        continue;
-      }
-      const data = validateStorageConfigGetData(uplink.data, []);
+      const request = this.replies.requestOf(record);
+      if (!request) continue;
+      // The gateway checked the data already; a record it would never write still gets an answer.
+      const data = validateStorageConfigGetData(request.uplink.data, []);
       const answer = data.ok
-        ? await this.media.storageConfig(uplink.gatewaySn, data.value)
-        : { result: 317001 };
-      const reply: RequestReplyRecord = {
-        schemaVersion: 1,
-        gatewaySn: uplink.gatewaySn,
-        tid: uplink.tid,
-        bid: uplink.bid ?? '',
-        method: 'storage_config_get',
-        data: { ...answer },
-        answeredAt: this.nowMs(),
-        answeredBy: 'media',
-      };
-      replies.push({
-        topic: this.settings.topics.requestReplies,
-        message: encodeRecord(reply.gatewaySn, reply, {
-          tid: reply.tid,
-          bid: reply.bid,
-          method: reply.method,
-        }),
-      });
-      // Never the credentials: only who asked and the result.
+        ? await this.media.storageConfig(request.uplink.gatewaySn, data.value)
+        : { result: STORAGE_UNAVAILABLE_RESULT };
+      const { topic, message } = this.replies.reply(request, { ...answer });
+      out.push({ topic, message });
+      this.metrics.storageRequests.inc({ result: String(answer.result) });
       this.logger.info(
-        { dockSn: uplink.gatewaySn, tid: uplink.tid, result: answer.result },
+        { dockSn: request.uplink.gatewaySn, tid: request.tid, result: answer.result },
         'answered storage_config_get',
       );
     }
-    if (replies.length > 0) await this.send(replies);
+    if (out.length > 0) await this.send(out);
   }
 }
 
@@ -95,6 +87,7 @@ export class MediaEventHandler {
   constructor(
     private readonly media: MediaService,
     private readonly settings: MediaHandlerSettings,
+    private readonly metrics: MediaMetrics,
     private readonly logger: Logger,
     private readonly onChange: () => void,
   ) {}
@@ -128,6 +121,10 @@ export class MediaEventHandler {
             );
           }
           const outcome = await this.media.fileUploaded(uplink.gatewaySn, data.value, at);
+          this.metrics.callbacks.inc({ outcome: outcome.outcome });
+          if (outcome.outcome === 'recorded' && outcome.unknownFlight) {
+            this.metrics.callbacks.inc({ outcome: 'unknown_flight' });
+          }
           this.logger.info(
             {
               dockSn: uplink.gatewaySn,

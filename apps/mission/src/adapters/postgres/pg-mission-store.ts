@@ -1,5 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CommandRecord, HEADERS, SCHEMA_VERSION, TaskEventRecord } from '@dock/contracts';
+import {
+  CommandRecord,
+  HEADERS,
+  OPEN_TASK_STATES,
+  SCHEMA_VERSION,
+  sqlTaskStateList,
+  STARTED_TASK_STATES,
+  TaskEventRecord,
+} from '@dock/contracts';
 import type { Plan } from '../../domain/plan';
 import type { Task, TaskTransition } from '../../domain/task';
 import type { CommandDraft, TaskMutation } from '../../domain/task-mutation';
@@ -25,9 +33,9 @@ export interface StoreSettings {
   requester: string;
 }
 
-const OPEN_STATES = `('scheduled','preparing','prepared','ready','executing','in_progress','paused')`;
-/** STARTED_STATES of the state machine, written as tasks_in_flight_idx's predicate is. */
-const STARTED_STATES = `('executing','in_progress','paused')`;
+const OPEN_STATES = sqlTaskStateList(OPEN_TASK_STATES);
+/** Written as tasks_in_flight_idx's predicate is, so PostgreSQL uses the index. */
+const STARTED_STATES = sqlTaskStateList(STARTED_TASK_STATES);
 /** lockDueDocks looks at this many due tasks per dock wanted (and at least DUE_WINDOW_MIN). */
 const DUE_WINDOW_FACTOR = 8;
 const DUE_WINDOW_MIN = 64;

@@ -1,7 +1,11 @@
-import type { Message } from 'kafkajs';
 import type { Logger } from 'pino';
-import { RequestReplyRecord, UplinkRecord, uplinkRecordSchema } from '@dock/contracts';
-import { ConsumedRecord, decodeRecord, encodeRecord } from '@dock/kafka';
+import type { UplinkRecord } from '@dock/contracts';
+import {
+  ConsumedRecord,
+  DockRequestReplies,
+  DockRequestReplySettings,
+  OutgoingMessage,
+} from '@dock/kafka';
 import {
   BindingRequestDataMap,
   BindingRequestMethod,
@@ -27,12 +31,7 @@ const REQUEST_VALIDATORS: {
 /** A refusal carries no output (see BindingReplyData). */
 const MALFORMED: BindingReplyData = { result: BINDING_RESULT.malformedRequest };
 
-export interface BindingRequestSettings {
-  repliesTopic: string;
-  /** Requests older than this (gateway receive time) are skipped: the dock gave up. 0: never. */
-  maxAgeMs: number;
-  answeredBy: string;
-}
+export type BindingRequestSettings = DockRequestReplySettings;
 
 /**
  * Answers airport_bind_status, airport_organization_get and airport_organization_bind from
@@ -42,37 +41,37 @@ export interface BindingRequestSettings {
  * a crash answers again: bind is idempotent per tid.
  */
 export class BindingRequestHandler {
+  private readonly replies: DockRequestReplies;
+
   constructor(
     private readonly binding: BindingService,
-    private readonly send: (records: { topic: string; message: Message }[]) => Promise<void>,
-    private readonly settings: BindingRequestSettings,
+    private readonly send: (
+      records: { topic: string; message: OutgoingMessage }[],
+    ) => Promise<void>,
+    settings: BindingRequestSettings,
     private readonly metrics: RegistryMetrics,
     private readonly logger: Logger,
-    private readonly nowMs: () => number = Date.now,
-  ) {}
+    nowMs: () => number = Date.now,
+  ) {
+    this.replies = new DockRequestReplies({
+      settings,
+      answers: isBindingRequestMethod,
+      skipped: metrics.skippedRecords,
+      logger,
+      nowMs,
+    });
+  }
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
-    const replies: { topic: string; message: Message }[] = [];
+    const replies: { topic: string; message: OutgoingMessage }[] = [];
     for (const record of records) {
-      const request = this.requestOf(record);
+      const request = this.replies.requestOf(record);
       if (!request) continue;
-      const data = await this.answer(request);
-      const method = request.method as string;
-      const reply: RequestReplyRecord = {
-        schemaVersion: 1,
-        gatewaySn: request.gatewaySn,
-        tid: request.tid as string,
-        bid: request.bid ?? '',
-        method,
-        // A copy: the record's schema types data as an open object, the protocol's as interfaces.
-        data: { ...data },
-        answeredAt: this.nowMs(),
-        answeredBy: this.settings.answeredBy,
-      };
-      replies.push({
-        topic: this.settings.repliesTopic,
-        message: encodeRecord(reply.gatewaySn, reply, { tid: reply.tid, bid: reply.bid, method }),
-      });
+      const data = await this.answer(request.uplink);
+      const { method } = request;
+      // A copy: the record's schema types data as an open object, the protocol's as interfaces.
+      const { record: reply, ...toSend } = this.replies.reply(request, { ...data });
+      replies.push(toSend);
       this.metrics.bindingRequests.inc({ method, result: String(data.result) });
       const errInfos =
         data.output !== undefined && 'err_infos' in data.output ? data.output.err_infos : undefined;
@@ -128,47 +127,5 @@ export class BindingRequestHandler {
       'malformed binding request answered with an error result',
     );
     return undefined;
-  }
-
-  private requestOf(record: ConsumedRecord): UplinkRecord | undefined {
-    const decoded = decodeRecord(record.message.value, uplinkRecordSchema);
-    if (!decoded.ok) {
-      this.skip(record, 'malformed', 'warn', { error: decoded.error });
-      return undefined;
-    }
-    const uplink = decoded.value;
-    if (uplink.family !== 'requests' || !isBindingRequestMethod(uplink.method)) {
-      this.skip(record, 'not_ours', 'debug', { method: uplink.method, family: uplink.family });
-      return undefined;
-    }
-    if (!uplink.tid) {
-      this.skip(record, 'malformed', 'warn', { error: 'request without tid cannot be answered' });
-      return undefined;
-    }
-    const age = this.nowMs() - uplink.receivedAt;
-    if (this.settings.maxAgeMs > 0 && age > this.settings.maxAgeMs) {
-      this.skip(record, 'stale', 'warn', { ageMs: age, tid: uplink.tid, dockSn: uplink.gatewaySn });
-      return undefined;
-    }
-    return uplink;
-  }
-
-  private skip(
-    record: ConsumedRecord,
-    reason: 'malformed' | 'not_ours' | 'stale',
-    level: 'warn' | 'debug',
-    detail: Record<string, unknown>,
-  ): void {
-    this.metrics.skippedRecords.inc({ topic: record.topic, reason });
-    this.logger[level](
-      {
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        reason,
-        ...detail,
-      },
-      'request record skipped',
-    );
   }
 }
