@@ -13,8 +13,8 @@ import {
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
-  UrlSignature,
 } from '@dock/platform';
+import { UrlSignature } from '@dock/url-signing';
 import { encodeRecord, KafkaBus, MessageBus } from '@dock/kafka';
 import { MediaKafkaBridge } from './adapters/kafka/media-kafka-bridge';
 import { MEDIA_TOPICS, MediaTopics } from './adapters/kafka/media-topics';

@@ -25,5 +25,3 @@ export * from './database/create-postgres-data-source';
 export * from './database/pg-outbox-relay';
 export * from './database/typeorm-pino-logger';
 export * from './http/index';
-export * from './signing/url-signature';
-export * from './signing/byte-range';

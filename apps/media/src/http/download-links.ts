@@ -1,6 +1,6 @@
-import type { UrlSignature } from '@dock/platform';
+import type { UrlSignature } from '@dock/url-signing';
 
-/** Signed, expiring download URLs of media files (the shared signer, libs/platform). */
+/** Signed, expiring download URLs of media files (the shared signer, libs/url-signing). */
 export class MediaDownloadLinks {
   constructor(
     readonly signature: UrlSignature,

@@ -27,11 +27,11 @@ import {
   ErrorDto,
   LOGGER,
   parseLimit,
-  parseRange,
   Public,
   RequestOrganization,
   required,
 } from '@dock/platform';
+import { parseRange } from '@dock/url-signing';
 import { MediaError, MediaService } from '../application/media-service';
 import type { MediaStore } from '../application/ports';
 import type { S3MediaStore } from '../adapters/storage/s3-media-store';

@@ -1,2 +1,2 @@
-/** Range parsing is shared with the media service (libs/platform). */
-export { parseRange, type ByteRange, type RangeRequest } from '@dock/platform';
+/** Range parsing is shared with the media service (libs/url-signing). */
+export { parseRange, type ByteRange, type RangeRequest } from '@dock/url-signing';

@@ -1,2 +1,2 @@
-/** The file service's download URLs are signed with the shared signer (libs/platform). */
-export { UrlSignature as DownloadSignature, type SignatureCheck } from '@dock/platform';
+/** The file service's download URLs are signed with the shared signer (libs/url-signing). */
+export { UrlSignature as DownloadSignature, type SignatureCheck } from '@dock/url-signing';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import { parseRange } from '@dock/platform';
+import { parseRange } from '@dock/url-signing';
 import {
   evaluatePutAllowed,
   grantOfPolicy,

@@ -5,7 +5,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { ByteRange } from '@dock/platform';
+import type { ByteRange } from '@dock/url-signing';
 
 export interface S3MediaStoreSettings {
   bucket: string;
