@@ -13,6 +13,9 @@ const services = [
   { name: 'file', port: 3004 },
   { name: 'registry', port: 3005 },
   { name: 'alerts', port: 3006 },
+  // Media needs S3-compatible storage (MEDIA_STORAGE_ENDPOINT and its keys, see apps/media);
+  // without it, this shape runs without media (the embedded mode brings its own storage).
+  ...(process.env.MEDIA_STORAGE_ENDPOINT ? [{ name: 'media', port: 3007 }] : []),
 ];
 
 function run(script, args) {
@@ -34,6 +37,9 @@ const signingKey = process.env.FILE_URL_SIGNING_KEY ?? randomBytes(32).toString(
 run('infra.js', ['up']);
 run('build-all.js', []);
 
+if (!process.env.MEDIA_STORAGE_ENDPOINT) {
+  console.log('media: not started (set MEDIA_STORAGE_ENDPOINT and its keys to run it; npm start has its own storage)');
+}
 const children = services.map(({ name, port }) => {
   const envPort = process.env[`${name.toUpperCase()}_HTTP_PORT`];
   const child = spawn(process.execPath, [path.join(root, 'dist/apps', name, 'main.js')], {
@@ -49,6 +55,7 @@ const children = services.map(({ name, port }) => {
           }
         : {}),
       FILE_URL_SIGNING_KEY: signingKey,
+      MEDIA_URL_SIGNING_KEY: process.env.MEDIA_URL_SIGNING_KEY ?? signingKey,
       HTTP_PORT: envPort ?? String(port),
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -24,6 +24,8 @@ export const standaloneConfigSchema = z
     METRICS_PORT: port(9464).optional(),
     /** Where docks connect (the embedded MQTT broker). */
     MQTT_PORT: port(1883).optional(),
+    /** Where docks upload media (the embedded S3-compatible endpoint), unless MEDIA_STORAGE_ENDPOINT is set. */
+    MEDIA_S3_PORT: port(9000).optional(),
     /** Where the embedded parts keep their data (PostgreSQL, the bus log, the KMZ files). */
     DATA_DIR: z.string().min(1).default('./.data/embedded'),
     /** How long the in-process bus keeps records nobody needs any more (hours). */
@@ -96,6 +98,7 @@ export function dataPaths(config: StandaloneConfig): {
   postgres: string;
   bus: string;
   files: string;
+  media: string;
 } {
   const root = path.resolve(config.DATA_DIR);
   return {
@@ -103,5 +106,6 @@ export function dataPaths(config: StandaloneConfig): {
     postgres: path.join(root, 'postgres'),
     bus: path.join(root, 'bus'),
     files: path.join(root, 'files'),
+    media: path.join(root, 'media'),
   };
 }

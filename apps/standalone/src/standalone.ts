@@ -23,6 +23,7 @@ import {
 } from '@dock/platform';
 import { alertsConfigSchema, AlertsModule } from '../../alerts/src';
 import { createBlobStorage, fileConfigSchema, FileModule } from '../../file/src';
+import { mediaConfigSchema, MediaModule, S3StandIn } from '../../media/src';
 import {
   gatewayConfigSchema,
   GatewayModule,
@@ -48,7 +49,7 @@ import { dockLicence, licenceBanner } from './infra/dev-licence';
 import { EmbeddedPostgres } from './infra/embedded-postgres';
 import { EmbeddedMqttBroker } from './infra/mqtt-broker';
 import { EmbeddedMqttAccess } from './infra/mqtt-broker-access';
-import { ChosenPort, choosePort } from './infra/ports';
+import { ChosenPort, choosePort, listenOnPort } from './infra/ports';
 import { embeddedApiTokens, EmbeddedApiTokens } from './infra/api-tokens';
 import { embeddedSigningKey } from './infra/signing-key';
 import { Credentials, ensureCredentials } from './onboarding';
@@ -63,7 +64,10 @@ import {
 /** Connections per service to the embedded PostgreSQL (serialised anyway; migrations need 2). */
 const EMBEDDED_POOL_SIZE = 3;
 /** The services with a database (each gets its own embedded one). */
-const DATABASES = ['mission', 'telemetry', 'file', 'registry', 'alerts'] as const;
+const DATABASES = ['mission', 'telemetry', 'file', 'registry', 'alerts', 'media'] as const;
+/** The embedded media store's bucket and region (any S3 client takes them as given). */
+const MEDIA_BUCKET = 'dock-media';
+const MEDIA_REGION = 'us-east-1';
 
 export const STANDALONE_OPENAPI_INFO = {
   title: 'Dock fleet cloud (all services)',
@@ -89,6 +93,8 @@ export interface RunningStandalone {
   /** The broker docks connect to (the embedded one, or MQTT_URL). */
   readonly mqttUrl: string;
   readonly mqttPort: number | undefined;
+  /** Where docks upload media: the embedded S3 endpoint, or MEDIA_STORAGE_ENDPOINT. */
+  readonly mediaStorageUrl: string | undefined;
   readonly dataDir: string;
   readonly parts: EmbeddedParts;
   readonly authDisabled: boolean;
@@ -185,6 +191,46 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       closers.push({ name: 'MQTT broker', close: () => started.close() });
     }
 
+    // Media: an S3-compatible endpoint of its own (STS + SigV4, prefix-scoped temporary keys)
+    // unless MEDIA_STORAGE_ENDPOINT points at real storage. Its root key lives in this process.
+    let mediaStore: { port: ChosenPort; env: Record<string, string> } | undefined;
+    if (!isSet(env.MEDIA_STORAGE_ENDPOINT)) {
+      const root = {
+        id: `EMBEDDED${randomBytes(8).toString('hex').toUpperCase()}`,
+        secret: randomBytes(30).toString('base64url'),
+      };
+      const standIn = new S3StandIn({
+        directory: paths.media,
+        bucket: MEDIA_BUCKET,
+        region: MEDIA_REGION,
+        rootAccessKeyId: root.id,
+        rootSecretAccessKey: root.secret,
+        logger: logger.child({ component: 's3-stand-in' }),
+      });
+      const port = await listenOnPort(await standIn.createServer(), {
+        what: 'media storage (S3)',
+        variable: 'MEDIA_S3_PORT',
+        explicit: isSet(env.MEDIA_S3_PORT) ? config.MEDIA_S3_PORT : undefined,
+        fallback: 9000,
+        host: '0.0.0.0',
+      });
+      closers.push({ name: 'media storage', close: () => standIn.stop() });
+      mediaStore = {
+        port,
+        env: {
+          MEDIA_STORAGE_PROVIDER: 'minio',
+          MEDIA_STORAGE_ENDPOINT: `http://127.0.0.1:${port.port}`,
+          MEDIA_STORAGE_PUBLIC_ENDPOINT:
+            env.MEDIA_STORAGE_PUBLIC_ENDPOINT ?? `http://127.0.0.1:${port.port}`,
+          MEDIA_STORAGE_BUCKET: MEDIA_BUCKET,
+          MEDIA_STORAGE_REGION: MEDIA_REGION,
+          MEDIA_STORAGE_ACCESS_KEY_ID: root.id,
+          MEDIA_STORAGE_SECRET_ACCESS_KEY: root.secret,
+          MEDIA_UPLOAD_CREDENTIALS: 'sts',
+        },
+      };
+    }
+
     let postgres: EmbeddedPostgres | undefined;
     if (parts.database) {
       postgres = await EmbeddedPostgres.start(paths.postgres, DATABASES, logger);
@@ -247,6 +293,12 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       ...pilotAccessEnv(env, licence.gatewayEnv, mqttUrl, httpUrl),
     });
     const alertsConfig = load('alerts', alertsConfigSchema, envOf('alerts'));
+    const mediaConfig = load('media', mediaConfigSchema, {
+      ...envOf('media'),
+      ...mediaStore?.env,
+      MEDIA_URL_SIGNING_KEY: env.MEDIA_URL_SIGNING_KEY ?? serviceEnv.FILE_URL_SIGNING_KEY,
+      MEDIA_PUBLIC_BASE_URL: env.MEDIA_PUBLIC_BASE_URL ?? httpUrl,
+    });
 
     // Readiness: every embedded part and every service's own connections.
     const gatewayChecks = gatewayReadinessChecks({
@@ -285,6 +337,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       MissionModule.register(missionConfig, serviceLogger('mission'), [], shared),
       RegistryModule.register(registryConfig, serviceLogger('registry'), [], shared),
       AlertsModule.register(alertsConfig, serviceLogger('alerts'), [], shared),
+      MediaModule.register(mediaConfig, serviceLogger('media'), [], shared),
     ];
 
     const running = await startService({
@@ -309,6 +362,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       httpUrl: `http://127.0.0.1:${running.port}`,
       mqttUrl,
       mqttPort: broker?.port.port,
+      mediaStorageUrl: mediaStore?.env.MEDIA_STORAGE_PUBLIC_ENDPOINT ?? env.MEDIA_STORAGE_ENDPOINT,
       dataDir: paths.root,
       parts,
       authDisabled,
@@ -336,7 +390,17 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         .get<RegistryPilotBootstrap>(PILOT_BOOTSTRAP, { strict: false })
         .useMqttLogin(onboarding.credentials.organization.id, mqtt);
     }
-    print(banner(standalone, config, http, broker?.port, postgres, describeKafkaSecurity(kafka)));
+    print(
+      banner(
+        standalone,
+        config,
+        http,
+        broker?.port,
+        postgres,
+        describeKafkaSecurity(kafka),
+        mediaStore?.port,
+      ),
+    );
     print(licenceBanner(licence, env));
     print(
       onboardingBanner(
@@ -467,6 +531,7 @@ function banner(
   mqtt: ChosenPort | undefined,
   postgres: EmbeddedPostgres | undefined,
   kafkaSecurityText: string,
+  mediaPort: ChosenPort | undefined,
 ): string {
   const moved = (port: ChosenPort, variable: string): string =>
     port.movedFrom === undefined
@@ -475,7 +540,7 @@ function banner(
   const { parts } = running;
   const lines = [
     '',
-    'dock-fleet-cloud is up: gateway, mission, telemetry, file, registry and alerts in one process.',
+    'dock-fleet-cloud is up: gateway, mission, telemetry, file, registry, alerts and media in one process.',
     '',
     running.console.dir
       ? `  console        open http://localhost:${running.httpPort}  (map tiles ${running.console.tileUrl ? 'on' : 'off: CONSOLE_TILE_URL'})`
@@ -483,6 +548,9 @@ function banner(
     `  HTTP API       ${running.httpUrl}${moved(http, 'HTTP_PORT')}`,
     `  API docs       ${running.httpUrl}/docs`,
     `  readiness      ${running.httpUrl}/health/ready`,
+    mediaPort
+      ? `  media storage  ${running.mediaStorageUrl}  (embedded S3-compatible endpoint, STS + SigV4)${moved(mediaPort, 'MEDIA_S3_PORT')}`
+      : `  media storage  ${running.mediaStorageUrl}  (MEDIA_STORAGE_ENDPOINT)`,
     parts.mqtt && mqtt
       ? `  MQTT (docks)   mqtt://<this machine>:${mqtt.port}  (MQTT 3.1.1, embedded broker)${moved(mqtt, 'MQTT_PORT')}`
       : `  MQTT (docks)   ${running.mqttUrl}  (external broker, MQTT_URL)`,

@@ -46,7 +46,16 @@ export interface EmbeddedSystemOptions {
 const ROOT = path.resolve(__dirname, '../../..');
 const BUNDLE = path.join(ROOT, 'dist/apps/standalone/main.js');
 const FROM_SOURCE = ['-r', '@swc-node/register', 'apps/standalone/src/main.ts'];
-const INFRA = ['KAFKA_BROKERS', 'REDIS_URL', 'DATABASE_URL', 'MQTT_URL', 'HTTP_PORT', 'MQTT_PORT'];
+const INFRA = [
+  'KAFKA_BROKERS',
+  'REDIS_URL',
+  'DATABASE_URL',
+  'MQTT_URL',
+  'HTTP_PORT',
+  'MQTT_PORT',
+  'MEDIA_S3_PORT',
+  'MEDIA_STORAGE_ENDPOINT',
+];
 
 /** Starts the process and resolves once it printed its banner and /health/ready is 200. */
 export async function startEmbeddedSystem(
@@ -60,6 +69,7 @@ export async function startEmbeddedSystem(
       ...env,
       HTTP_PORT: '0',
       MQTT_PORT: '0',
+      MEDIA_S3_PORT: '0',
       LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
       ...options.env,
@@ -92,6 +102,7 @@ export async function startEmbeddedSystem(
     missionApi: api,
     telemetryApi: api,
     fileApi: api,
+    mediaApi: api,
     snPrefix: options.snPrefix ?? `EMB${randomBytes(3).toString('hex').toUpperCase()}`,
     output: child.output,
     diagnostics: (needles, limit) =>

@@ -64,6 +64,7 @@ export class TelemetryRuntime {
         ...ORGANIZATION_TOPICS,
         KAFKA_TOPICS.deviceEvents,
         KAFKA_TOPICS.hmsAlerts,
+        KAFKA_TOPICS.mediaRecords,
       ].map((topic) => ({
         topic,
         numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
@@ -101,6 +102,7 @@ export class TelemetryRuntime {
         topics: TELEMETRY_TOPICS,
         deviceEventsTopic: KAFKA_TOPICS.deviceEvents,
         hmsTopic: KAFKA_TOPICS.hmsAlerts,
+        mediaTopic: KAFKA_TOPICS.mediaRecords,
       },
       this.broadcaster,
       new CachedOrganizationDirectory(directory, LIVE_ORGANIZATION_TTL_MS),

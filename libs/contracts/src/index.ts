@@ -6,3 +6,4 @@ export * from './organizations';
 export * from './device-records';
 export * from './hms-alerts';
 export * from './mqtt-identity';
+export * from './media-records';

@@ -30,6 +30,8 @@ export const KAFKA_TOPICS = {
   deviceEvents: 'registry.device-events',
   /** HMS (health) alerts raised and cleared, per device (written by the alerts service). */
   hmsAlerts: 'alerts.hms',
+  /** Flight media: each file recorded and each flight's media status (written by the media service). */
+  mediaRecords: 'media.records',
   /**
    * Per service: consumed records that failed every attempt (a poison record), with the error,
    * written by that service's consumers so their partition moves on (libs/kafka GuardedBus).
@@ -41,6 +43,7 @@ export const KAFKA_TOPICS = {
     file: 'file.dead-letter',
     registry: 'registry.dead-letter',
     alerts: 'alerts.dead-letter',
+    media: 'media.dead-letter',
   },
 } as const;
 
@@ -63,6 +66,7 @@ export const DEFAULT_PARTITIONS: Record<string, number> = {
   [KAFKA_TOPICS.taskEvents]: 3,
   [KAFKA_TOPICS.deviceEvents]: 3,
   [KAFKA_TOPICS.hmsAlerts]: 3,
+  [KAFKA_TOPICS.mediaRecords]: 3,
   ...Object.fromEntries(Object.values(KAFKA_TOPICS.consumerDeadLetters).map((t) => [t, 1])),
 };
 

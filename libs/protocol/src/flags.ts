@@ -14,7 +14,11 @@ export type NormaliseFlag =
   /** The payload's `gateway` field names another SN than the topic. */
   | 'gateway_mismatch'
   /** A real cloud sent `data: ""` for a command without parameters (return_home). */
-  | 'empty_string_data';
+  | 'empty_string_data'
+  /** A float arrived as a numeric string (file_upload_callback's `"gimbal_yaw_degree": "-91.40"`). */
+  | 'number_from_string'
+  /** file_upload_callback's capture time came as `created_time` (the Demo's name). */
+  | 'created_time_key';
 
 /** Collects flags while one message is normalised. */
 export type FlagSink = NormaliseFlag[];

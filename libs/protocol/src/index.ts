@@ -27,6 +27,7 @@ export type { ConfigReplyData, ConfigRequestData } from './methods/config';
 export { hasLicence, validateConfigReplyData, validateConfigRequestData } from './methods/config';
 export * from './methods/organization-binding';
 export * from './methods/request-routes';
+export * from './methods/media';
 export type { TopoSubDevice, UpdateTopoData } from './methods/update-topo';
 export { isAircraftOffline } from './methods/update-topo';
 export { SERVICE_DATA_VALIDATORS, validatePrepareData } from './methods/service-validators';

@@ -319,8 +319,17 @@ describe('request routes', () => {
       expect(requestFailureResult(method)).toBeGreaterThan(0);
       expect(isBindingRequestMethod(method)).toBe(true);
     }
+    expect(requestRoute('storage_config_get')).toEqual({
+      answeredBy: 'media',
+      failureResult: 317001,
+    });
     expect(Object.keys(REQUEST_ROUTES).sort()).toEqual(
-      ['config', 'flighttask_resource_get', ...BINDING_REQUEST_METHODS].sort(),
+      [
+        'config',
+        'flighttask_resource_get',
+        'storage_config_get',
+        ...BINDING_REQUEST_METHODS,
+      ].sort(),
     );
   });
 

@@ -1,4 +1,5 @@
 import type { DockBehaviour, SimulatedDock } from '../../../apps/dock-simulator/src';
+import { createHash } from 'node:crypto';
 import { eventually } from '../../support/eventually';
 import type { ProgressReport, Task } from '../support/api-client';
 import { scenarioTimings, SystemUnderTest } from '../support/system-under-test';
@@ -39,6 +40,21 @@ const STEADY: Partial<DockBehaviour> = {
 };
 
 const MINUTE = 60_000;
+
+/** GET /flights/{id}/media of the media API (the fields the media scenario reads). */
+interface MediaListing {
+  status: string;
+  expected: number | null;
+  received: number;
+  missing: number | null;
+  files: {
+    objectKey: string;
+    downloadUrl: string;
+    sizeBytes: number | null;
+    fingerprint: string | null;
+    [key: string]: unknown;
+  }[];
+}
 
 let failures = 0;
 const durations: { title: string; ms: number; ok: boolean }[] = [];
@@ -220,6 +236,74 @@ export function defineWaylineScenarios(getSystem: () => SystemUnderTest): void {
       expect(causes(task)).toContain('prepare_accepted');
       const results = dock.snapshot().counters.serviceResults;
       expect(results).toMatchObject({ 'flighttask_prepare=0': 1, 'flighttask_execute=0': 1 });
+    },
+  );
+
+  define(
+    'flight media: photos uploaded with the issued credentials, listed complete with working downloads; a short flight incomplete',
+    'MEDIA',
+    async (ctx) => {
+      const media = ctx.system.mediaApi;
+      if (media === undefined) throw new Error(`${ctx.system.name} has no media API`);
+      const get = async (urlPath: string) => {
+        const response = await fetch(`${media.baseUrl}${urlPath}`, {
+          headers: { Authorization: `Bearer ${media.token}` },
+        });
+        return { status: response.status, body: (await response.json()) as MediaListing };
+      };
+      const wayline = await ctx.wayline();
+      // One dock uploads every photo (and retries one callback); the other stops one short.
+      const full = await ctx.dock({ ...FAST, media: { duplicate: true } });
+      const short = await ctx.dock({ ...FAST, media: { shortBy: 1 } }, 'S');
+      const [flown, shortFlown] = await Promise.all([
+        ctx.createTask(full, wayline, { taskType: 'immediate' }),
+        ctx.createTask(short, wayline, { taskType: 'immediate' }),
+      ]);
+      await Promise.all([
+        ctx.taskReaches(flown.flightId, 'ok'),
+        ctx.taskReaches(shortFlown.flightId, 'ok'),
+      ]);
+
+      const listing = await eventually(
+        async () => {
+          const { status, body } = await get(`/flights/${flown.flightId}/media`);
+          expect(status).toBe(200);
+          expect(body).toMatchObject({ status: 'complete', expected: 4, received: 4, missing: 0 });
+          return body;
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+      expect(full.snapshot().counters.published['requests:storage_config_get']).toBe(1);
+      // Four photos, five callbacks (one retried): recorded once each.
+      expect(full.snapshot().counters.published['events:file_upload_callback']).toBe(5);
+      expect(listing.files).toHaveLength(4);
+      for (const file of listing.files) {
+        expect(file).toMatchObject({ type: 'photo', gatewaySn: full.sn, unknownFlight: false });
+        expect(file.objectKey).toContain(`/${full.sn}/${flown.flightId}/`);
+        const download = await fetch(file.downloadUrl);
+        expect(download.status).toBe(200);
+        const bytes = Buffer.from(await download.arrayBuffer());
+        expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+        expect(bytes.length).toBe(file.sizeBytes);
+        expect(createHash('md5').update(bytes).digest('hex')).toBe(file.fingerprint);
+      }
+      const ranged = await fetch(listing.files[0].downloadUrl, { headers: { Range: 'bytes=0-1' } });
+      expect(ranged.status).toBe(206);
+      expect(Buffer.from(await ranged.arrayBuffer())).toEqual(Buffer.from([0xff, 0xd8]));
+
+      await eventually(
+        async () => {
+          const { body } = await get(`/flights/${shortFlown.flightId}/media`);
+          expect(body).toMatchObject({
+            status: 'incomplete',
+            expected: 4,
+            received: 3,
+            missing: 1,
+          });
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+      expect(full.snapshot().replies.missing).toEqual({});
     },
   );
 

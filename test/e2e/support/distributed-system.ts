@@ -6,15 +6,17 @@ import { randomDockLicence } from '../../support/dock-licence';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DEFAULT_ORGANIZATION_ID, KAFKA_TOPICS } from '@dock/contracts';
+import { S3StandIn } from '../../../apps/media/src/adapters/s3-standin/s3-standin';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
 import { GroupTopics, startGroupsAtTopicEnds } from './kafka-groups';
 import { freePort, ServiceProcess, startServiceProcess } from './service-process';
 import { SCENARIO_SETTINGS, SystemUnderTest } from './system-under-test';
 
 /**
- * The production shape: gateway, mission, telemetry and file, each its own process
+ * The production shape: gateway, mission, telemetry, file and media, each its own process
  * (`node dist/apps/<app>/main.js`), against the real Mosquitto, Kafka, Redis and PostgreSQL
- * of `npm run infra:up`. Everything that could collide with another run on the same
+ * of `npm run infra:up`; media storage is the S3-compatible stand-in (STS + SigV4), started on
+ * its own in this process (no MinIO on this machine). Everything that could collide with another run on the same
  * infrastructure is unique to this run: consumer groups (pinned to the topics' current ends),
  * database schemas, the MQTT share group and gateway instance id, the Redis prefix, the
  * storage directory, ports, tokens and the dock SN prefix.
@@ -37,7 +39,7 @@ export interface DistributedSystemOptions {
   readonly logLevel?: string;
 }
 
-type App = 'gateway' | 'mission' | 'telemetry' | 'file';
+type App = 'gateway' | 'mission' | 'telemetry' | 'file' | 'media';
 
 export async function startDistributedSystem(
   options: DistributedSystemOptions = {},
@@ -55,11 +57,13 @@ export async function startDistributedSystem(
     mission: await freePort(),
     telemetry: await freePort(),
     file: await freePort(),
+    media: await freePort(),
   };
   const schemas: Record<Exclude<App, 'gateway'>, string> = {
     mission: `${runSql}_mission`,
     telemetry: `${runSql}_telemetry`,
     file: `${runSql}_file`,
+    media: `${runSql}_media`,
   };
   const groups = {
     gatewayCommands: `${run}.gateway-commands`,
@@ -67,6 +71,7 @@ export async function startDistributedSystem(
     mission: `${run}.mission`,
     telemetry: `${run}.telemetry`,
     file: `${run}.file`,
+    media: `${run}.media`,
   };
   const consumerGroups: GroupTopics[] = [
     { groupId: groups.gatewayCommands, topics: [KAFKA_TOPICS.commands] },
@@ -81,6 +86,11 @@ export async function startDistributedSystem(
     { groupId: `${groups.file}.resource-requests`, topics: [KAFKA_TOPICS.uplink.requests] },
     { groupId: `${groups.file}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
     { groupId: `${groups.telemetry}.task-events`, topics: [KAFKA_TOPICS.taskEvents] },
+    { groupId: `${groups.media}.requests`, topics: [KAFKA_TOPICS.uplink.requests] },
+    {
+      groupId: `${groups.media}.events`,
+      topics: [KAFKA_TOPICS.uplink.events, KAFKA_TOPICS.taskEvents, KAFKA_TOPICS.commandReplies],
+    },
   ];
   const pinned = startGroupsAtTopicEnds(infraSettings.kafkaBrokers, consumerGroups);
   await pinned.catch((error: unknown) => {
@@ -88,6 +98,20 @@ export async function startDistributedSystem(
     rmSync(storageDir, { recursive: true, force: true });
     throw error;
   });
+
+  const mediaRoot = {
+    id: `E2E${randomBytes(8).toString('hex').toUpperCase()}`,
+    secret: randomBytes(30).toString('base64url'),
+  };
+  const mediaDir = mkdtempSync(path.join(tmpdir(), `${run}-media-`));
+  const mediaStandIn = new S3StandIn({
+    directory: mediaDir,
+    bucket: 'e2e-media',
+    region: 'us-east-1',
+    rootAccessKeyId: mediaRoot.id,
+    rootSecretAccessKey: mediaRoot.secret,
+  });
+  const mediaEndpoint = await mediaStandIn.start(0);
 
   const common: Record<string, string> = {
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? options.logLevel ?? 'info',
@@ -139,6 +163,19 @@ export async function startDistributedSystem(
       FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
       FILE_PUBLIC_BASE_URL: `http://127.0.0.1:${ports.file}`,
     },
+    media: {
+      KAFKA_CLIENT_ID: `${run}-media`,
+      DATABASE_SCHEMA: schemas.media,
+      MEDIA_KAFKA_GROUP_PREFIX: groups.media,
+      MEDIA_STORAGE_PROVIDER: 'minio',
+      MEDIA_STORAGE_ENDPOINT: mediaEndpoint,
+      MEDIA_STORAGE_BUCKET: 'e2e-media',
+      MEDIA_STORAGE_ACCESS_KEY_ID: mediaRoot.id,
+      MEDIA_STORAGE_SECRET_ACCESS_KEY: mediaRoot.secret,
+      MEDIA_UPLOAD_CREDENTIALS: 'sts',
+      MEDIA_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+      MEDIA_PUBLIC_BASE_URL: `http://127.0.0.1:${ports.media}`,
+    },
   };
 
   const processes: ServiceProcess[] = [];
@@ -161,6 +198,8 @@ export async function startDistributedSystem(
     await dropSchemas(Object.values(schemas)).catch(() => undefined);
     await dropRedisKeys(`${run}-gw`).catch(() => undefined);
     rmSync(storageDir, { recursive: true, force: true });
+    await mediaStandIn.stop();
+    rmSync(mediaDir, { recursive: true, force: true });
     if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
   };
   const stop = (): Promise<void> => (stopped ??= stopAll());
@@ -168,7 +207,7 @@ export async function startDistributedSystem(
   try {
     // The gateway first: the other services' commands and answers go through it.
     await start('gateway');
-    await Promise.all([start('file'), start('telemetry')]);
+    await Promise.all([start('file'), start('telemetry'), start('media')]);
     await start('mission');
   } catch (error) {
     await stop();
@@ -182,6 +221,7 @@ export async function startDistributedSystem(
     missionApi: endpoint('mission'),
     telemetryApi: endpoint('telemetry'),
     fileApi: endpoint('file'),
+    mediaApi: endpoint('media'),
     // Dock SNs: short, upper case like real ones, unique to the run.
     snPrefix: `E2E${randomBytes(3).toString('hex').toUpperCase()}`,
     processes,

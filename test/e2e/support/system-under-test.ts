@@ -29,6 +29,8 @@ export interface SystemUnderTest {
   readonly missionApi: ApiEndpoint;
   readonly telemetryApi: ApiEndpoint;
   readonly fileApi: ApiEndpoint;
+  /** The media service's API (flight media, signed downloads); its storage is S3-compatible. */
+  readonly mediaApi?: ApiEndpoint;
   /**
    * Dock SNs of this run start with this ([A-Za-z0-9_.:-], short): other runs on the same broker
    * and Kafka topics never use it.
@@ -60,6 +62,10 @@ export const SCENARIO_SETTINGS = {
   MISSION_SCHEDULER_INTERVAL_MS: '200',
   MISSION_RELAY_INTERVAL_MS: '100',
   GATEWAY_SWEEP_INTERVAL_MS: '200',
+  /** A flight short of its media count turns incomplete 3 s after its last file. */
+  MEDIA_INCOMPLETE_AFTER_MS: '3000',
+  MEDIA_SWEEP_INTERVAL_MS: '200',
+  MEDIA_RELAY_INTERVAL_MS: '100',
 } as const satisfies Record<string, string>;
 
 /** The values of SCENARIO_SETTINGS the scenarios compute with. */

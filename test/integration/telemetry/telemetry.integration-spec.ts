@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { HmsAlertRecord, KAFKA_TOPICS } from '@dock/contracts';
+import { HmsAlertRecord, KAFKA_TOPICS, MediaRecord } from '@dock/contracts';
 import { encodeRecord } from '@dock/kafka';
 import { undocumentedRoutes } from '@dock/platform';
 import { issueStreamTicket } from '../../../apps/telemetry/src/domain/stream-ticket';
@@ -791,6 +791,60 @@ describe('telemetry service', () => {
         });
         // Same replica, same records: the default organization's stream saw none of them.
         expect(byDefault.of('hms')).toEqual([]);
+      } finally {
+        await client.close();
+        await byDefault.close();
+      }
+    });
+
+    it("shows media records from the media service (media.records) as `media` events, to the record's organization only", async () => {
+      const dock = sn('LIVEMEDIA');
+      const organization = sn('org-media');
+      const client = new SseClient();
+      await client.open(
+        `${harness.baseUrl}/stream?dock=${dock}&events=media`,
+        'telemetry-it-token',
+        {
+          'X-Organization-Id': organization,
+        },
+      );
+      const byDefault = new SseClient();
+      await byDefault.open(
+        `${harness.baseUrl}/stream?dock=${dock}&events=media`,
+        'telemetry-it-token',
+      );
+      try {
+        let n = 0;
+        // The live consumer starts at the latest offset once joined: produce until one arrives.
+        await eventually(
+          async () => {
+            n += 1;
+            const record: MediaRecord = {
+              schemaVersion: 1,
+              kind: 'flight',
+              organizationId: organization,
+              gatewaySn: dock,
+              flightId: `${dock}-F${n}`,
+              status: 'complete',
+              expected: 2,
+              received: 2,
+              at: Date.now(),
+            };
+            await harness.produce([
+              { topic: KAFKA_TOPICS.mediaRecords, message: encodeRecord(dock, record) },
+            ]);
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            expect(client.of('media').length).toBeGreaterThan(0);
+          },
+          { timeoutMs: 30_000, intervalMs: 300 },
+        );
+        expect(client.of('media')[0].data).toMatchObject({
+          kind: 'flight',
+          gatewaySn: dock,
+          status: 'complete',
+          organizationId: organization,
+        });
+        expect(byDefault.of('media')).toEqual([]);
       } finally {
         await client.close();
         await byDefault.close();

@@ -53,6 +53,9 @@ const OPTIONS = {
   'reply-timeout-ms': { type: 'string' },
   quirks: { type: 'boolean' },
   hms: { type: 'boolean' },
+  'upload-media': { type: 'boolean' },
+  'media-short-by': { type: 'string' },
+  'media-duplicate': { type: 'boolean' },
   'exit-homing-trigger': { type: 'string', multiple: true },
   'offline-after-ms': { type: 'string' },
   'reconnect-after-ms': { type: 'string' },
@@ -153,6 +156,16 @@ export function parseCli(
       ),
       quirks: values.quirks === true,
       hms: values.hms === true,
+      ...(values['upload-media'] === true ||
+      values['media-short-by'] !== undefined ||
+      values['media-duplicate'] === true
+        ? {
+            media: {
+              shortBy: int(values['media-short-by'], '--media-short-by', 0, 0),
+              duplicate: values['media-duplicate'] === true,
+            },
+          }
+        : {}),
       expectedLicence: licence(values, env),
       licenceRetryMs:
         int(

@@ -30,6 +30,10 @@ acting out the cloud's edge cases
       --reply-timeout-ms MS     how long an events_reply / status_reply / requests_reply may take (15000)
       --quirks                  send the traps of the spec README (timestamp: key, enum strings, ...)
       --hms                     raise an HMS alert mid-flight, repeat it, then clear it
+      --upload-media            after each flight: storage_config_get, upload one real JPEG per
+                                photo to the returned S3 storage, report each (file_upload_callback)
+      --media-short-by <n>      (implies --upload-media) leave the last n photos unuploaded
+      --media-duplicate         (implies --upload-media) send the first callback twice (a retry)
       --exit-homing-trigger after-ms=N[,reason=R][,hold-ms=H]
                                 N ms of return flight in, leave RTH for H ms (device_exit_homing_notify)
       --offline-after-ms MS     drop off the network MS after each execute...

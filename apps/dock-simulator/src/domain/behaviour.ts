@@ -1,3 +1,4 @@
+import type { MediaUploadBehaviour } from './media-upload';
 /**
  * How a simulated dock behaves: everything a scenario can change. Times named `...Ms` are wall
  * clock; flight times (the script in flight-plan.ts, exit-homing triggers) are simulated and run
@@ -82,6 +83,8 @@ export interface DockBehaviour {
   /** After a refused licence, how long the dock stays away before it connects and asks again. */
   readonly licenceRetryMs: number;
   readonly silence?: SilenceScript;
+  /** After each flight with photos: ask storage_config_get, upload real JPEGs, report each. */
+  readonly media?: MediaUploadBehaviour;
 }
 
 export const DEFAULT_BEHAVIOUR: DockBehaviour = {

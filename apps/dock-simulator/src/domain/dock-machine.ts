@@ -2,9 +2,11 @@ import type {
   FlighttaskExecuteData,
   FlighttaskPrepareData,
   FlighttaskResourceGetReplyData,
+  StorageConfigGetReplyData,
   FlighttaskUndoData,
 } from '@dock/protocol';
 import { DockBehaviour } from './behaviour';
+import { planMediaFiles, PlannedMediaFile } from './media-upload';
 import { hmsListAt } from './hms-script';
 import { dockOsdData, progressData, updateTopoData } from './dock-messages';
 import { plannedReturnPath } from './flight-plan';
@@ -103,6 +105,8 @@ export class DockMachine {
   private run: TaskRun | null = null;
   private resourceTid: string | null = null;
   private resourceFile: { url: string; fingerprint: string } | null = null;
+  /** storage_config_get tid -> the flight (and its photo count) whose media waits for credentials. */
+  private readonly mediaTids = new Map<string, { flightId: string; count: number }>();
   private progressNeedsReply = false;
   private outage: { disconnectAt: number; reconnectAt: number; done: boolean } | null = null;
   private jobNumber = 0;
@@ -405,6 +409,11 @@ export class DockMachine {
         now,
       );
     }
+    const media = this.mediaTids.get(reply.tid);
+    if (media !== undefined) {
+      this.mediaTids.delete(reply.tid);
+      return this.mediaCredentials(media, reply);
+    }
     if (this.run === null || this.resourceTid !== reply.tid) return [];
     this.resourceTid = null;
     const data = reply.data as FlighttaskResourceGetReplyData;
@@ -413,6 +422,122 @@ export class DockMachine {
     }
     this.resourceFile = data.output.file;
     return this.afterRunEvents(this.run.completeWait(), now);
+  }
+
+  // ---- media upload (dock-media-upload.md) ---------------------------------------------------
+
+  /** After a flight with photos: ask for storage credentials (behaviour.media set). */
+  private requestMediaUpload(flightId: string, count: number, now: number): Effect[] {
+    if (this.behaviour.media === undefined || count <= 0) return [];
+    const tid = this.newId();
+    const sent = this.publish({
+      family: 'requests',
+      method: 'storage_config_get',
+      tid,
+      bid: this.newId(),
+      timestamp: now,
+      data: { module: 0 },
+    });
+    if (sent.length > 0) {
+      this.ledger.expect('requests_reply', tid, 'storage_config_get', now);
+      this.mediaTids.set(tid, { flightId, count });
+    }
+    return sent;
+  }
+
+  private mediaCredentials(
+    media: { flightId: string; count: number },
+    reply: { data: unknown; invalid?: string },
+  ): Effect[] {
+    const data = reply.data as StorageConfigGetReplyData;
+    if (reply.invalid !== undefined || data.result !== 0 || data.output === undefined) {
+      return [
+        {
+          kind: 'log',
+          level: 'warn',
+          message: 'storage_config_get refused: media not uploaded',
+          context: {
+            sn: this.sn,
+            flightId: media.flightId,
+            result: data.result,
+            invalid: reply.invalid,
+          },
+        },
+      ];
+    }
+    const files = planMediaFiles(
+      data.output,
+      this.sn,
+      media.flightId,
+      media.count,
+      this.behaviour.media ?? {},
+    );
+    return [{ kind: 'upload', flightId: media.flightId, config: data.output, files }];
+  }
+
+  /** One file reached storage (or not): an uploaded one is reported, the first twice on `duplicate`. */
+  mediaUploaded(
+    flightId: string,
+    file: PlannedMediaFile,
+    expected: number,
+    outcome: { error?: string },
+    now: number,
+  ): Effect[] {
+    if (outcome.error !== undefined) {
+      return [
+        {
+          kind: 'log',
+          level: 'warn',
+          message: 'media upload failed',
+          context: { sn: this.sn, flightId, objectKey: file.objectKey, error: outcome.error },
+        },
+      ];
+    }
+    const bid = this.newId();
+    const data = {
+      file: {
+        object_key: file.objectKey,
+        path: flightId,
+        name: file.name,
+        cloud_to_cloud_id: 'DEFAULT',
+        ext: {
+          flight_id: flightId,
+          drone_model_key: '0-91-0',
+          payload_model_key: '1-80-0',
+          is_original: true,
+        },
+        metadata: {
+          gimbal_yaw_degree: -90,
+          absolute_altitude: this.behaviour.home.height + 60,
+          relative_altitude: 60,
+          create_time: new Date(now).toISOString(),
+          shoot_position: {
+            lat: this.behaviour.home.latitude + file.index * 0.0001,
+            lng: this.behaviour.home.longitude,
+          },
+        },
+      },
+      flight_task: {
+        uploaded_file_count: file.index,
+        expected_file_count: expected,
+        flight_type: 0,
+      },
+    };
+    const tid = this.newId();
+    const message = {
+      family: 'events' as const,
+      method: 'file_upload_callback',
+      tid,
+      bid,
+      timestamp: now,
+      data,
+      needReply: true,
+    };
+    const effects = this.publish(message);
+    if (effects.length > 0) this.ledger.expect('events_reply', tid, 'file_upload_callback', now);
+    // A dock that missed the events_reply sends the same callback again (same tid and bid).
+    if (file.index === 1 && this.behaviour.media?.duplicate) effects.push(...this.publish(message));
+    return effects;
   }
 
   /** The KMZ download ended: `md5` of the bytes, or `error` when it could not be fetched. */
@@ -596,7 +721,9 @@ export class DockMachine {
       ...this.event(now, 'return_home_info', this.newId(), false, { flight_id: run.flightId }),
       ...this.progressEffect(now, { status, result, needReply: true }),
     ];
+    const photos = run.mediaCount;
     this.closeRun(status, result, now);
+    effects.push(...this.requestMediaUpload(run.flightId, photos, now));
     return effects;
   }
 

@@ -1,3 +1,5 @@
+import type { StorageConfig } from '@dock/protocol';
+import type { PlannedMediaFile } from './media-upload';
 /**
  * What the dock machine asks the outside world to do. Plain values: the machine never touches a
  * socket, a timer or the network, so every behaviour is a unit test away.
@@ -39,6 +41,13 @@ export type Effect =
       readonly flightId: string;
       readonly url: string;
       readonly fingerprint: string;
+    }
+  /** Upload `files` to object storage with `config`; report each with DockMachine.mediaUploaded. */
+  | {
+      readonly kind: 'upload';
+      readonly flightId: string;
+      readonly config: StorageConfig;
+      readonly files: readonly PlannedMediaFile[];
     }
   /** Close the MQTT connection (scripted outage); `reconnect` comes as a later effect. */
   | { readonly kind: 'disconnect' }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildTopic, TopicFamily } from '@dock/protocol';
 import { httpKmzDownloader, KmzDownloader } from '../adapters/kmz-downloader';
+import { MediaUploader, s3MediaUploader } from '../adapters/media-uploader';
 import { MqttLink } from '../adapters/mqtt-link';
 import { TimerHandle, TimerWheel } from '../adapters/timer-wheel';
 import { behaviourWith, DockBehaviour } from '../domain/behaviour';
@@ -46,6 +47,7 @@ export interface SimulatedDockOptions {
   /** Share one across docks; a dock created without one gets its own. */
   readonly wheel?: TimerWheel;
   readonly downloader?: KmzDownloader;
+  readonly uploader?: MediaUploader;
   readonly logger?: DockLogger;
 }
 
@@ -76,6 +78,7 @@ export function createSimulatedDock(options: SimulatedDockOptions): SimulatedDoc
   const ownWheel = options.wheel === undefined;
   const wheel = options.wheel ?? new TimerWheel();
   const download = options.downloader ?? httpKmzDownloader();
+  const upload = options.uploader ?? s3MediaUploader();
   const machine = new DockMachine({
     sn,
     aircraftSn,
@@ -116,6 +119,18 @@ export function createSimulatedDock(options: SimulatedDockOptions): SimulatedDoc
             apply(machine.downloadFinished(effect.flightId, outcome, Date.now()));
           });
           break;
+        case 'upload': {
+          // One after another, as a dock's upload queue: each reported once it is stored.
+          const { flightId, config, files } = effect;
+          const expected = files.length + (behaviour.media?.shortBy ?? 0);
+          void (async () => {
+            for (const file of files) {
+              const outcome = await upload(config, file);
+              apply(machine.mediaUploaded(flightId, file, expected, outcome, Date.now()));
+            }
+          })();
+          break;
+        }
         case 'disconnect':
           void link.drop();
           break;

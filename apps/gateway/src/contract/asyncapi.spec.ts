@@ -36,6 +36,7 @@ describe('docs/asyncapi.yaml', () => {
       KAFKA_TOPICS.requestReplies,
       KAFKA_TOPICS.taskEvents,
       KAFKA_TOPICS.hmsAlerts,
+      KAFKA_TOPICS.mediaRecords,
       ...Object.values(KAFKA_TOPICS.consumerDeadLetters),
       KAFKA_TOPICS.deviceEvents,
     ];

@@ -1,4 +1,4 @@
-import type { DeviceEventRecord, HmsAlertRecord } from '@dock/contracts';
+import type { DeviceEventRecord, HmsAlertRecord, MediaRecord } from '@dock/contracts';
 import { trajectoryFeature, TrajectoryFeature } from './rth-geojson';
 import type { TelemetryItem } from './telemetry-rows';
 import {
@@ -37,7 +37,9 @@ export type LiveUpdate =
   /** data: a registry.device-events record (presence or topology) as the registry wrote it. */
   | { readonly event: 'device'; readonly gatewaySn: string; readonly data: DeviceEventRecord }
   /** An HMS alert raised or cleared (alerts.hms, written by the alerts service), as recorded. */
-  | { readonly event: 'hms'; readonly gatewaySn: string; readonly data: HmsAlertRecord };
+  | { readonly event: 'hms'; readonly gatewaySn: string; readonly data: HmsAlertRecord }
+  /** A media file recorded or a flight's media status changed (media.records, the media service). */
+  | { readonly event: 'media'; readonly gatewaySn: string; readonly data: MediaRecord };
 
 export const LIVE_EVENTS = [
   'progress',
@@ -47,6 +49,7 @@ export const LIVE_EVENTS = [
   'topology',
   'device',
   'hms',
+  'media',
 ] as const;
 
 /**

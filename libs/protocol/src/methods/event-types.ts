@@ -1,3 +1,4 @@
+import type { FileUploadCallbackData, HighestPriorityUploadData } from './media';
 import { EventMethod } from './method-names';
 
 /** Where an interrupted wayline stopped; feed it back to flighttask_prepare.break_point. */
@@ -91,6 +92,8 @@ export interface EventDataMap {
   flighttask_ready: FlighttaskReadyData;
   return_home_info: ReturnHomeInfoData;
   device_exit_homing_notify: DeviceExitHomingNotifyData;
+  file_upload_callback: FileUploadCallbackData;
+  highest_priority_upload_flighttask_media: HighestPriorityUploadData;
 }
 
 export type EventData<M extends EventMethod> = EventDataMap[M];

@@ -10,6 +10,7 @@ import {
   ReturnHomeInfoData,
 } from './event-types';
 import { validateFlighttaskProgressData } from './flighttask-progress';
+import { validateFileUploadCallbackData, validateHighestPriorityUploadData } from './media';
 import { EventMethod } from './method-names';
 import { validateResultOnlyData } from './reply-validators';
 import { ResultOnlyData } from './service-types';
@@ -84,6 +85,8 @@ export const EVENT_DATA_VALIDATORS: {
   flighttask_ready: validateFlighttaskReadyData,
   return_home_info: validateReturnHomeInfoData,
   device_exit_homing_notify: validateDeviceExitHomingNotifyData,
+  file_upload_callback: validateFileUploadCallbackData,
+  highest_priority_upload_flighttask_media: validateHighestPriorityUploadData,
 };
 
 /** events_reply (down): `{result}` for every event we know. */
@@ -94,4 +97,6 @@ export const EVENT_REPLY_DATA_VALIDATORS: {
   flighttask_ready: validateResultOnlyData,
   return_home_info: validateResultOnlyData,
   device_exit_homing_notify: validateResultOnlyData,
+  file_upload_callback: validateResultOnlyData,
+  highest_priority_upload_flighttask_media: validateResultOnlyData,
 };

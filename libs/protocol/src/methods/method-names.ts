@@ -10,6 +10,8 @@ export const SERVICE_METHODS = [
   'flighttask_recovery',
   'return_home',
   'return_home_cancel',
+  /** dock-media-upload.md: move one flight's media to the front of the upload queue. */
+  'upload_flighttask_media_prioritize',
 ] as const;
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 
@@ -24,13 +26,16 @@ export const EVENT_METHODS = [
   'flighttask_ready',
   'return_home_info',
   'device_exit_homing_notify',
+  /** dock-media-upload.md: one per uploaded file, and the flight uploaded first. */
+  'file_upload_callback',
+  'highest_priority_upload_flighttask_media',
 ] as const;
 export type EventMethod = (typeof EVENT_METHODS)[number];
 
 /**
  * On `requests` (up); always answered on `requests_reply`. Beside the wayline's resource
  * request: `config` (dock-config-and-time.md) and the three binding requests
- * (dock-organization-binding.md). Who answers each: request-routes.ts.
+ * (dock-organization-binding.md), and `storage_config_get` (dock-media-upload.md). Who answers each: request-routes.ts.
  */
 export const REQUEST_METHODS = [
   'flighttask_resource_get',
@@ -38,6 +43,8 @@ export const REQUEST_METHODS = [
   'airport_bind_status',
   'airport_organization_get',
   'airport_organization_bind',
+  /** dock-media-upload.md: object-storage credentials for the media upload. */
+  'storage_config_get',
 ] as const;
 export type RequestMethod = (typeof REQUEST_METHODS)[number];
 

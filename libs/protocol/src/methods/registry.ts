@@ -1,3 +1,9 @@
+import {
+  StorageConfigGetData,
+  StorageConfigGetReplyData,
+  validateStorageConfigGetData,
+  validateStorageConfigGetReplyData,
+} from './media';
 import { TopicFamily } from '../topics';
 import { DataValidator } from './data-validator';
 import { EventDataMap } from './event-types';
@@ -37,6 +43,7 @@ export interface UplinkDataMap {
   requests: {
     flighttask_resource_get: FlighttaskResourceGetData;
     config: ConfigRequestData;
+    storage_config_get: StorageConfigGetData;
   } & BindingRequestDataMap;
   status: { update_topo: UpdateTopoData };
 }
@@ -48,6 +55,7 @@ export interface DownlinkDataMap {
   requests_reply: {
     flighttask_resource_get: FlighttaskResourceGetReplyData;
     config: ConfigReplyData;
+    storage_config_get: StorageConfigGetReplyData;
   } & BindingReplyDataMap;
   status_reply: { update_topo: ResultOnlyData };
 }
@@ -67,6 +75,7 @@ const UPLINK_VALIDATORS: ValidatorTable<UplinkDataMap> = {
     flighttask_recovery: validateServiceReplyData,
     return_home: validateServiceReplyData,
     return_home_cancel: validateServiceReplyData,
+    upload_flighttask_media_prioritize: validateServiceReplyData,
   },
   requests: {
     flighttask_resource_get: validateFlighttaskResourceGetData,
@@ -74,6 +83,7 @@ const UPLINK_VALIDATORS: ValidatorTable<UplinkDataMap> = {
     airport_bind_status: validateAirportBindStatusData,
     airport_organization_get: validateAirportOrganizationGetData,
     airport_organization_bind: validateAirportOrganizationBindData,
+    storage_config_get: validateStorageConfigGetData,
   },
   status: { update_topo: validateUpdateTopoData },
 };
@@ -87,6 +97,7 @@ const DOWNLINK_VALIDATORS: ValidatorTable<DownlinkDataMap> = {
     airport_bind_status: validateAirportBindStatusReplyData,
     airport_organization_get: validateAirportOrganizationGetReplyData,
     airport_organization_bind: validateAirportOrganizationBindReplyData,
+    storage_config_get: validateStorageConfigGetReplyData,
   },
   status_reply: { update_topo: validateResultOnlyData },
 };

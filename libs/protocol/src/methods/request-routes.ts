@@ -7,7 +7,7 @@ import { RequestMethod } from './method-names';
  * "not supported" reply instead of a wait no one will end.
  */
 
-export type RequestAnsweredBy = 'gateway' | 'file' | 'registry';
+export type RequestAnsweredBy = 'gateway' | 'file' | 'registry' | 'media';
 
 export type RequestRoute =
   | {
@@ -41,12 +41,20 @@ export const RESOURCE_UNAVAILABLE_RESULT = 314013;
  */
 export const BINDING_UNAVAILABLE_RESULT = 210231;
 
+/**
+ * storage_config_get's failure when the media service does not answer properly. The spec gives
+ * it no code; 317xxx is the media family of the code table (317001 "media count failed" is the
+ * one documented), so a dock shows a media error and asks again at its next upload session.
+ */
+export const STORAGE_UNAVAILABLE_RESULT = 317001;
+
 export const REQUEST_ROUTES: { readonly [M in RequestMethod]: RequestRoute } = {
   config: { answeredBy: 'gateway' },
   flighttask_resource_get: { answeredBy: 'file', failureResult: RESOURCE_UNAVAILABLE_RESULT },
   airport_bind_status: { answeredBy: 'registry', failureResult: BINDING_UNAVAILABLE_RESULT },
   airport_organization_get: { answeredBy: 'registry', failureResult: BINDING_UNAVAILABLE_RESULT },
   airport_organization_bind: { answeredBy: 'registry', failureResult: BINDING_UNAVAILABLE_RESULT },
+  storage_config_get: { answeredBy: 'media', failureResult: STORAGE_UNAVAILABLE_RESULT },
 };
 
 /** The route of `method`, or undefined for a request no one answers (not supported). */

@@ -1,3 +1,4 @@
+import type { UploadMediaPrioritizeData } from './media';
 import { TaskType } from '../enums/prepare-options';
 
 /** The KMZ the dock downloads; fingerprint is the MD5 of the file bytes. */
@@ -89,6 +90,7 @@ export interface ServiceDataMap {
   flighttask_recovery: FlightIdsSelector;
   return_home: NoParameters;
   return_home_cancel: NoParameters;
+  upload_flighttask_media_prioritize: UploadMediaPrioritizeData;
 }
 
 /**

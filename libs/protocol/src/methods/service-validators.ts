@@ -1,3 +1,4 @@
+import { prioritizeFields, UploadMediaPrioritizeData } from './media';
 import {
   EXIT_WAYLINE_WHEN_RC_LOST,
   OUT_OF_CONTROL_ACTION,
@@ -158,4 +159,5 @@ export const SERVICE_DATA_VALIDATORS: {
   flighttask_recovery: parameterless<FlightIdsSelector>(selectorFields),
   return_home: parameterless<NoParameters>(anyObject),
   return_home_cancel: parameterless<NoParameters>(anyObject),
+  upload_flighttask_media_prioritize: strict<UploadMediaPrioritizeData>(prioritizeFields),
 };

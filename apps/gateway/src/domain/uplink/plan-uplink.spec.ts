@@ -1,5 +1,6 @@
 import { GATEWAY_TOPICS } from '../shared/gateway-topics';
 import { planUplink } from './plan-uplink';
+import { refusalReplies, REFUSED_MESSAGE_RESULT } from './refusal-replies';
 
 const limits = { maxPayloadBytes: 1024, maxDeadLetterRawBytes: 16 };
 const plan = (topic: string, payload: string | Buffer) =>
@@ -75,5 +76,62 @@ describe('planUplink', () => {
     const kept = Buffer.from(value.payloadBase64, 'base64');
     expect(Buffer.from(payload).subarray(0, 16).equals(kept)).toBe(true);
     expect(value.truncated).toBe(payload.length > 16 ? true : undefined);
+  });
+});
+
+describe('planUplink: media events (dock-media-upload.md)', () => {
+  it('writes a file_upload_callback as a known event, normalised', () => {
+    const result = plan(
+      'thing/product/SN1/events',
+      JSON.stringify({
+        tid: 't',
+        bid: 'b',
+        method: 'file_upload_callback',
+        need_reply: 1,
+        data: {
+          file: {
+            object_key: 'org/SN1/F1/a.jpeg',
+            name: 'a.jpeg',
+            ext: { flight_id: 'F1' },
+            metadata: { gimbal_yaw_degree: '-91.40' },
+          },
+        },
+      }),
+    );
+    expect(result).toMatchObject({
+      kind: 'accepted',
+      record: {
+        value: {
+          method: 'file_upload_callback',
+          known: true,
+          data: { file: { metadata: { gimbal_yaw_degree: -91.4 } } },
+        },
+      },
+    });
+  });
+
+  it('dead-letters a callback without an object key and owes the dock a refusal', () => {
+    const payload = JSON.stringify({
+      tid: 't',
+      bid: 'b',
+      method: 'file_upload_callback',
+      need_reply: 1,
+      data: { file: { name: 'a.jpeg' } },
+    });
+    const result = plan('thing/product/SN1/events', payload);
+    expect(result).toMatchObject({ kind: 'rejected', reason: 'invalid_data' });
+    const replies = refusalReplies(
+      { topic: 'thing/product/SN1/events', payload: Buffer.from(payload), receivedAt: 42 },
+      1024,
+      1_700_000_000_000,
+    );
+    expect(replies).toHaveLength(1);
+    expect(replies[0].topic).toBe('thing/product/SN1/events_reply');
+    expect(JSON.parse(replies[0].payload.toString())).toMatchObject({
+      tid: 't',
+      bid: 'b',
+      method: 'file_upload_callback',
+      data: { result: REFUSED_MESSAGE_RESULT },
+    });
   });
 });

@@ -133,7 +133,8 @@ export class StreamController {
     description:
       'Events: `progress` (a progress report), `rth` (a new planned return path as GeoJSON, ' +
       'null when the return ended), `exit_homing`, `ready`, `topology`, `hms` (an HMS alert ' +
-      'raised or cleared, from the alerts service), and `heartbeat` every ' +
+      'raised or cleared, from the alerts service), `media` (a media file recorded or a ' +
+      "flight's media status changed, from the media service), and `heartbeat` every " +
       'TELEMETRY_SSE_HEARTBEAT_MS while idle. `data` is JSON with the same fields as the REST ' +
       'views. The stream starts with a `retry:` hint (TELEMETRY_SSE_RETRY_MS). A client that ' +
       'does not read fast enough (more than TELEMETRY_SSE_MAX_BUFFERED_BYTES waiting for it) ' +

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { deviceEventRecordSchema, hmsAlertRecordSchema } from '@dock/contracts';
+import { deviceEventRecordSchema, hmsAlertRecordSchema, mediaRecordSchema } from '@dock/contracts';
 import { ConsumedRecord, decodeRecord, MessageBus, RunningConsumer } from '@dock/kafka';
 import { liveUpdateFor, liveUpdateForDevice } from '../../domain/live-update';
 import { flightOf, KnownOrganizations, organizationOf } from '../../domain/organizations';
@@ -17,6 +17,8 @@ export interface LiveFeedSettings {
   deviceEventsTopic?: string;
   /** alerts.hms: its records go to the stream as `hms` events, to the alert's organization. */
   hmsTopic?: string;
+  /** media.records: its records go to the stream as `media` events, to the file's organization. */
+  mediaTopic?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export class LiveFeedConsumer {
         ...this.settings.topics,
         ...(this.settings.deviceEventsTopic ? [this.settings.deviceEventsTopic] : []),
         ...(this.settings.hmsTopic ? [this.settings.hmsTopic] : []),
+        ...(this.settings.mediaTopic ? [this.settings.mediaTopic] : []),
       ],
       fromBeginning: false,
       commit: false,
@@ -81,6 +84,10 @@ export class LiveFeedConsumer {
       }
       if (record.topic === this.settings.hmsTopic) {
         this.showHms(record);
+        continue;
+      }
+      if (record.topic === this.settings.mediaTopic) {
+        this.showMedia(record);
         continue;
       }
       const outcome = decodeUplink(record);
@@ -140,6 +147,22 @@ export class LiveFeedConsumer {
     this.broadcaster.publish(
       { event: 'hms', gatewaySn: alert.value.gatewaySn, data: alert.value },
       alert.value.organizationId,
+    );
+  }
+
+  /** The media service wrote the record under its organization: shown to that one only. */
+  private showMedia(record: ConsumedRecord): void {
+    const media = decodeRecord(record.message.value, mediaRecordSchema);
+    if (!media.ok) return;
+    const key =
+      media.value.kind === 'file'
+        ? `media|file|${media.value.id}`
+        : `media|flight|${media.value.flightId}|${media.value.status}|${media.value.at}`;
+    if (!this.recent.firstSighting(key)) return;
+    this.metrics.liveUpdates.inc({ event: 'media' });
+    this.broadcaster.publish(
+      { event: 'media', gatewaySn: media.value.gatewaySn, data: media.value },
+      media.value.organizationId,
     );
   }
 }

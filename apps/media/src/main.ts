@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@dock/platform';
+import { mediaService } from './media.service-definition';
+
+void runService(mediaService);
