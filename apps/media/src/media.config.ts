@@ -10,7 +10,7 @@ import {
   port,
   positiveInt,
   refineKafkaSecurity,
-  refuseAuthDisabledInProduction,
+  refuseUnsafeAuth,
 } from '@dock/platform';
 import { STORAGE_PROVIDERS } from '@dock/protocol';
 
@@ -94,7 +94,7 @@ export const mediaConfigSchema = z
     MEDIA_RELAY_INTERVAL_MS: positiveInt(200),
   })
   .superRefine((config, ctx) => {
-    refuseAuthDisabledInProduction(config, ctx);
+    refuseUnsafeAuth(config, ctx);
     refineKafkaSecurity(config, ctx);
     const pair = (a: keyof typeof config, b: keyof typeof config) => {
       if ((config[a] === undefined) !== (config[b] === undefined)) {

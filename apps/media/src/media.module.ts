@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
+  apiAuthSettings,
   createPostgresDataSource,
   DependencyCheck,
   guardServiceConsumers,
@@ -98,7 +99,7 @@ export class MediaModule {
           : [PlatformModule.forRoot({ service: 'media', logger, checks })],
       controllers: [MediaController, MediaDownloadsController],
       providers: [
-        ...apiAuthProviders({ tokens: config.API_TOKENS, disabled: config.AUTH_DISABLED }, logger),
+        ...apiAuthProviders(apiAuthSettings(config), logger),
         { provide: MEDIA_CONFIG, useValue: config },
         { provide: WAKEUPS, useValue: new RelayWakeup() },
         {

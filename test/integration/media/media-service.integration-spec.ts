@@ -42,7 +42,9 @@ interface Listed {
   [key: string]: unknown;
 }
 
+// An admin token acting in ORG (X-Organization-Id), and a token of another organization.
 const TOKEN = 'media-test-token-0123456789';
+const OTHER_ORG_TOKEN = 'media-other-organization-token-0123';
 const ORG = 'org-media-test';
 
 function freePort(): Promise<number> {
@@ -262,7 +264,8 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
       DATABASE_SCHEMA: schema,
       KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
       MEDIA_KAFKA_GROUP_PREFIX: uniqueName('media'),
-      API_TOKENS: TOKEN,
+      API_TOKENS: `someone-else:${OTHER_ORG_TOKEN}`,
+      ADMIN_API_TOKENS: TOKEN,
       MEDIA_STORAGE_ENDPOINT: endpoint,
       MEDIA_STORAGE_BUCKET: bucket,
       MEDIA_STORAGE_ACCESS_KEY_ID: root.id,
@@ -430,8 +433,14 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
     expect(dockMedia.body!.items.length).toBeGreaterThanOrEqual(3);
     // Another organization sees nothing of it.
     expect(
-      (await api(`/flights/${flight}/media`, { headers: { 'X-Organization-Id': 'someone-else' } }))
-        .status,
+      (
+        await api(`/flights/${flight}/media`, {
+          headers: {
+            Authorization: `Bearer ${OTHER_ORG_TOKEN}`,
+            'X-Organization-Id': 'someone-else',
+          },
+        })
+      ).status,
     ).toBe(404);
 
     await eventually(
