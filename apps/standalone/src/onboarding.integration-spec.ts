@@ -115,6 +115,11 @@ describe('embedded mode onboarding', () => {
         name: DEFAULT_ORGANIZATION_NAME,
         binding_code: expect.stringMatching(/^[2-9A-HJKMNP-Z]{10}$/),
       },
+      mqtt: {
+        url: expect.stringMatching(/^mqtt:\/\/127\.0\.0\.1:\d+$/),
+        username: expect.stringMatching(/\S/),
+        password: expect.stringMatching(/^\S{16,}$/),
+      },
       api: { url: running.httpUrl, token: generated.organization },
     });
     // Shown once, on the start that generated them.
