@@ -39,7 +39,7 @@ const config = loadConfig(missionConfigSchema, {
   DATABASE_URL: 'postgres://unused',
   FILE_SERVICE_URL: 'http://unused',
   FILE_SERVICE_TOKEN: 'unused-token',
-  API_TOKENS: 'unused-api-token',
+  API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:unused-api-token-0123456789`,
 });
 const timing = timingSettings(config);
 const clock = { now: () => Date.now() };
