@@ -614,10 +614,10 @@ describe('telemetry service', () => {
         expect(listed?.position).toMatchObject({ latitude: 29.93, longitude: 121.67 });
       });
       expect((await harness.get(`/docks/${aircraft}`)).status).toBe(404);
-      // Another organization does not see the dock (nor its position).
+      // Another organization does not see the dock (nor its position): an admin token acting in it.
       const other = await harness.get(
         `/docks/${dock}`,
-        TOKEN,
+        harness.tokens.admin,
         '00000000-0000-4000-8000-0000000000ff',
       );
       expect(other.status).toBe(404);
@@ -803,16 +803,13 @@ describe('telemetry service', () => {
       const client = new SseClient();
       await client.open(
         `${harness.baseUrl}/stream?dock=${dock}&events=media`,
-        'telemetry-it-token',
+        harness.tokens.admin,
         {
           'X-Organization-Id': organization,
         },
       );
       const byDefault = new SseClient();
-      await byDefault.open(
-        `${harness.baseUrl}/stream?dock=${dock}&events=media`,
-        'telemetry-it-token',
-      );
+      await byDefault.open(`${harness.baseUrl}/stream?dock=${dock}&events=media`, TOKEN);
       try {
         let n = 0;
         // The live consumer starts at the latest offset once joined: produce until one arrives.

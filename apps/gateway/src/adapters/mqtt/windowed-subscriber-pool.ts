@@ -2,6 +2,7 @@ import type { GatewayLog } from '../../domain/shared/ports';
 import type { DeliveryHandler, MqttIntake } from './mqtt-intake';
 import type { SubscriberPoolSettings } from './mqtt-subscriber-pool';
 import { WindowedMqttConnection } from './windowed-connection';
+import { gatewayClientId } from './mqtt-options';
 
 export interface WindowedPoolSettings extends SubscriberPoolSettings {
   /** MQTT 5 Receive Maximum of each connection: its window of unacknowledged messages. */
@@ -39,7 +40,7 @@ export class WindowedSubscriberPool implements MqttIntake {
     const firstConnects: Promise<void>[] = [];
     for (let i = 0; i < connections; i++) {
       const connection = new WindowedMqttConnection(
-        { ...shared, clientId: `${instanceId}-${i}` },
+        { ...shared, clientId: gatewayClientId(this.settings, instanceId, String(i)) },
         this.log,
       );
       this.connections.push(connection);
