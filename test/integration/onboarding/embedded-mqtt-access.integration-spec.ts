@@ -2,7 +2,8 @@
 // with the credentials `npm start` wrote to DATA_DIR/credentials.json. A client of the default
 // organization cannot speak for, nor listen to, a dock of another organization; forged and
 // retained messages never reach the bus; nobody takes the gateway's client ids.
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import { GATEWAY_MQTT_CLIENT_ID_PREFIX } from '@dock/contracts';
 import { createSimulatedDock, SimulatedDock } from '../../../apps/dock-simulator/src';
@@ -27,12 +28,27 @@ afterAll(async () => {
   await rm(system.dataDir, { recursive: true, force: true });
 }, 60_000);
 
-async function api(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
+/**
+ * The embedded mode's admin token (DATA_DIR/api-tokens.json): organization management is
+ * admin-only, and an admin acts in the organization X-Organization-Id names.
+ */
+async function adminToken(): Promise<string> {
+  const file = path.join(system!.dataDir, 'api-tokens.json');
+  return (JSON.parse(await readFile(file, 'utf8')) as { admin: string }).admin;
+}
+
+async function api(
+  method: string,
+  url: string,
+  body?: unknown,
+  organization?: string,
+): Promise<Record<string, unknown>> {
   const embedded = system!;
   const response = await fetch(`${embedded.httpUrl}${url}`, {
     method,
     headers: {
-      authorization: `Bearer ${embedded.missionApi.token}`,
+      authorization: `Bearer ${await adminToken()}`,
+      ...(organization === undefined ? {} : { 'x-organization-id': organization }),
       'content-type': 'application/json',
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -133,7 +149,9 @@ describe('the embedded broker with credentials in place', () => {
       timeoutMs: 30_000,
     });
     await eventually(async () =>
-      expect(await api('GET', `/devices/${dockB.sn}`)).toMatchObject({ organizationId: orgB.id }),
+      expect(await api('GET', `/devices/${dockB.sn}`, undefined, orgB.id as string)).toMatchObject({
+        organizationId: orgB.id,
+      }),
     );
 
     // A client of the default organization (credentials.json).
