@@ -1,5 +1,5 @@
 import type { FlightMediaStatus } from '../domain/media/flight-media';
-import type { MediaFile, MediaType } from '../domain/media/media-file';
+import type { MediaFile } from '../domain/media/media-file';
 
 /** A flight's media summary as stored. */
 export interface FlightMedia {
@@ -16,28 +16,9 @@ export interface FlightMedia {
   uploadFirstAt: number | null;
 }
 
-export interface StoredMediaFile {
+/** A recorded file: the domain's MediaFile with the id the store gave it. */
+export interface StoredMediaFile extends MediaFile {
   id: string;
-  organizationId: string;
-  gatewaySn: string;
-  flightId: string | null;
-  objectKey: string;
-  name: string;
-  path: string | null;
-  type: MediaType;
-  isOriginal: boolean | null;
-  capturedAt: Date | null;
-  latitude: number | null;
-  longitude: number | null;
-  gimbalYawDegree: number | null;
-  absoluteAltitude: number | null;
-  relativeAltitude: number | null;
-  droneModelKey: string | null;
-  payloadModelKey: string | null;
-  sizeBytes: number | null;
-  fingerprint: string | null;
-  unknownFlight: boolean;
-  reportedAt: number;
 }
 
 export interface TaskObservation {
