@@ -7,7 +7,7 @@
 import mqtt, { MqttClient } from 'mqtt';
 import { BatchingProducer, createKafkaClient } from '@dock/kafka';
 import { createLogger } from '@dock/platform';
-import { childArgs, onStop, report } from './lib/child';
+import { childArgs, onStop, report, runChild } from './lib/child';
 import type { BenchTopics } from './lib/kafka';
 
 interface Args {
@@ -68,7 +68,4 @@ async function main(): Promise<void> {
   await report({ type: 'ready' });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bare forwarder failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('bare forwarder', main);

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { BenchContext } from '../lib/context';
 import { waitHttpOk } from '../lib/http';
-import type { BenchTopics } from '../lib/kafka';
+import { BenchTopics, serviceUnderTestEnv } from '../lib/kafka';
 import { BenchChild } from '../lib/proc';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,10 +24,7 @@ export async function startMission(
       new BenchChild(`mission-${label}-${r}`, 'bench/sut/mission.ts', {
         logDir: ctx.logDir,
         env: {
-          BENCH_ARGS: JSON.stringify({ topics }),
-          HTTP_PORT: String(port),
-          AUTH_DISABLED: 'true',
-          NODE_ENV: 'development',
+          ...serviceUnderTestEnv(topics, port),
           DATABASE_URL,
           DATABASE_SCHEMA: schema,
           MISSION_KAFKA_GROUP_PREFIX: `bench-${ctx.runId}-${label}`,

@@ -1,6 +1,6 @@
 import { BenchContext, env, fmt, kafkaPid, ResultRow } from '../lib/context';
 import { waitHttpOk } from '../lib/http';
-import { benchTopics, createTopics, groupLag } from '../lib/kafka';
+import { benchTopics, createTopics, groupLag, serviceUnderTestEnv } from '../lib/kafka';
 import { BenchChild, CpuMeter, sleep } from '../lib/proc';
 import { slope } from '../lib/stats';
 import { dropSchema } from './mission-sut';
@@ -30,10 +30,7 @@ export async function runTelemetry(ctx: BenchContext): Promise<ResultRow> {
   const telemetry = new BenchChild('telemetry', 'bench/sut/telemetry.ts', {
     logDir: ctx.logDir,
     env: {
-      BENCH_ARGS: JSON.stringify({ topics }),
-      HTTP_PORT: String(port),
-      AUTH_DISABLED: 'true',
-      NODE_ENV: 'development',
+      ...serviceUnderTestEnv(topics, port),
       DATABASE_SCHEMA: schema,
       DATABASE_POOL_SIZE: String(poolSize),
       TELEMETRY_PARTITIONS_CONCURRENTLY: String(concurrency),

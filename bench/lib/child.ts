@@ -55,3 +55,11 @@ export function waitForParent(type: string): Promise<ChildMessage> {
     process.on('message', listener);
   });
 }
+
+/** Runs the child's main; a failure is written to stderr as `<name> failed: …` and exits 1. */
+export function runChild(name: string, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${name} failed: ${String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { ConsumerConfig, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { KAFKA_TOPICS } from '@dock/contracts';
 
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -51,16 +51,17 @@ export function benchTopics(prefix: string): BenchTopics {
   };
 }
 
-export function allTopics(topics: BenchTopics): string[] {
-  return [
-    ...Object.values(topics.uplink),
-    topics.deadLetter,
-    topics.commands,
-    topics.commandReplies,
-    topics.requestReplies,
-    topics.taskEvents,
-    topics.deviceEvents,
-  ];
+/**
+ * The environment every service under test starts with: the run's topics, its HTTP port, and no
+ * authentication (the bench sends no token; development mode allows that).
+ */
+export function serviceUnderTestEnv(topics: BenchTopics, port: number): Record<string, string> {
+  return {
+    BENCH_ARGS: JSON.stringify({ topics }),
+    HTTP_PORT: String(port),
+    AUTH_DISABLED: 'true',
+    NODE_ENV: 'development',
+  };
 }
 
 export async function createTopics(
@@ -107,15 +108,8 @@ export interface TopicCount {
 
 const TID_PATTERN = /"tid":"([^"]+)"/;
 
-/**
- * Reads topics from the beginning to their current end and counts the distinct tids starting
- * with `tidPrefix` (header `tid` when present, else the JSON value's tid).
- */
-export async function countTids(
-  kafka: Kafka,
-  topics: string[],
-  tidPrefix: string,
-): Promise<TopicCount> {
+/** Each partition's end offset now (`topic/partition` -> high watermark). */
+async function endOffsets(kafka: Kafka, topics: string[]): Promise<Map<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<string, number>();
@@ -125,22 +119,23 @@ export async function countTids(
     }
   }
   await admin.disconnect();
+  return ends;
+}
+
+/**
+ * Reads every record of the topics from the beginning up to their end when called (records
+ * written later are not waited for), handing each to `each` in partition order.
+ */
+async function readToEnd(
+  kafka: Kafka,
+  topics: string[],
+  consumerConfig: ConsumerConfig,
+  each: (topic: string, message: KafkaMessage) => void,
+): Promise<void> {
+  const ends = await endOffsets(kafka, topics);
   const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([key]) => key));
-  const seen = new Set<string>();
-  const count: TopicCount = {
-    records: 0,
-    distinct: 0,
-    duplicates: 0,
-    firstTs: Number.POSITIVE_INFINITY,
-    lastTs: 0,
-    perSecond: new Map(),
-  };
-  if (remaining.size === 0) return count;
-  const consumer = kafka.consumer({
-    groupId: `bench-count-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    maxBytes: 64 * 1024 * 1024,
-    maxBytesPerPartition: 16 * 1024 * 1024,
-  });
+  if (remaining.size === 0) return;
+  const consumer = kafka.consumer(consumerConfig);
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
@@ -152,23 +147,7 @@ export async function countTids(
           const high = ends.get(key) ?? 0;
           for (const message of batch.messages) {
             if (Number(message.offset) >= high) break;
-            count.records++;
-            const header = message.headers?.tid;
-            let tid = header === undefined ? undefined : String(header);
-            if (tid === undefined && message.value) {
-              tid = TID_PATTERN.exec(message.value.toString('utf8', 0, 200))?.[1];
-            }
-            if (!tid || !tid.startsWith(tidPrefix)) continue;
-            if (seen.has(tid)) {
-              count.duplicates++;
-              continue;
-            }
-            seen.add(tid);
-            const ts = Number(message.timestamp);
-            count.firstTs = Math.min(count.firstTs, ts);
-            count.lastTs = Math.max(count.lastTs, ts);
-            const second = Math.floor(ts / 1000);
-            count.perSecond.set(second, (count.perSecond.get(second) ?? 0) + 1);
+            each(batch.topic, message);
           }
           const last = batch.messages[batch.messages.length - 1];
           if (last && Number(last.offset) >= high - 1) remaining.delete(key);
@@ -178,6 +157,50 @@ export async function countTids(
       .catch(reject);
   });
   await consumer.disconnect();
+}
+
+/**
+ * Reads topics from the beginning to their current end and counts the distinct tids starting
+ * with `tidPrefix` (header `tid` when present, else the JSON value's tid).
+ */
+export async function countTids(
+  kafka: Kafka,
+  topics: string[],
+  tidPrefix: string,
+): Promise<TopicCount> {
+  const seen = new Set<string>();
+  const count: TopicCount = {
+    records: 0,
+    distinct: 0,
+    duplicates: 0,
+    firstTs: Number.POSITIVE_INFINITY,
+    lastTs: 0,
+    perSecond: new Map(),
+  };
+  const consumerConfig = {
+    groupId: `bench-count-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    maxBytes: 64 * 1024 * 1024,
+    maxBytesPerPartition: 16 * 1024 * 1024,
+  };
+  await readToEnd(kafka, topics, consumerConfig, (_topic, message) => {
+    count.records++;
+    const header = message.headers?.tid;
+    let tid = header === undefined ? undefined : String(header);
+    if (tid === undefined && message.value) {
+      tid = TID_PATTERN.exec(message.value.toString('utf8', 0, 200))?.[1];
+    }
+    if (!tid || !tid.startsWith(tidPrefix)) return;
+    if (seen.has(tid)) {
+      count.duplicates++;
+      return;
+    }
+    seen.add(tid);
+    const ts = Number(message.timestamp);
+    count.firstTs = Math.min(count.firstTs, ts);
+    count.lastTs = Math.max(count.lastTs, ts);
+    const second = Math.floor(ts / 1000);
+    count.perSecond.set(second, (count.perSecond.get(second) ?? 0) + 1);
+  });
   count.distinct = seen.size;
   return count;
 }
@@ -187,44 +210,15 @@ export async function readAll(
   kafka: Kafka,
   topics: string[],
 ): Promise<{ topic: string; timestamp: number; value: string }[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, number>();
-  for (const topic of topics) {
-    for (const p of await admin.fetchTopicOffsets(topic)) {
-      ends.set(`${topic}/${p.partition}`, Number(p.high));
-    }
-  }
-  await admin.disconnect();
-  const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([key]) => key));
   const out: { topic: string; timestamp: number; value: string }[] = [];
-  if (remaining.size === 0) return out;
-  const consumer = kafka.consumer({ groupId: `bench-read-${Date.now()}-${Math.random()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const key = `${batch.topic}/${batch.partition}`;
-          const high = ends.get(key) ?? 0;
-          for (const m of batch.messages) {
-            if (Number(m.offset) >= high) break;
-            out.push({
-              topic: batch.topic,
-              timestamp: Number(m.timestamp),
-              value: m.value?.toString('utf8') ?? '',
-            });
-          }
-          const last = batch.messages[batch.messages.length - 1];
-          if (last && Number(last.offset) >= high - 1) remaining.delete(key);
-          if (remaining.size === 0) resolve();
-        },
-      })
-      .catch(reject);
+  const consumerConfig = { groupId: `bench-read-${Date.now()}-${Math.random()}` };
+  await readToEnd(kafka, topics, consumerConfig, (topic, m) => {
+    out.push({
+      topic,
+      timestamp: Number(m.timestamp),
+      value: m.value?.toString('utf8') ?? '',
+    });
   });
-  await consumer.disconnect();
   return out;
 }
 

@@ -6,27 +6,22 @@
  * on the same broker (the gateway does not listen there).
  */
 import mqtt, { MqttClient } from 'mqtt';
-import { childArgs, report, waitForParent } from '../lib/child';
+import { childArgs, report, runChild, waitForParent } from '../lib/child';
 import { dockSn, progressPayload } from './payloads';
+import { ReplyTimer, SimulatedDocksArgs } from './reply-timer';
 
-interface Args {
-  mqttUrl: string;
+interface Args extends SimulatedDocksArgs {
   protocolVersion: 4 | 5;
   root: string;
-  docks: number;
   perDock: number;
   gapMs: number;
   bursts: number;
   burstIntervalMs: number;
-  snPrefix: string;
-  tidPrefix: string;
 }
 
 async function main(): Promise<void> {
   const args = childArgs<Args>();
-  const sent = new Map<string, number>();
-  const latencies: number[] = [];
-  let unexpected = 0;
+  const replies = new ReplyTimer();
   const clients: MqttClient[] = [];
   for (let i = 0; i < args.docks; i++) {
     const sn = dockSn(args.snPrefix, i);
@@ -36,24 +31,13 @@ async function main(): Promise<void> {
       clean: true,
       reconnectPeriod: 1_000,
     });
-    client.on('message', (_topic, payload) => {
-      const received = performance.now();
-      const match = /"tid":"([^"]+)"/.exec(payload.toString());
-      const at = match ? sent.get(match[1]) : undefined;
-      if (!match || at === undefined) {
-        unexpected++;
-        return;
-      }
-      sent.delete(match[1]);
-      latencies.push(received - at);
-    });
+    client.on('message', replies.onReply);
     await client.subscribeAsync(`${args.root}/${sn}/events_reply`, { qos: 1 });
     clients.push(client);
   }
   await report({ type: 'ready' });
   await waitForParent('go');
   let seq = 0;
-  let published = 0;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   for (let burst = 0; burst < args.bursts; burst++) {
     const started = performance.now();
@@ -65,8 +49,7 @@ async function main(): Promise<void> {
       clients.forEach((client, i) => {
         const sn = dockSn(args.snPrefix, i);
         const tid = `${args.tidPrefix}${seq++}`;
-        sent.set(tid, performance.now());
-        published++;
+        replies.publishing(tid);
         client.publish(`${args.root}/${sn}/events`, progressPayload(sn, tid, Date.now(), 1, n), {
           qos: 1,
         });
@@ -75,20 +58,8 @@ async function main(): Promise<void> {
     await sleep(args.burstIntervalMs);
   }
   // Replies still owed get up to 5 s more.
-  for (let i = 0; i < 50 && sent.size > 0; i++) await sleep(100);
-  await report({
-    type: 'done',
-    published,
-    replied: latencies.length,
-    missing: sent.size,
-    unexpected,
-    latencies,
-  });
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  process.exit(0);
+  for (let i = 0; i < 50 && replies.owed > 0; i++) await sleep(100);
+  await replies.finish(clients);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`burst generator failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('burst generator', main);

@@ -9,7 +9,7 @@
  * system, not a harness that leaves every dock occupied until the gateway's deadline.
  */
 import { startFleet } from '../../apps/dock-simulator/src';
-import { childArgs, report, waitForParent } from '../lib/child';
+import { childArgs, report, runChild, waitForParent } from '../lib/child';
 
 interface Args {
   mqttUrl: string;
@@ -110,7 +110,4 @@ async function roundTrip(
   throw new Error(`task ${task.flightId} still preparing after 30 s`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`command client failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('command client', main);

@@ -7,7 +7,7 @@
  * of each flighttask_execute is kept per flight_id (with a count, to find any sent twice).
  */
 import mqtt, { MqttClient } from 'mqtt';
-import { childArgs, report, waitForParent } from '../lib/child';
+import { childArgs, report, runChild, waitForParent } from '../lib/child';
 import { dockSn, finalProgressPayload } from './payloads';
 
 interface Args {
@@ -93,7 +93,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`dock responder failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('dock responder', main);

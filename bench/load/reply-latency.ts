@@ -4,23 +4,18 @@
  * evenly) and timing the events_reply with the same tid on its own events_reply topic.
  */
 import mqtt, { MqttClient } from 'mqtt';
-import { childArgs, report, waitForParent } from '../lib/child';
+import { childArgs, report, runChild, waitForParent } from '../lib/child';
 import { dockSn, progressPayload } from './payloads';
+import { ReplyTimer, SimulatedDocksArgs } from './reply-timer';
 
-interface Args {
-  mqttUrl: string;
-  docks: number;
+interface Args extends SimulatedDocksArgs {
   intervalMs: number;
   durationMs: number;
-  snPrefix: string;
-  tidPrefix: string;
 }
 
 async function main(): Promise<void> {
   const args = childArgs<Args>();
-  const sent = new Map<string, number>();
-  const latencies: number[] = [];
-  let unexpected = 0;
+  const replies = new ReplyTimer();
   const clients: MqttClient[] = [];
   const connecting: Promise<unknown>[] = [];
   for (let i = 0; i < args.docks; i++) {
@@ -31,17 +26,7 @@ async function main(): Promise<void> {
       clean: true,
       reconnectPeriod: 1_000,
     });
-    client.on('message', (_topic, payload) => {
-      const received = performance.now();
-      const match = /"tid":"([^"]+)"/.exec(payload.toString());
-      const at = match ? sent.get(match[1]) : undefined;
-      if (!match || at === undefined) {
-        unexpected++;
-        return;
-      }
-      sent.delete(match[1]);
-      latencies.push(received - at);
-    });
+    client.on('message', replies.onReply);
     connecting.push(
       new Promise((resolve) => client.once('connect', resolve)).then(() =>
         client.subscribeAsync(`thing/product/${sn}/events_reply`, { qos: 1 }),
@@ -55,7 +40,6 @@ async function main(): Promise<void> {
   await waitForParent('go');
   const started = Date.now();
   let seq = 0;
-  let published = 0;
   const timers: NodeJS.Timeout[] = [];
   clients.forEach((client, i) => {
     const sn = dockSn(args.snPrefix, i);
@@ -63,8 +47,7 @@ async function main(): Promise<void> {
     const send = (): void => {
       if (Date.now() - started >= args.durationMs) return;
       const tid = `${args.tidPrefix}${seq++}`;
-      sent.set(tid, performance.now());
-      published++;
+      replies.publishing(tid);
       client.publish(`thing/product/${sn}/events`, progressPayload(sn, tid, Date.now(), 1), {
         qos: 1,
       });
@@ -78,19 +61,7 @@ async function main(): Promise<void> {
   });
   await new Promise((r) => setTimeout(r, args.durationMs + 5_000));
   timers.forEach((t) => clearTimeout(t));
-  await report({
-    type: 'done',
-    published,
-    replied: latencies.length,
-    missing: sent.size,
-    unexpected,
-    latencies,
-  });
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  process.exit(0);
+  await replies.finish(clients);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`reply generator failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('reply generator', main);

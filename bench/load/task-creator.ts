@@ -3,7 +3,7 @@
  * requests at once): task i for dock i (mod `docks`), execute_time = firstExecuteAt + i × spreadMs / count.
  * Reports each task's flight id and execute_time.
  */
-import { childArgs, report } from '../lib/child';
+import { childArgs, report, runChild } from '../lib/child';
 import { dockSn } from './payloads';
 
 interface Args {
@@ -59,7 +59,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`task creator failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('task creator', main);

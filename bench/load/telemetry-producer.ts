@@ -6,7 +6,7 @@
  */
 import { BatchingProducer, createKafkaClient, encodeRecord } from '@dock/kafka';
 import { createLogger } from '@dock/platform';
-import { childArgs, report, waitForParent } from '../lib/child';
+import { childArgs, report, runChild, waitForParent } from '../lib/child';
 import { dockSn } from './payloads';
 
 interface Args {
@@ -103,7 +103,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`telemetry producer failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('telemetry producer', main);

@@ -5,7 +5,7 @@
  * same broker does not answer the same events.
  */
 import mqtt from 'mqtt';
-import { childArgs, onStop, report } from '../lib/child';
+import { childArgs, onStop, report, runChild } from '../lib/child';
 
 interface Args {
   mqttUrl: string;
@@ -37,7 +37,4 @@ async function main(): Promise<void> {
   await report({ type: 'ready' });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`trivial responder failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('trivial responder', main);

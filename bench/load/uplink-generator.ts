@@ -7,7 +7,7 @@
  * which it reports). tids are `${tidPrefix}${n}`, so the orchestrator counts them in Kafka.
  */
 import mqtt, { MqttClient } from 'mqtt';
-import { childArgs, report, waitForParent } from '../lib/child';
+import { childArgs, report, runChild, waitForParent } from '../lib/child';
 import { dockSn, osdPayload, progressPayload } from './payloads';
 
 interface Args {
@@ -100,7 +100,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`uplink generator failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('uplink generator', main);

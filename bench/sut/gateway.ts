@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { createLogger, loadConfig } from '@dock/platform';
 import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
 import { GatewayRuntime } from '../../apps/gateway/src/gateway-runtime';
-import { childArgs, onStop, report } from '../lib/child';
+import { childArgs, onStop, report, runChild } from '../lib/child';
 import type { BenchTopics } from '../lib/kafka';
 
 interface Args {
@@ -36,7 +36,4 @@ async function main(): Promise<void> {
   await report({ type: 'ready' });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`gateway failed: ${String(error)}\n`);
-  process.exit(1);
-});
+runChild('gateway', main);

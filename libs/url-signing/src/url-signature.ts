@@ -28,12 +28,10 @@ export class UrlSignature {
       .digest('base64url');
   }
 
-  verify(
-    subject: string,
-    expires: string | undefined,
-    signature: string | undefined,
-  ): SignatureCheck {
-    if (!expires || !signature || !/^\d{1,12}$/.test(expires)) return 'invalid';
+  /** `expires` and `signature` as the URL's query gave them: anything but a string is invalid. */
+  verify(subject: string, expires: unknown, signature: unknown): SignatureCheck {
+    if (typeof expires !== 'string' || !/^\d{1,12}$/.test(expires)) return 'invalid';
+    if (typeof signature !== 'string' || !signature) return 'invalid';
     const expected = Buffer.from(this.sign(subject, Number(expires)), 'utf8');
     const presented = Buffer.from(signature, 'utf8');
     // timingSafeEqual needs equal lengths; a wrong length is wrong whatever its content.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HmsAlertRecord } from '@dock/contracts';
 import type { HmsEntry } from '@dock/protocol';
-import { indexOf, StoredAlert } from '../domain/hms/hms-alert';
+import { alertFacts, indexOf, StoredAlert } from '../domain/hms/hms-alert';
 import { diffHmsList } from '../domain/hms/hms-diff';
 import type { HmsMessages } from '../domain/hms/hms-messages';
 import type { OrganizationLookup } from './organization-lookup';
@@ -102,18 +102,7 @@ function toRecord(
     type,
     alertId: alert.id,
     organizationId,
-    gatewaySn: alert.gatewaySn,
-    flightId: alert.flightId,
-    deviceType: alert.deviceType,
-    code: alert.code,
-    level: alert.level,
-    module: alert.module,
-    inTheSky: alert.inTheSky,
-    imminent: alert.imminent,
-    componentIndex: alert.componentIndex,
-    sensorIndex: alert.sensorIndex,
-    args: alert.args,
-    message: alert.message,
+    ...alertFacts(alert),
     firstSeenAt: alert.firstSeenAt,
     lastSeenAt: alert.lastSeenAt,
     clearedAt: alert.clearedAt,

@@ -1,17 +1,9 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ErrorDto, RequestOrganization } from '@dock/platform';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { BearerController, ErrorDto, parseWith, RequestOrganization } from '@dock/platform';
 import type { HmsStore } from '../application/ports';
 import { HMS_STORE } from '../alerts.tokens';
 import { alertQuerySchema, HmsAlertPageDto, toAlertDto } from './alerts.dto';
-import { parseWith } from './validation';
 
 const stateQuery = {
   name: 'state',
@@ -26,11 +18,10 @@ const beforeQuery = {
   description: 'first seen before (UTC ms): `nextBefore` of the previous page',
 };
 
-@ApiTags('hms-alerts')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@ApiResponse({ status: 400, description: 'Invalid query parameter (named)', type: ErrorDto })
-@Controller()
+@BearerController({
+  tag: 'hms-alerts',
+  responses: [{ status: 400, description: 'Invalid query parameter (named)', type: ErrorDto }],
+})
 export class AlertsController {
   constructor(@Inject(HMS_STORE) private readonly store: HmsStore) {}
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { z } from 'zod';
 import { instantQuery } from '@dock/platform';
-import type { StoredAlert } from '../domain/hms/hms-alert';
+import { alertFacts, type StoredAlert } from '../domain/hms/hms-alert';
 import { pageLimit } from './validation';
 
 export const alertQuerySchema = z
@@ -60,18 +60,7 @@ export function toAlertDto(alert: StoredAlert & { organizationId: string }): Hms
   return {
     id: alert.id,
     organizationId: alert.organizationId,
-    gatewaySn: alert.gatewaySn,
-    flightId: alert.flightId,
-    deviceType: alert.deviceType,
-    code: alert.code,
-    level: alert.level,
-    module: alert.module,
-    inTheSky: alert.inTheSky,
-    imminent: alert.imminent,
-    componentIndex: alert.componentIndex,
-    sensorIndex: alert.sensorIndex,
-    args: alert.args,
-    message: alert.message,
+    ...alertFacts(alert),
     active: alert.clearedAt === null,
     firstSeenAt: iso(alert.firstSeenAt),
     lastSeenAt: iso(alert.lastSeenAt),

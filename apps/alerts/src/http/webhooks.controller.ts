@@ -1,18 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpException,
-  Inject,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -20,16 +8,21 @@ import {
   ApiOperation,
   ApiQuery,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { ErrorDto, RequestOrganization } from '@dock/platform';
+import {
+  badRequest,
+  BearerController,
+  ErrorDto,
+  parseWith,
+  refusal,
+  RequestOrganization,
+} from '@dock/platform';
 import type { Subscription, WebhookStore } from '../application/ports';
 import { WEBHOOK_POLICY, WEBHOOK_STORE, WAKEUPS } from '../alerts.tokens';
 import { refusedAddressKind } from '../domain/webhooks/address-policy';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/event-types';
 import { generateWebhookSecret } from '../domain/webhooks/signature';
-import { badRequest, parseWith } from './validation';
 import {
   createSubscriptionSchema,
   CreatedSubscriptionDto,
@@ -55,18 +48,15 @@ export interface DispatchWakeup {
 
 const LIMIT_QUERY = { name: 'limit', required: false, description: '1..500, default 100' };
 
-function notFound(what: string): HttpException {
-  return new HttpException(
-    { statusCode: 404, code: 'not_found', message: `${what} not found` },
-    404,
-  );
+function notFound(what: string) {
+  return refusal(404, 'not_found', `${what} not found`);
 }
 
-@ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@ApiResponse({ status: 400, description: 'Invalid field or parameter (named)', type: ErrorDto })
-@Controller('webhooks')
+@BearerController({
+  path: 'webhooks',
+  tag: 'webhooks',
+  responses: [{ status: 400, description: 'Invalid field or parameter (named)', type: ErrorDto }],
+})
 export class WebhooksController {
   constructor(
     @Inject(WEBHOOK_STORE) private readonly store: WebhookStore,

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import { refusal } from '@dock/platform';
 import type { Response } from 'express';
 import { FlightAlreadyBoundError, FlightNotFoundError } from '../domain/flights/flight-resources';
 import { KmzRejectedError } from '../domain/kmz/kmz-rejection';
@@ -46,5 +47,5 @@ function describe(error: DomainError): [number, string, Record<string, unknown>]
 
 /** A 400 with the same body shape, for request parameters that fail validation. */
 export function badRequest(message: string): HttpException {
-  return new HttpException({ statusCode: 400, code: 'invalid_request', message }, 400);
+  return refusal(400, 'invalid_request', message);
 }

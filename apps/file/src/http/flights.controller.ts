@@ -1,16 +1,14 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpException,
-  Inject,
-  Param,
-  Post,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ApiZodBody, ErrorDto, LOGGER, RequestOrganization } from '@dock/platform';
+import {
+  ApiZodBody,
+  BearerController,
+  ErrorDto,
+  LOGGER,
+  refusal,
+  RequestOrganization,
+} from '@dock/platform';
 import type { FlightResources } from '../domain/flights/flight-resources';
 import type { FlightBinding } from '../domain/flights/flight-binding';
 import { FLIGHT_RESOURCES } from '../file.tokens';
@@ -24,10 +22,7 @@ const FLIGHT_ID = /^[\w.:-]{1,200}$/;
  * wayline here and gets the URL and fingerprint to send. The binding is what lets this service
  * answer the dock's flighttask_resource_get on its own, even while the mission service is down.
  */
-@ApiTags('flights')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('flights')
+@BearerController({ path: 'flights', tag: 'flights' })
 export class FlightsController {
   constructor(
     @Inject(FLIGHT_RESOURCES) private readonly resources: FlightResources,
@@ -86,14 +81,7 @@ export class FlightsController {
   ): Promise<FlightBindingDto> {
     const binding = await this.resources.find(flightId, organizationId);
     if (!binding) {
-      throw new HttpException(
-        {
-          statusCode: 404,
-          code: 'flight_not_found',
-          message: `no wayline is known for flight ${flightId}`,
-        },
-        404,
-      );
+      throw refusal(404, 'flight_not_found', `no wayline is known for flight ${flightId}`);
     }
     return bindingDto(binding);
   }

@@ -1,17 +1,5 @@
+import { Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
@@ -20,17 +8,18 @@ import {
   ApiOperation,
   ApiQuery,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
-  badRequest,
+  BearerController,
   ErrorDto,
   LOGGER,
+  offsetPage,
   pageQuery,
+  parseWith,
   RequestOrganization,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
@@ -54,10 +43,7 @@ import { DownloadUrlDto, UploadWaylineDto, WaylineDto, WaylinePageDto } from './
 const pageSchema = z.object({ ...pageQuery(200, 50) });
 
 /** The KMZ library: upload, list, read, delete, and download URLs. */
-@ApiTags('waylines')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('waylines')
+@BearerController({ path: 'waylines', tag: 'waylines' })
 export class WaylinesController {
   constructor(
     @Inject(WAYLINE_LIBRARY) private readonly library: WaylineLibrary,
@@ -149,17 +135,8 @@ export class WaylinesController {
     @Query() query: Record<string, string>,
     @RequestOrganization() organizationId: string,
   ): Promise<WaylinePageDto> {
-    const parsed = pageSchema.safeParse(query);
-    if (!parsed.success) {
-      throw badRequest(
-        parsed.error.issues.map((issue) => ({
-          field: issue.path.join('.'),
-          problem: issue.message,
-        })),
-      );
-    }
-    const page = await this.library.list(organizationId, parsed.data);
-    return { items: page.items.map(WaylineDto.of), total: page.total, ...parsed.data };
+    const paging = parseWith(pageSchema, query);
+    return offsetPage(await this.library.list(organizationId, paging), WaylineDto.of, paging);
   }
 
   @Get(':id')

@@ -21,7 +21,7 @@ export class MediaDownloadLinks {
     };
   }
 
-  verify(fileId: string, expires: string | undefined, signature: string | undefined) {
+  verify(fileId: string, expires: unknown, signature: unknown) {
     return this.signature.verify(`media:${fileId}`, expires, signature);
   }
 }

@@ -1,37 +1,27 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  HttpException,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import {
+  ApiSignedDownload,
+  BearerController,
   ErrorDto,
   LOGGER,
   parseLimit,
-  Public,
+  refusal,
   RequestOrganization,
   required,
+  sendDownload,
+  SignedDownloadController,
+  signedUrlRefusal,
+  UUID_PATTERN,
 } from '@dock/platform';
-import { parseRange } from '@dock/url-signing';
 import { MediaError, MediaService } from '../application/media-service';
 import type { MediaStore } from '../application/ports';
 import type { S3MediaStore } from '../adapters/storage/s3-media-store';
@@ -46,17 +36,10 @@ import {
   toPrioritizationDto,
 } from './media.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function refusal(status: number, code: string, message: string): HttpException {
-  return new HttpException({ statusCode: status, code, message }, status);
-}
-
-@ApiTags('media')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@ApiResponse({ status: 400, description: 'Invalid parameter (named)', type: ErrorDto })
-@Controller()
+@BearerController({
+  tag: 'media',
+  responses: [{ status: 400, description: 'Invalid parameter (named)', type: ErrorDto }],
+})
 export class MediaController {
   constructor(
     @Inject(MEDIA_STORE) private readonly store: MediaStore,
@@ -134,7 +117,7 @@ export class MediaController {
     @Param('correlationId') correlationId: string,
     @RequestOrganization() organizationId: string,
   ): Promise<PrioritizationDto> {
-    const found = UUID.test(correlationId)
+    const found = UUID_PATTERN.test(correlationId)
       ? await this.store.prioritization(organizationId, correlationId)
       : null;
     if (!found) throw refusal(404, 'prioritization_not_found', 'no such prioritize call');
@@ -146,9 +129,7 @@ export class MediaController {
  * The signed media download URL: its own HMAC signature and expiry (no bearer token), Range
  * and HEAD supported; the bytes stream from the object store.
  */
-@ApiTags('media')
-@Public()
-@Controller('media/downloads')
+@SignedDownloadController({ path: 'media/downloads', tag: 'media' })
 export class MediaDownloadsController {
   constructor(
     @Inject(MEDIA_STORE) private readonly store: MediaStore,
@@ -158,18 +139,12 @@ export class MediaDownloadsController {
   ) {}
 
   @Get(':fileId')
-  @ApiOperation({
+  @ApiSignedDownload({
     summary: 'Download a media file through a signed URL (also HEAD and Range)',
-    security: [],
+    produces: 'application/octet-stream',
+    ok: 'The file',
+    notFound: 'No such file, or not in storage',
   })
-  @ApiQuery({ name: 'expires', description: 'Expiry, Unix seconds' })
-  @ApiQuery({ name: 'signature', description: 'HMAC-SHA256 (base64url)' })
-  @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The file' })
-  @ApiResponse({ status: 206, description: 'The requested byte range' })
-  @ApiResponse({ status: 403, description: 'Signature invalid or URL expired', type: ErrorDto })
-  @ApiResponse({ status: 404, description: 'No such file, or not in storage', type: ErrorDto })
-  @ApiResponse({ status: 416, description: 'Range past the end of the file' })
   async download(
     @Param('fileId') fileId: string,
     @Query('expires') expires: string | undefined,
@@ -177,61 +152,30 @@ export class MediaDownloadsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const check = this.links.verify(
-      fileId,
-      typeof expires === 'string' ? expires : undefined,
-      typeof signature === 'string' ? signature : undefined,
-    );
+    const check = this.links.verify(fileId, expires, signature);
     if (check !== 'valid') {
-      throw refusal(
-        403,
-        check === 'expired' ? 'url_expired' : 'invalid_signature',
-        check === 'expired'
-          ? 'this download URL has expired; list the media again'
-          : 'this download URL is not valid',
-      );
+      throw signedUrlRefusal(check, {
+        expired: 'this download URL has expired; list the media again',
+        invalid: 'this download URL is not valid',
+      });
     }
-    const file = UUID.test(fileId) ? await this.store.file(fileId) : null;
+    const file = UUID_PATTERN.test(fileId) ? await this.store.file(fileId) : null;
     const stored = file ? await this.objects.stat(file.objectKey) : null;
     if (!file || !stored) throw refusal(404, 'media_not_found', 'the file is not in storage');
-    const size = stored.sizeBytes;
-    const range = parseRange(request.headers.range, size);
-    if (range.kind === 'unsatisfiable') {
-      response.status(416).setHeader('Content-Range', `bytes */${size}`);
-      response.end();
-      return;
-    }
-    const body =
-      request.method === 'HEAD'
-        ? undefined
-        : await this.objects.read(
-            file.objectKey,
-            range.kind === 'partial' ? range.range : undefined,
-          );
-    if (stored.md5) response.setHeader('ETag', `"${stored.md5}"`);
-    response.setHeader('Accept-Ranges', 'bytes');
-    response.setHeader('Content-Type', stored.contentType ?? 'application/octet-stream');
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+    await sendDownload(
+      request,
+      response,
+      {
+        sizeBytes: stored.sizeBytes,
+        etag: stored.md5 ? `"${stored.md5}"` : undefined,
+        contentType: stored.contentType ?? 'application/octet-stream',
+        fileName: file.name,
+        open: (range) => this.objects.read(file.objectKey, range),
+      },
+      {
+        interrupted: (error) =>
+          this.logger.debug({ err: error, fileId }, 'media download interrupted'),
+      },
     );
-    response.setHeader('Cache-Control', 'private, no-transform');
-    if (range.kind === 'partial') {
-      response.status(206);
-      response.setHeader('Content-Range', `bytes ${range.range.start}-${range.range.end}/${size}`);
-      response.setHeader('Content-Length', String(range.range.end - range.range.start + 1));
-    } else {
-      response.status(200);
-      response.setHeader('Content-Length', String(size));
-    }
-    if (!body) {
-      response.end();
-      return;
-    }
-    try {
-      await pipeline(body, response);
-    } catch (error) {
-      this.logger.debug({ err: error, fileId }, 'media download interrupted');
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FlightMedia, Prioritization, StoredMediaFile } from '../application/ports';
+import { mediaFileFacts } from '../domain/media/media-file';
 
 export class MediaFileDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -84,15 +85,7 @@ export function toFileDto(
 ): MediaFileDto {
   return {
     id: file.id,
-    gatewaySn: file.gatewaySn,
-    flightId: file.flightId,
-    objectKey: file.objectKey,
-    name: file.name,
-    type: file.type,
-    isOriginal: file.isOriginal,
-    capturedAt: file.capturedAt?.toISOString() ?? null,
-    latitude: file.latitude,
-    longitude: file.longitude,
+    ...mediaFileFacts(file),
     gimbalYawDegree: file.gimbalYawDegree,
     absoluteAltitude: file.absoluteAltitude,
     relativeAltitude: file.relativeAltitude,

@@ -1,15 +1,12 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '../application/errors';
+import { Get, Inject, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { MissionService } from '../application/mission-service';
 import { MISSION_SERVICE } from '../mission.tokens';
 import { CommandDto, toCommandDto } from './task.dto';
-import { ErrorDto, RequestOrganization } from '@dock/platform';
+import { BearerController, ErrorDto, RequestOrganization } from '@dock/platform';
+import { uuidOr404 } from './uuid-param';
 
-@ApiTags('commands')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('commands')
+@BearerController({ path: 'commands', tag: 'commands' })
 export class CommandsController {
   constructor(@Inject(MISSION_SERVICE) private readonly missions: MissionService) {}
 
@@ -23,8 +20,6 @@ export class CommandsController {
     @Param('id') id: string,
     @RequestOrganization() organizationId: string,
   ): Promise<CommandDto> {
-    // The column is a uuid: anything else cannot exist (and must not reach SQL as a uuid).
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError(`no command ${id}`);
-    return toCommandDto(await this.missions.findCommand(id, organizationId));
+    return toCommandDto(await this.missions.findCommand(uuidOr404(id, 'command'), organizationId));
   }
 }

@@ -1,23 +1,23 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { validateGatewaySn } from '@dock/protocol';
 import type { MissionService } from '../application/mission-service';
 import { MISSION_SERVICE } from '../mission.tokens';
 import { CancelOutcomeDto, cancelTasksBodySchema, CommandDto, toCommandDto } from './task.dto';
-import { ApiZodBody, ErrorDto, RequestOrganization } from '@dock/platform';
-import { badRequest, parseWith } from './validation';
+import {
+  ApiZodBody,
+  badRequest,
+  BearerController,
+  ErrorDto,
+  parseWith,
+  RequestOrganization,
+} from '@dock/platform';
 
-@ApiTags('docks')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@ApiResponse({ status: 400, description: 'Invalid dock SN or body', type: ErrorDto })
-@Controller('docks/:gatewaySn')
+@BearerController({
+  path: 'docks/:gatewaySn',
+  tag: 'docks',
+  responses: [{ status: 400, description: 'Invalid dock SN or body', type: ErrorDto }],
+})
 export class DocksController {
   constructor(@Inject(MISSION_SERVICE) private readonly missions: MissionService) {}
 

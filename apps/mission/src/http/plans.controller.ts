@@ -1,22 +1,10 @@
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { NotFoundError } from '../application/errors';
 import type { PlanService } from '../application/plan-service';
@@ -30,13 +18,11 @@ import {
   planTemplateOf,
   toPlanDto,
 } from './plan.dto';
-import { ApiZodBody, ErrorDto, RequestOrganization } from '@dock/platform';
-import { parseWith } from './validation';
+import { ApiZodBody, BearerController, ErrorDto, RequestOrganization } from '@dock/platform';
+import { offsetPage, parseWith } from '@dock/platform';
+import { uuidOr404 } from './uuid-param';
 
-@ApiTags('plans')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('plans')
+@BearerController({ path: 'plans', tag: 'plans' })
 export class PlansController {
   constructor(
     @Inject(PLAN_SERVICE) private readonly plans: PlanService,
@@ -82,13 +68,7 @@ export class PlansController {
     @RequestOrganization() organizationId: string,
   ): Promise<PlanPageDto> {
     const q = parseWith(listPlansQuerySchema, query);
-    const page = await this.store.listPlans(organizationId, q.limit, q.offset);
-    return {
-      items: page.items.map(toPlanDto),
-      total: page.total,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    return offsetPage(await this.store.listPlans(organizationId, q.limit, q.offset), toPlanDto, q);
   }
 
   @Get(':id')
@@ -98,7 +78,7 @@ export class PlansController {
     @Param('id') id: string,
     @RequestOrganization() organizationId: string,
   ): Promise<PlanDto> {
-    const plan = /^[0-9a-f-]{36}$/i.test(id) ? await this.store.findPlan(id, organizationId) : null;
+    const plan = await this.store.findPlan(uuidOr404(id, 'plan'), organizationId);
     if (!plan) throw new NotFoundError(`no plan ${id}`);
     return toPlanDto(plan);
   }
@@ -115,7 +95,7 @@ export class PlansController {
     @Param('id') id: string,
     @RequestOrganization() organizationId: string,
   ): Promise<PlanDto> {
-    return toPlanDto(await this.plans.pause(uuidOr404(id), organizationId));
+    return toPlanDto(await this.plans.pause(uuidOr404(id, 'plan'), organizationId));
   }
 
   @Post(':id/resume')
@@ -128,7 +108,7 @@ export class PlansController {
     @Param('id') id: string,
     @RequestOrganization() organizationId: string,
   ): Promise<PlanDto> {
-    return toPlanDto(await this.plans.resume(uuidOr404(id), organizationId));
+    return toPlanDto(await this.plans.resume(uuidOr404(id, 'plan'), organizationId));
   }
 
   @Delete(':id')
@@ -140,11 +120,6 @@ export class PlansController {
     @Param('id') id: string,
     @RequestOrganization() organizationId: string,
   ): Promise<PlanDto> {
-    return toPlanDto(await this.plans.delete(uuidOr404(id), organizationId));
+    return toPlanDto(await this.plans.delete(uuidOr404(id, 'plan'), organizationId));
   }
-}
-
-function uuidOr404(id: string): string {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError(`no plan ${id}`);
-  return id;
 }

@@ -1,13 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { taskStates } from '@dock/contracts';
 import { NotFoundError } from '../application/errors';
@@ -27,13 +25,16 @@ import {
   toTaskDto,
   toTransitionDto,
 } from './task.dto';
-import { ApiZodBody, ErrorDto, RequestOrganization } from '@dock/platform';
-import { parseWith } from './validation';
+import {
+  ApiZodBody,
+  BearerController,
+  ErrorDto,
+  offsetPage,
+  parseWith,
+  RequestOrganization,
+} from '@dock/platform';
 
-@ApiTags('tasks')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('tasks')
+@BearerController({ path: 'tasks', tag: 'tasks' })
 export class TasksController {
   constructor(
     @Inject(MISSION_SERVICE) private readonly missions: MissionService,
@@ -99,12 +100,7 @@ export class TasksController {
       limit: q.limit,
       offset: q.offset,
     });
-    return {
-      items: page.items.map(toTaskDto),
-      total: page.total,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    return offsetPage(page, toTaskDto, q);
   }
 
   @Get(':flightId')

@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Delete, Get, Inject, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ApiPrincipal, ErrorDto, LOGGER, RequestPrincipal } from '@dock/platform';
+import { ApiPrincipal, BearerController, ErrorDto, LOGGER, RequestPrincipal } from '@dock/platform';
 import type { OrganizationService } from '../application/organization-service';
 import { ORGANIZATION_SERVICE } from '../registry.tokens';
 import { badRequest } from './registry-errors.filter';
@@ -19,10 +19,7 @@ function snParam(sn: string): string {
  * One device (dock or aircraft) by SN, and its unbinding. An organization's token sees and
  * unbinds its organization's devices only (any other SN answers 404); an admin token any.
  */
-@ApiTags('devices')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('devices')
+@BearerController({ path: 'devices', tag: 'devices' })
 export class DevicesController {
   constructor(
     @Inject(ORGANIZATION_SERVICE) private readonly organizations: OrganizationService,

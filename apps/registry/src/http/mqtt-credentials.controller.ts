@@ -1,27 +1,18 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { ErrorDto, LOGGER } from '@dock/platform';
+import { BearerController, ErrorDto, LOGGER } from '@dock/platform';
 import type { MqttCredentialService } from '../application/mqtt-credential-service';
 import type { MqttCredential } from '../domain/mqtt-credential';
 import { MQTT_CREDENTIAL_SERVICE } from '../registry.tokens';
-import { badRequest } from './registry-errors.filter';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function uuidParam(name: string, value: string): string {
-  if (!UUID.test(value)) throw badRequest(`${name} must be a UUID`);
-  return value.toLowerCase();
-}
+import { uuidParam } from './uuid-param';
 
 export class MqttCredentialDto {
   @ApiProperty({ format: 'uuid' })
@@ -54,10 +45,7 @@ function credentialDto(credential: MqttCredential): MqttCredentialDto {
 }
 
 /** An organization's MQTT credentials: what its docks and remote controllers connect with. */
-@ApiTags('organizations')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('organizations/:organizationId/mqtt-credentials')
+@BearerController({ path: 'organizations/:organizationId/mqtt-credentials', tag: 'organizations' })
 export class MqttCredentialsController {
   constructor(
     @Inject(MQTT_CREDENTIAL_SERVICE) private readonly credentials: MqttCredentialService,

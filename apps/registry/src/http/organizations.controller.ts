@@ -1,31 +1,27 @@
+import { Body, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { AdminOnly, ApiPrincipal, ErrorDto, LOGGER, RequestPrincipal } from '@dock/platform';
+import {
+  AdminOnly,
+  ApiPrincipal,
+  BearerController,
+  ErrorDto,
+  LOGGER,
+  RequestPrincipal,
+} from '@dock/platform';
 import type { OrganizationService } from '../application/organization-service';
 import { validOrganizationName } from '../domain/organization';
 import { ORGANIZATION_SERVICE } from '../registry.tokens';
 import { ownOrganization } from './organization-scope';
 import { badRequest, parseBody } from './registry-errors.filter';
+import { uuidParam } from './uuid-param';
 import {
   BindingCodeDto,
   bindingCodeDto,
@@ -42,13 +38,6 @@ import {
   organizationDto,
 } from './registry.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function uuidParam(name: string, value: string): string {
-  if (!UUID.test(value)) throw badRequest(`${name} must be a UUID`);
-  return value.toLowerCase();
-}
-
 function nameOf(body: unknown): string {
   const { name } = parseBody(organizationBodySchema, body, '{"name": "<1..100 characters>"}');
   const valid = validOrganizationName(name);
@@ -62,10 +51,7 @@ function nameOf(body: unknown): string {
  * organization's token reads its own organization, its codes and devices, and gets 404 for any
  * other organization id.
  */
-@ApiTags('organizations')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing or unknown bearer token', type: ErrorDto })
-@Controller('organizations')
+@BearerController({ path: 'organizations', tag: 'organizations' })
 export class OrganizationsController {
   constructor(
     @Inject(ORGANIZATION_SERVICE) private readonly organizations: OrganizationService,
@@ -74,11 +60,6 @@ export class OrganizationsController {
 
   @Post()
   @AdminOnly()
-  @ApiResponse({
-    status: 403,
-    description: "An organization's token (admin tokens only)",
-    type: ErrorDto,
-  })
   @ApiOperation({ summary: 'Create an organization' })
   @ApiBody({ type: OrganizationBodyDto })
   @ApiCreatedResponse({ type: OrganizationDto })
@@ -91,11 +72,6 @@ export class OrganizationsController {
 
   @Get()
   @AdminOnly()
-  @ApiResponse({
-    status: 403,
-    description: "An organization's token (admin tokens only)",
-    type: ErrorDto,
-  })
   @ApiOperation({ summary: 'List organizations' })
   @ApiOkResponse({ type: OrganizationDto, isArray: true })
   async list(): Promise<OrganizationDto[]> {
@@ -118,11 +94,6 @@ export class OrganizationsController {
 
   @Patch(':organizationId')
   @AdminOnly()
-  @ApiResponse({
-    status: 403,
-    description: "An organization's token (admin tokens only)",
-    type: ErrorDto,
-  })
   @ApiOperation({ summary: 'Rename an organization' })
   @ApiBody({ type: OrganizationBodyDto })
   @ApiOkResponse({ type: OrganizationDto })
@@ -138,11 +109,6 @@ export class OrganizationsController {
 
   @Delete(':organizationId')
   @AdminOnly()
-  @ApiResponse({
-    status: 403,
-    description: "An organization's token (admin tokens only)",
-    type: ErrorDto,
-  })
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete an organization and its binding codes',

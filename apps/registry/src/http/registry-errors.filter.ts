@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import type { z } from 'zod';
+import { refusal } from '@dock/platform';
 import { ConflictError, NotFoundError } from '../application/errors';
 
 /** Refusals of the application as HTTP answers: 404 / 409 with a code and a message. */
@@ -16,10 +17,7 @@ export class RegistryErrorsFilter implements ExceptionFilter {
 
 /** A 400 naming the parameter, with the same body shape as every error. */
 export function badRequest(message: string, problems?: unknown[]): HttpException {
-  return new HttpException(
-    { statusCode: 400, code: 'invalid_request', message, ...(problems ? { problems } : {}) },
-    400,
-  );
+  return refusal(400, 'invalid_request', message, problems ? { problems } : undefined);
 }
 
 /** Parses a body with its schema, or a 400 naming each invalid field. */

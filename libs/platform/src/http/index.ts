@@ -10,3 +10,8 @@ export * from './api-error.dto';
 export * from './request-organization';
 export * from './request-params';
 export * from './request-input.interceptor';
+export * from './refusal';
+export * from './offset-page';
+export * from './bearer-controller.decorator';
+export * from './ranged-download';
+export * from './signed-download';

@@ -1,4 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorDto } from './api-error.dto';
 
 export const PUBLIC_ROUTE = 'platform:public-route';
 
@@ -12,7 +14,14 @@ export const ADMIN_ONLY_ROUTE = 'platform:admin-only-route';
 
 /**
  * Marks a controller or handler as reachable with an admin token only (ADMIN_API_TOKENS):
- * organization management. An organization's token answers 403 there.
+ * organization management. An organization's token answers 403 there (documented here).
  */
 export const AdminOnly = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(ADMIN_ONLY_ROUTE, true);
+  applyDecorators(
+    ApiResponse({
+      status: 403,
+      description: "An organization's token (admin tokens only)",
+      type: ErrorDto,
+    }),
+    SetMetadata(ADMIN_ONLY_ROUTE, true),
+  );

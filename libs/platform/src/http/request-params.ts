@@ -1,5 +1,6 @@
-import { HttpException } from '@nestjs/common';
+import type { HttpException } from '@nestjs/common';
 import { z } from 'zod';
+import { refusal } from './refusal';
 
 /**
  * The API's parameter rules, defined once for every service: what a page size, an offset or
@@ -16,8 +17,23 @@ export interface ParamProblem {
 /** A 400 naming every parameter at fault, so a client fixes its request in one round. */
 export function badRequest(problems: ParamProblem[]): HttpException {
   const message = problems.map((p) => `${p.field || '(body)'}: ${p.problem}`).join('; ');
-  return new HttpException({ statusCode: 400, code: 'invalid_request', message, problems }, 400);
+  return refusal(400, 'invalid_request', message, { problems });
 }
+
+/** A body or query parsed with its zod schema, or the 400 naming every field at fault. */
+export function parseWith<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  throw badRequest(
+    parsed.error.issues.map((issue) => ({
+      field: issue.path.join('.'),
+      problem: issue.message,
+    })),
+  );
+}
+
+/** A UUID in its canonical 8-4-4-4-12 hex form, either case (the ids the services issue). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Parsed<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };

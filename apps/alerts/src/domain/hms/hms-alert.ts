@@ -23,6 +23,27 @@ export interface StoredAlert {
 }
 
 /**
+ * What an alert is about and says, in the order both its API view and its alerts.hms record
+ * list it (each adds its own ids and times around it).
+ */
+export function alertFacts(alert: StoredAlert) {
+  return {
+    gatewaySn: alert.gatewaySn,
+    flightId: alert.flightId,
+    deviceType: alert.deviceType,
+    code: alert.code,
+    level: alert.level,
+    module: alert.module,
+    inTheSky: alert.inTheSky,
+    imminent: alert.imminent,
+    componentIndex: alert.componentIndex,
+    sensorIndex: alert.sensorIndex,
+    args: alert.args,
+    message: alert.message,
+  };
+}
+
+/**
  * What makes two list entries the same alert: the device that raised it, the code and the
  * component/sensor it is about. Level and in_the_sky may change while the alert stands (an
  * alert raised on the ground stays the same alert after take-off), so they are not part of it.

@@ -14,7 +14,7 @@ import {
   FlightMediaStatus,
   mergeExpected,
 } from '../../domain/media/flight-media';
-import type { MediaFile, MediaType } from '../../domain/media/media-file';
+import { mediaFileFacts, type MediaFile, type MediaType } from '../../domain/media/media-file';
 
 type Row = Record<string, unknown>;
 
@@ -202,15 +202,7 @@ export class PgMediaStore implements MediaStore {
         kind: 'file',
         id,
         organizationId: file.organizationId,
-        gatewaySn: file.gatewaySn,
-        flightId: file.flightId,
-        objectKey: file.objectKey,
-        name: file.name,
-        type: file.type,
-        isOriginal: file.isOriginal,
-        capturedAt: file.capturedAt?.toISOString() ?? null,
-        latitude: file.latitude,
-        longitude: file.longitude,
+        ...mediaFileFacts(file),
         sizeBytes: file.sizeBytes,
         fingerprint: file.fingerprint,
         unknownFlight: file.unknownFlight,

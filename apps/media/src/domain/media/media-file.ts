@@ -33,6 +33,24 @@ export interface MediaFile {
   reportedAt: number;
 }
 
+/**
+ * Where a file comes from and what it is, in the order both its API view and its media record
+ * list it (each adds its own ids and storage facts around it).
+ */
+export function mediaFileFacts(file: MediaFile) {
+  return {
+    gatewaySn: file.gatewaySn,
+    flightId: file.flightId,
+    objectKey: file.objectKey,
+    name: file.name,
+    type: file.type,
+    isOriginal: file.isOriginal,
+    capturedAt: file.capturedAt?.toISOString() ?? null,
+    latitude: file.latitude,
+    longitude: file.longitude,
+  };
+}
+
 const PHOTO = new Set(['jpg', 'jpeg', 'png', 'dng', 'tif', 'tiff', 'heic']);
 const VIDEO = new Set(['mp4', 'mov', 'm4v']);
 

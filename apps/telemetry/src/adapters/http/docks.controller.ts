@@ -1,29 +1,31 @@
-import { Controller, Get, Header, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { parseInstant, parseLimit, RequestOrganization } from '@dock/platform';
-import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
-import { trajectoryFeature, TrajectoryFeature } from '../../domain/rth-geojson';
+import type { TrajectoryFeature } from '../../domain/rth-geojson';
 import { dockView, DockView, exitHomingView, ExitHomingView } from '../../domain/views';
 import { TELEMETRY_QUERIES } from '../../telemetry.tokens';
+import { ApiCursorQuery, timeCursorPage } from './cursor-query';
+import { GeoJsonTrajectoryRoute, trajectoryOr404 } from './geojson-trajectory';
 import {
   DOCK_SCHEMA,
   ERROR_SCHEMA,
   EXIT_HOMING_PAGE_SCHEMA,
   FLEET_SCHEMA,
-  TRAJECTORY_SCHEMA,
 } from './openapi-schemas';
 import { dockSn, required } from './request-params';
+
+const FLEET_PAGE = { max: 500, fallback: 100 };
+const EXIT_HOMING_PAGE = { max: 1000, fallback: 200 };
 
 @ApiTags('docks')
 @ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
@@ -36,8 +38,7 @@ export class DocksController {
     summary: 'Latest state of every dock in the fleet, ordered by SN, paged',
     description: 'Newest progress of any flight, dock and aircraft online state (update_topo).',
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100' })
-  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiCursorQuery(FLEET_PAGE)
   @ApiQuery({ name: 'snPrefix', required: false, description: 'only docks whose SN starts so' })
   @ApiOkResponse({ schema: FLEET_SCHEMA })
   @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
@@ -49,7 +50,7 @@ export class DocksController {
   ): Promise<{ items: DockView[]; next: string | null }> {
     const page = await this.queries.fleetState(
       organizationId,
-      required(parseLimit(limit, 100, 500)),
+      required(parseLimit(limit, FLEET_PAGE.fallback, FLEET_PAGE.max)),
       after ? dockSn(after, 'after') : null,
       snPrefix ? snPrefix.slice(0, 64) : null,
     );
@@ -71,23 +72,17 @@ export class DocksController {
   }
 
   @Get(':sn/rth-trajectory')
-  @Header('Content-Type', 'application/geo+json')
-  @ApiProduces('application/geo+json')
+  @GeoJsonTrajectoryRoute('no planned path stored for this dock')
   @ApiParam({ name: 'sn', description: "the dock's (gateway) serial number" })
   @ApiOperation({ summary: "The dock's latest planned return-to-home path, whatever the flight" })
-  @ApiOkResponse({ schema: TRAJECTORY_SCHEMA })
-  @ApiNotFoundResponse({
-    description: 'no planned path stored for this dock',
-    schema: ERROR_SCHEMA,
-  })
   async trajectory(
     @Param('sn') sn: string,
     @RequestOrganization() organizationId: string,
   ): Promise<TrajectoryFeature> {
-    const row = await this.queries.latestDockTrajectory(organizationId, dockSn(sn));
-    const feature = row ? trajectoryFeature(row) : null;
-    if (!feature) throw new NotFoundException(`no return-to-home path stored for dock ${sn}`);
-    return feature;
+    return trajectoryOr404(
+      await this.queries.latestDockTrajectory(organizationId, dockSn(sn)),
+      `no return-to-home path stored for dock ${sn}`,
+    );
   }
 
   @Get(':sn/exit-homing-notices')
@@ -98,8 +93,7 @@ export class DocksController {
   })
   @ApiQuery({ name: 'from', required: false, description: 'ISO 8601 or epoch ms, inclusive' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO 8601 or epoch ms, exclusive' })
-  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiCursorQuery(EXIT_HOMING_PAGE)
   @ApiOkResponse({ schema: EXIT_HOMING_PAGE_SCHEMA })
   @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
   async exitHoming(
@@ -111,12 +105,17 @@ export class DocksController {
     @Query('after') after?: string,
   ): Promise<{ gatewaySn: string; items: ExitHomingView[]; next: string | null }> {
     const gatewaySn = dockSn(sn);
+    const window = {
+      from: required(parseInstant('from', from)),
+      to: required(parseInstant('to', to)),
+    };
+    const paging = timeCursorPage(limit, after, EXIT_HOMING_PAGE);
     const page = await this.queries.exitHomingNotices(
       organizationId,
       gatewaySn,
-      { from: required(parseInstant('from', from)), to: required(parseInstant('to', to)) },
-      required(parseLimit(limit, 200, 1000)),
-      required(decodeTimeCursor(after)),
+      window,
+      paging.limit,
+      paging.after,
     );
     return { gatewaySn, items: page.items.map(exitHomingView), next: page.next };
   }

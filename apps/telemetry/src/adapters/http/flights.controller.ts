@@ -11,26 +11,25 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { parseLimit, RequestOrganization } from '@dock/platform';
-import { decodeTimeCursor } from '../../domain/query-params';
 import type { TelemetryQueries } from '../../domain/read-model';
 import {
   trajectoryCollection,
   TrajectoryCollection,
-  trajectoryFeature,
   TrajectoryFeature,
 } from '../../domain/rth-geojson';
 import { flightView, FlightView, progressView, ProgressView } from '../../domain/views';
 import { TELEMETRY_QUERIES } from '../../telemetry.tokens';
+import { ApiCursorQuery, timeCursorPage } from './cursor-query';
+import { GEOJSON, GeoJsonTrajectoryRoute, trajectoryOr404 } from './geojson-trajectory';
 import {
   ERROR_SCHEMA,
   FLIGHT_SCHEMA,
   TIMELINE_SCHEMA,
   TRAJECTORY_COLLECTION_SCHEMA,
-  TRAJECTORY_SCHEMA,
 } from './openapi-schemas';
 import { flightId as parseFlightId, required } from './request-params';
 
-const GEOJSON = 'application/geo+json';
+const TIMELINE_PAGE = { max: 1000, fallback: 200 };
 
 @ApiTags('flights')
 @ApiUnauthorizedResponse({ description: 'missing or unknown bearer token', schema: ERROR_SCHEMA })
@@ -57,8 +56,7 @@ export class FlightsController {
     summary: 'Progress timeline of a flight',
     description: "Every report, in the dock's time order, paged with the `next` cursor.",
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1..1000, default 200' })
-  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiCursorQuery(TIMELINE_PAGE)
   @ApiOkResponse({ schema: TIMELINE_SCHEMA })
   @ApiBadRequestResponse({ schema: ERROR_SCHEMA })
   async timeline(
@@ -68,37 +66,32 @@ export class FlightsController {
     @Query('after') after?: string,
   ): Promise<{ flightId: string; items: ProgressView[]; next: string | null }> {
     const flight = parseFlightId(id);
+    const paging = timeCursorPage(limit, after, TIMELINE_PAGE);
     const page = await this.queries.progressTimeline(
       organizationId,
       flight,
-      required(parseLimit(limit, 200, 1000)),
-      required(decodeTimeCursor(after)),
+      paging.limit,
+      paging.after,
     );
     return { flightId: flight, items: page.items.map(progressView), next: page.next };
   }
 
   @Get(':flightId/rth-trajectory')
-  @Header('Content-Type', GEOJSON)
-  @ApiProduces(GEOJSON)
+  @GeoJsonTrajectoryRoute('no planned path stored for this flight')
   @ApiOperation({
     summary: "The flight's latest planned return-to-home path, as GeoJSON",
     description:
       'A Feature with a LineString of [longitude, latitude, height] and `lastPointType` in its ' +
       'properties; `connectsToReturnPoint` says whether to draw the last point down to the dock.',
   })
-  @ApiOkResponse({ schema: TRAJECTORY_SCHEMA })
-  @ApiNotFoundResponse({
-    description: 'no planned path stored for this flight',
-    schema: ERROR_SCHEMA,
-  })
   async trajectory(
     @Param('flightId') id: string,
     @RequestOrganization() organizationId: string,
   ): Promise<TrajectoryFeature> {
-    const row = await this.queries.latestTrajectory(organizationId, parseFlightId(id));
-    const feature = row ? trajectoryFeature(row) : null;
-    if (!feature) throw new NotFoundException(`no return-to-home path stored for flight ${id}`);
-    return feature;
+    return trajectoryOr404(
+      await this.queries.latestTrajectory(organizationId, parseFlightId(id)),
+      `no return-to-home path stored for flight ${id}`,
+    );
   }
 
   @Get(':flightId/rth-trajectories')
