@@ -256,7 +256,10 @@ describe('docker-compose.yml', () => {
     const problems = configProblems('media', serviceEnv(services.media, {}));
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['MEDIA_URL_SIGNING_KEY']);
     expect(
-      configProblems('media', serviceEnv(services.media, { ...OPERATOR_ENV, MEDIA_STORAGE_ENDPOINT: '' })),
+      configProblems(
+        'media',
+        serviceEnv(services.media, { ...OPERATOR_ENV, MEDIA_STORAGE_ENDPOINT: '' }),
+      ),
     ).toEqual([expect.stringMatching(/^MEDIA_STORAGE_ENDPOINT: is required for provider minio/)]);
   });
 

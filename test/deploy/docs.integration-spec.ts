@@ -20,16 +20,27 @@ function tableAfter(text: string, heading: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(first)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   }
   return rows.slice(2); // header and separator
 }
 
 describe('deployment documentation', () => {
   it("lists every service with its port in README.md's table of start:services", () => {
-    const rows = tableAfter(read('README.md'), '`npm run start:services` runs the production shape');
+    const rows = tableAfter(
+      read('README.md'),
+      '`npm run start:services` runs the production shape',
+    );
     for (const service of SERVICES) {
-      const port = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SETTINGS }).HTTP_PORT;
+      const port = CONFIG_SCHEMAS[service].parse({
+        NODE_ENV: 'test',
+        ...REQUIRED_SETTINGS,
+      }).HTTP_PORT;
       const row = rows.find(([name]) => name === service);
       expect(`${service}: ${row?.[1].split(' ')[0]}`).toBe(`${service}: ${port}`);
     }

@@ -169,7 +169,10 @@ describe('migrate (the db-migrate Job)', () => {
 
   it('uses the services’ own schema defaults', () => {
     for (const service of Object.keys(MIGRATIONS) as ServiceName[]) {
-      const defaults = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SETTINGS }) as {
+      const defaults = CONFIG_SCHEMAS[service].parse({
+        NODE_ENV: 'test',
+        ...REQUIRED_SETTINGS,
+      }) as {
         DATABASE_SCHEMA: string;
       };
       expect(migrationTargets([service], {})[0].schema).toBe(defaults.DATABASE_SCHEMA);

@@ -58,7 +58,7 @@ export class PlanDto {
     nullable: true,
     type: String,
     description:
-      "Why the plan is suspended (null otherwise). dock_moved_organization: its dock now belongs to another organization or none; its tasks not yet sent to the dock were canceled with this cause",
+      'Why the plan is suspended (null otherwise). dock_moved_organization: its dock now belongs to another organization or none; its tasks not yet sent to the dock were canceled with this cause',
   })
   stateReason!: string | null;
   @ApiProperty({ description: 'Occurrences up to here have their tasks (UTC ms)' })
