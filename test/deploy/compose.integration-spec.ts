@@ -254,7 +254,10 @@ describe('docker-compose.yml', () => {
     for (const name of names) expect(Object.keys(dependsOn(name))).not.toContain('media');
     // No storage and no key of its own: without the operator's values it refuses to start.
     const problems = configProblems('media', serviceEnv(services.media, {}));
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['MEDIA_URL_SIGNING_KEY']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'MEDIA_STORAGE_ENDPOINT',
+      'MEDIA_URL_SIGNING_KEY',
+    ]);
     expect(
       configProblems(
         'media',
