@@ -50,6 +50,18 @@ describe('mission service: organization scope (integration)', () => {
     await world?.stop();
   });
 
+  /** A plan at 09:00 Berlin for five days: 21 h after the test clock's time, then daily. */
+  const dailyPlan = (dock: string) => ({
+    name: 'round',
+    gatewaySn: dock,
+    waylineId: TEST_WAYLINE,
+    cron: '0 9 * * *',
+    timeZone: 'Europe/Berlin',
+    endsAt: world.clock.now() + 5 * 24 * HOUR,
+    rthAltitude: 120,
+    exitWaylineWhenRcLost: 1,
+  });
+
   const timedTask = (dock: string) => ({
     gatewaySn: dock,
     taskType: 'timed',
@@ -126,16 +138,7 @@ describe('mission service: organization scope (integration)', () => {
   it("keeps each organization's plans to itself, and their tasks in the plan's organization", async () => {
     const dock = world.sn('dock-plan');
     await world.bindDock(dock, orgA);
-    const created = await apiA.call<Json>('POST', '/plans', {
-      name: 'round',
-      gatewaySn: dock,
-      waylineId: TEST_WAYLINE,
-      cron: '0 9 * * *',
-      timeZone: 'Europe/Berlin',
-      endsAt: world.clock.now() + 5 * 24 * HOUR,
-      rthAltitude: 120,
-      exitWaylineWhenRcLost: 1,
-    });
+    const created = await apiA.call<Json>('POST', '/plans', dailyPlan(dock));
     expect(created.status).toBe(201);
     const planId = created.body.id as string;
     const planTasks = await eventually(async () => {
@@ -174,16 +177,7 @@ describe('mission service: organization scope (integration)', () => {
   it('suspends a plan whose dock moved to another organization, canceling its tasks not yet sent', async () => {
     const dock = world.sn('dock-moved');
     await world.bindDock(dock, orgA);
-    const created = await apiA.call<Json>('POST', '/plans', {
-      name: 'round',
-      gatewaySn: dock,
-      waylineId: TEST_WAYLINE,
-      cron: '0 9 * * *',
-      timeZone: 'Europe/Berlin',
-      endsAt: world.clock.now() + 5 * 24 * HOUR,
-      rthAltitude: 120,
-      exitWaylineWhenRcLost: 1,
-    });
+    const created = await apiA.call<Json>('POST', '/plans', dailyPlan(dock));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'active', stateReason: null });
     const planId = created.body.id as string;
