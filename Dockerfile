@@ -2,7 +2,7 @@
 # One image for every service and the deployment Jobs; the program is chosen at start:
 #
 #   docker build -t dock-fleet-cloud:0.1.0 .
-#   docker run dock-fleet-cloud:0.1.0 gateway            (or mission, telemetry, file, registry; or -e APP=...)
+#   docker run dock-fleet-cloud:0.1.0 gateway            (or mission, telemetry, file, registry, alerts, media; or -e APP=...)
 #   docker run dock-fleet-cloud:0.1.0 migrate            (PostgreSQL migrations of every service)
 #   docker run dock-fleet-cloud:0.1.0 provision-topics   (Kafka topics with their partitions)
 #
@@ -34,7 +34,7 @@ COPY nest-cli.json tsconfig.base.json tsconfig.json ./
 COPY libs ./libs
 COPY apps ./apps
 COPY scripts ./scripts
-RUN node scripts/build-all.js gateway mission telemetry file registry alerts console \
+RUN node scripts/build-all.js gateway mission telemetry file registry alerts media console \
  && node scripts/migrate-build.js
 
 # --- runtime -------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ COPY deploy/docker/entrypoint.js deploy/docker/healthcheck.js ./deploy/docker/
 RUN mkdir -p /data/files && chown 1000:1000 /data/files
 # The `node` user of the official image (uid/gid 1000); numeric so runAsNonRoot can verify it.
 USER 1000:1000
-EXPOSE 3001 3002 3003 3004 3005
+EXPOSE 3001 3002 3003 3004 3005 3006 3007
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "deploy/docker/healthcheck.js"]
 ENTRYPOINT ["node", "deploy/docker/entrypoint.js"]

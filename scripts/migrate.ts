@@ -2,7 +2,7 @@
  * Runs the PostgreSQL migrations of the services ahead of them (the Kubernetes migration Job and
  * the docker-compose `db-migrate` service run it):
  *
- *   node deploy/docker/entrypoint.js migrate [mission] [telemetry] [file] [registry] [alerts]   (none: all)
+ *   node deploy/docker/entrypoint.js migrate [mission] [telemetry] [file] [registry] [alerts] [media]   (none: all)
  *
  * It runs exactly what each service runs at start: `createPostgresDataSource` from
  * libs/platform with the service's own migration list, in the service's schema, under the same
@@ -24,6 +24,7 @@ import { FILE_MIGRATIONS } from '../apps/file/src/adapters/postgres/file-schema'
 import { MISSION_MIGRATIONS } from '../apps/mission/src/adapters/postgres/mission-schema';
 import { TELEMETRY_MIGRATIONS } from '../apps/telemetry/src/adapters/postgres/telemetry-schema';
 import { REGISTRY_MIGRATIONS } from '../apps/registry/src/adapters/postgres/registry-schema';
+import { MEDIA_MIGRATIONS } from '../apps/media/src/adapters/postgres/media-schema';
 
 type Migrations = Parameters<typeof createPostgresDataSource>[0]['migrations'];
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migrations> = {
   file: FILE_MIGRATIONS,
   registry: REGISTRY_MIGRATIONS,
   alerts: ALERTS_MIGRATIONS,
+  media: MEDIA_MIGRATIONS,
 };
 
 export type MigratedService = keyof typeof MIGRATIONS;

@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The image's entry point: one image, the program chosen at start.
 //
-//   node deploy/docker/entrypoint.js gateway|mission|telemetry|file|registry|alerts   a service (or APP=<name>)
+//   node deploy/docker/entrypoint.js gateway|mission|telemetry|file|registry|alerts|media   a service (or APP=<name>)
 //   node deploy/docker/entrypoint.js migrate [service...]             PostgreSQL migrations
 //   node deploy/docker/entrypoint.js provision-topics [--dry-run]     Kafka topics
 //
@@ -20,6 +20,7 @@ const PROGRAMS = {
   file: { service: 'dist/apps/file/main.js', port: 3004 },
   registry: { service: 'dist/apps/registry/main.js', port: 3005 },
   alerts: { service: 'dist/apps/alerts/main.js', port: 3006 },
+  media: { service: 'dist/apps/media/main.js', port: 3007 },
   migrate: { tool: 'dist/tools/migrate.js' },
   'provision-topics': { tool: 'scripts/provision-topics.js' },
 };

@@ -23,6 +23,7 @@ import {
   requiredVariables,
   ServiceName,
   SERVICES,
+  usesDatabase,
   variables,
 } from './support/config-schemas';
 import { migrationTargets } from '../../scripts/migrate';
@@ -245,17 +246,31 @@ describe('docker-compose.yml', () => {
     expect(() => serviceEnv(services[file], {})).toThrow(/FILE_URL_SIGNING_KEY/);
   });
 
+  it("runs media only with --profile media, on the operator's storage and signing key", () => {
+    const media = names.filter((n) => program(services[n]) === 'media');
+    expect(media).toEqual(['media']);
+    expect(services.media.profiles).toEqual(['media']);
+    // Nothing else needs it, so `docker compose up` without the profile starts the rest.
+    for (const name of names) expect(Object.keys(dependsOn(name))).not.toContain('media');
+    // No storage and no key of its own: without the operator's values it refuses to start.
+    const problems = configProblems('media', serviceEnv(services.media, {}));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'MEDIA_STORAGE_ENDPOINT',
+      'MEDIA_URL_SIGNING_KEY',
+    ]);
+    expect(
+      configProblems(
+        'media',
+        serviceEnv(services.media, { ...OPERATOR_ENV, MEDIA_STORAGE_ENDPOINT: '' }),
+      ),
+    ).toEqual([expect.stringMatching(/^MEDIA_STORAGE_ENDPOINT: is required for provider minio/)]);
+  });
+
   it('migrates the database the services use, and provisions the Kafka they use', () => {
     const migrate = names.find((n) => program(services[n]) === 'migrate')!;
     const migrateEnv = serviceEnv(services[migrate]);
     const targets = migrationTargets(services[migrate].command!.slice(1), migrateEnv);
-    expect(targets.map((t) => t.service).sort()).toEqual([
-      'alerts',
-      'file',
-      'mission',
-      'registry',
-      'telemetry',
-    ]);
+    expect(targets.map((t) => t.service).sort()).toEqual(SERVICES.filter(usesDatabase).sort());
     const topicsJob = names.find((n) => program(services[n]) === 'provision-topics')!;
     const topicsEnv = serviceEnv(services[topicsJob]);
     expect(provisionTopics.loadSettings(topicsEnv).replicationFactor).toBe(1);

@@ -10,7 +10,7 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './support/k8s';
-import { CONFIG_SCHEMAS, REQUIRED_SECRETS, SERVICES } from './support/config-schemas';
+import { CONFIG_SCHEMAS, REQUIRED_SETTINGS, SERVICES } from './support/config-schemas';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const entrypoint = require('../../deploy/docker/entrypoint.js') as {
@@ -106,7 +106,8 @@ describe('Dockerfile', () => {
       .filter((i) => i.op === 'RUN')
       .map((i) => i.args)
       .join('\n');
-    for (const app of SERVICES) expect(buildRun).toContain(app);
+    const built = /node scripts\/build-all\.js ([a-z -]+)/.exec(buildRun)?.[1].trim().split(/\s+/);
+    for (const app of SERVICES) expect(built).toContain(app);
     expect(buildRun).toContain('node scripts/migrate-build.js');
   });
 
@@ -137,6 +138,13 @@ describe('Dockerfile', () => {
       '.infra/kafka/kafka.log',
     ]) {
       expect(`${file}: ${ignored(file)}`).toBe(`${file}: true`);
+    }
+  });
+
+  it("exposes every service's port", () => {
+    const exposed = ops('EXPOSE').flatMap((i) => i.args.split(/\s+/));
+    for (const service of SERVICES) {
+      expect(exposed).toContain(String(entrypoint.PROGRAMS[service].port));
     }
   });
 
@@ -183,13 +191,15 @@ describe('Node runtime', () => {
 describe('entry point', () => {
   it('runs every service, from the bundle the build writes', () => {
     const nest = JSON.parse(readFileSync(path.join(ROOT, 'nest-cli.json'), 'utf8'));
+    const services = Object.keys(entrypoint.PROGRAMS).filter((n) => entrypoint.PROGRAMS[n].service);
+    expect(services.sort()).toEqual([...SERVICES].sort());
     for (const service of SERVICES) {
       const program = entrypoint.PROGRAMS[service];
       expect(program.service).toBe(`dist/apps/${service}/main.js`);
       expect(nest.projects[service].type).toBe('application');
       // Its port is the service's own default (the health check probes it when HTTP_PORT is unset).
       expect(program.port).toBe(
-        CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SECRETS }).HTTP_PORT,
+        CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SETTINGS }).HTTP_PORT,
       );
     }
     expect(entrypoint.PROGRAMS['provision-topics'].tool).toBe('scripts/provision-topics.js');

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
 import { infraSettings, uniqueName } from '../support/infra-settings';
 import { ROOT } from './support/k8s';
-import { CONFIG_SCHEMAS, REQUIRED_SECRETS } from './support/config-schemas';
+import { CONFIG_SCHEMAS, REQUIRED_SETTINGS, ServiceName } from './support/config-schemas';
 import { MIGRATIONS, migrationTargets } from '../../scripts/migrate';
 
 function allTopics(tree: object): string[] {
@@ -141,13 +141,10 @@ describe('provision-topics (the kafka-topics Job)', () => {
 });
 
 describe('migrate (the db-migrate Job)', () => {
-  const schemas = {
-    mission: uniqueName('deploy_m', '_'),
-    telemetry: uniqueName('deploy_t', '_'),
-    file: uniqueName('deploy_f', '_'),
-    registry: uniqueName('deploy_r', '_'),
-    alerts: uniqueName('deploy_a', '_'),
-  };
+  // A schema of this run for every service the migrate program knows (never the services' own).
+  const schemas: Record<string, string> = Object.fromEntries(
+    Object.keys(MIGRATIONS).map((service) => [service, uniqueName(`deploy_${service}`, '_')]),
+  );
   const client = new Client({ connectionString: infraSettings.databaseUrl });
 
   beforeAll(async () => {
@@ -171,8 +168,11 @@ describe('migrate (the db-migrate Job)', () => {
   }
 
   it('uses the services’ own schema defaults', () => {
-    for (const service of Object.keys(MIGRATIONS) as (keyof typeof schemas)[]) {
-      const defaults = CONFIG_SCHEMAS[service].parse({ NODE_ENV: 'test', ...REQUIRED_SECRETS }) as {
+    for (const service of Object.keys(MIGRATIONS) as ServiceName[]) {
+      const defaults = CONFIG_SCHEMAS[service].parse({
+        NODE_ENV: 'test',
+        ...REQUIRED_SETTINGS,
+      }) as {
         DATABASE_SCHEMA: string;
       };
       expect(migrationTargets([service], {})[0].schema).toBe(defaults.DATABASE_SCHEMA);
@@ -180,13 +180,12 @@ describe('migrate (the db-migrate Job)', () => {
   });
 
   it('migrates each schema with the service’s own migrations, and again harmlessly', async () => {
-    const env = {
-      MISSION_DATABASE_SCHEMA: schemas.mission,
-      TELEMETRY_DATABASE_SCHEMA: schemas.telemetry,
-      FILE_DATABASE_SCHEMA: schemas.file,
-      REGISTRY_DATABASE_SCHEMA: schemas.registry,
-      ALERTS_DATABASE_SCHEMA: schemas.alerts,
-    };
+    const env = Object.fromEntries(
+      Object.entries(schemas).map(([service, schema]) => [
+        `${service.toUpperCase()}_DATABASE_SCHEMA`,
+        schema,
+      ]),
+    );
     for (let round = 0; round < 2; round++) {
       const run = migrate([], env);
       expect(run.status).toBe(0);

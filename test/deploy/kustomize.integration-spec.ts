@@ -21,9 +21,10 @@ import {
   SECRET_SAMPLES,
   ServiceName,
   SERVICES,
+  usesDatabase,
   variables,
 } from './support/config-schemas';
-import { migrationTargets } from '../../scripts/migrate';
+import { MIGRATIONS, migrationTargets } from '../../scripts/migrate';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const provisionTopics = require('../../scripts/provision-topics.js') as {
   loadSettings(env: Record<string, string>): { topics: { topic: string; partitions: number }[] };
@@ -46,6 +47,7 @@ const WORKLOAD_KIND: Record<ServiceName, string> = {
   file: 'Deployment',
   registry: 'Deployment',
   alerts: 'Deployment',
+  media: 'Deployment',
 };
 
 /** The Kafka topics each service's consumer groups read (see each app's kafka adapters). */
@@ -56,6 +58,12 @@ const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
   file: ['dock.uplink.requests', 'mission.task-events'],
   registry: ['dock.uplink.requests', 'dock.uplink.status', 'dock.uplink.osd', 'dock.uplink.state'],
   alerts: ['dock.uplink.events', 'mission.task-events', 'registry.device-events', 'alerts.hms'],
+  media: [
+    'dock.uplink.requests',
+    'dock.uplink.events',
+    'mission.task-events',
+    'dock.command-replies',
+  ],
 };
 
 const PRE_STOP_MS = 5_000;
@@ -300,14 +308,12 @@ describe('kustomize output', () => {
       const objects = render(dir);
       const job = byKind(objects, 'Job').get('db-migrate')!;
       const containers = podSpec(job).containers as Container[];
-      expect(containers.map((c) => c.args)).toEqual([
-        ['migrate', 'mission'],
-        ['migrate', 'telemetry'],
-        ['migrate', 'file'],
-        ['migrate', 'registry'],
-        ['migrate', 'alerts'],
-      ]);
+      // One container for each service with a database, and the migrate program knows each.
+      const withDatabase = SERVICES.filter(usesDatabase).sort();
+      expect(containers.map((c) => c.args[1]).sort()).toEqual(withDatabase);
+      expect(Object.keys(MIGRATIONS).sort()).toEqual(withDatabase);
       for (const c of containers) {
+        expect(c.args).toEqual(['migrate', c.name]);
         const service = c.args[1] as ServiceName;
         const serviceEnv = containerEnv(
           overlay,

@@ -11,10 +11,18 @@ import {
   positiveInt,
   refineKafkaSecurity,
   refuseUnsafeAuth,
+  unsetWhenEmpty,
 } from '@dock/platform';
 import { STORAGE_PROVIDERS } from '@dock/protocol';
 
 const MINUTE = 60_000;
+
+/**
+ * An optional setting whose empty value means unset, as deployments write them: docker compose's
+ * ${VAR:-} for a value the operator did not give, an empty line in a ConfigMap.
+ */
+const optionalUrlSetting = () => unsetWhenEmpty(optionalUrl(['http', 'https']));
+const optionalKey = () => unsetWhenEmpty(z.string().min(1).optional());
 
 /** Every setting of the media service, validated at start. Defaults point at local services. */
 export const mediaConfigSchema = z
@@ -38,9 +46,9 @@ export const mediaConfigSchema = z
     /** What docks are told the store is (the spec's provider): aws, minio or ali. */
     MEDIA_STORAGE_PROVIDER: z.enum(STORAGE_PROVIDERS).default('minio'),
     /** The S3 API the service itself uses (HEAD, downloads); unset: AWS S3 of the region. */
-    MEDIA_STORAGE_ENDPOINT: optionalUrl(['http', 'https']),
+    MEDIA_STORAGE_ENDPOINT: optionalUrlSetting(),
     /** The endpoint docks upload to; default MEDIA_STORAGE_ENDPOINT. */
-    MEDIA_STORAGE_PUBLIC_ENDPOINT: optionalUrl(['http', 'https']),
+    MEDIA_STORAGE_PUBLIC_ENDPOINT: optionalUrlSetting(),
     MEDIA_STORAGE_BUCKET: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
@@ -55,21 +63,20 @@ export const mediaConfigSchema = z
       )
       .default(''),
     /** The service's own key (reads, STS calls); unset: the SDK's default chain (env, IRSA, role). */
-    MEDIA_STORAGE_ACCESS_KEY_ID: z.string().min(1).optional(),
-    MEDIA_STORAGE_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    MEDIA_STORAGE_ACCESS_KEY_ID: optionalKey(),
+    MEDIA_STORAGE_SECRET_ACCESS_KEY: optionalKey(),
 
     /** sts: AssumeRole with a session policy per request; static: the key below, as it is. */
     MEDIA_UPLOAD_CREDENTIALS: z.enum(['sts', 'static']).default('sts'),
     /** sts: the role to assume (AWS requires one; MinIO ignores it). */
-    MEDIA_STS_ROLE_ARN: z
-      .string()
-      .min(1)
-      .default('arn:aws:iam::000000000000:role/dock-media-upload'),
+    MEDIA_STS_ROLE_ARN: unsetWhenEmpty(
+      z.string().min(1).default('arn:aws:iam::000000000000:role/dock-media-upload'),
+    ),
     /** sts: the STS endpoint; default the storage endpoint (MinIO), else AWS STS. */
-    MEDIA_STS_ENDPOINT: optionalUrl(['http', 'https']),
+    MEDIA_STS_ENDPOINT: optionalUrlSetting(),
     /** static: a key the operator restricted to PutObject under MEDIA_OBJECT_KEY_ROOT. */
-    MEDIA_UPLOAD_ACCESS_KEY_ID: z.string().min(1).optional(),
-    MEDIA_UPLOAD_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    MEDIA_UPLOAD_ACCESS_KEY_ID: optionalKey(),
+    MEDIA_UPLOAD_SECRET_ACCESS_KEY: optionalKey(),
     /** Lifetime of upload credentials, seconds (STS allows 900..43200). */
     MEDIA_UPLOAD_CREDENTIAL_TTL_SECONDS: positiveInt(3600).refine(
       (s) => s >= 900 && s <= 43_200,
@@ -83,7 +90,7 @@ export const mediaConfigSchema = z
       })
       .min(32, 'must be at least 32 characters'),
     /** The address users reach this service at (download links); default http://127.0.0.1:HTTP_PORT. */
-    MEDIA_PUBLIC_BASE_URL: optionalUrl(['http', 'https']),
+    MEDIA_PUBLIC_BASE_URL: optionalUrlSetting(),
     MEDIA_DOWNLOAD_TTL_SECONDS: positiveInt(3600).refine(
       (s) => s <= 604_800,
       'must be at most 604800',

@@ -52,9 +52,16 @@ export function interpolate(value: string, env: Record<string, string> = {}): st
   );
 }
 
-/** What the operator must export before `docker compose up` (the file has no default for it). */
+/**
+ * What the operator must export before `docker compose up` (the file has no default for it):
+ * the signing keys, and for `--profile media` the storage they provide (and its key).
+ */
 export const OPERATOR_ENV: Record<string, string> = {
   FILE_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+  MEDIA_URL_SIGNING_KEY: randomBytes(32).toString('hex'),
+  MEDIA_STORAGE_ENDPOINT: 'http://192.168.1.20:9000',
+  MEDIA_STORAGE_ACCESS_KEY_ID: 'dock-media',
+  MEDIA_STORAGE_SECRET_ACCESS_KEY: randomBytes(16).toString('hex'),
 };
 
 /** A service's environment after interpolation, every value a string. */

@@ -1,7 +1,10 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { alertsConfigSchema } from '../../../apps/alerts/src/alerts.config';
 import { fileConfigSchema } from '../../../apps/file/src/file.config';
 import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';
+import { mediaConfigSchema } from '../../../apps/media/src/media.config';
 import { missionConfigSchema } from '../../../apps/mission/src/mission.config';
 import { registryConfigSchema } from '../../../apps/registry/src/registry.config';
 import { telemetryStartSchema } from '../../../apps/telemetry/src/telemetry-start-schema';
@@ -15,10 +18,35 @@ export const CONFIG_SCHEMAS = {
   file: fileConfigSchema,
   registry: registryConfigSchema,
   alerts: alertsConfigSchema,
+  media: mediaConfigSchema,
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type ServiceName = keyof typeof CONFIG_SCHEMAS;
-export const SERVICES = Object.keys(CONFIG_SCHEMAS) as ServiceName[];
+
+const APPS = path.resolve(__dirname, '../../../apps');
+
+/** The apps that are services: those with a service definition (apps/<name>/src/<name>.service-definition.ts). */
+export function appsWithServiceDefinition(): string[] {
+  return readdirSync(APPS)
+    .filter((name) => existsSync(path.join(APPS, name, 'src', `${name}.service-definition.ts`)))
+    .sort();
+}
+
+/**
+ * The deployed services, read from apps/: the one list every deploy artefact is checked against
+ * (Kubernetes workloads, Secrets and the migration Job, docker-compose, the image's build and
+ * entry point, the documented ports). A new app with a service definition fails every deploy
+ * check until its config schema is above and it is deployed everywhere.
+ */
+export const SERVICES: ServiceName[] = appsWithServiceDefinition().map((name) => {
+  if (!(name in CONFIG_SCHEMAS)) {
+    throw new Error(
+      `apps/${name} is a service (${name}.service-definition.ts) without a config schema in ` +
+        'test/deploy/support/config-schemas.ts: add it there and deploy it (deploy/README.md)',
+    );
+  }
+  return name as ServiceName;
+});
 
 /** The fields of the z.object(s) under refinements, transforms, pipes and intersections. */
 export function shapeOf(schema: z.ZodTypeAny): Record<string, z.ZodTypeAny> {
@@ -39,6 +67,11 @@ export function shapeOf(schema: z.ZodTypeAny): Record<string, z.ZodTypeAny> {
 /** Every variable a service reads. */
 export function variables(service: ServiceName): string[] {
   return Object.keys(shapeOf(CONFIG_SCHEMAS[service]));
+}
+
+/** A service with a PostgreSQL schema of its own (migrated by the migration Job). */
+export function usesDatabase(service: ServiceName): boolean {
+  return variables(service).includes('DATABASE_URL');
 }
 
 /** Variables without a default that the service cannot start without. */
@@ -64,6 +97,9 @@ export const SECRET_SAMPLES: Record<string, string> = {
   ADMIN_API_TOKENS: 'admin-token-0123456789abcdef',
   FILE_SERVICE_TOKEN: 'admin-token-0123456789abcdef',
   FILE_URL_SIGNING_KEY: 'k'.repeat(48),
+  MEDIA_URL_SIGNING_KEY: 'm'.repeat(48),
+  MEDIA_STORAGE_ACCESS_KEY_ID: 'AKIAEXAMPLEMEDIA',
+  MEDIA_STORAGE_SECRET_ACCESS_KEY: 'secret',
   MQTT_PASSWORD: 'secret',
   S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   S3_SECRET_ACCESS_KEY: 'secret',
@@ -72,7 +108,12 @@ export const SECRET_SAMPLES: Record<string, string> = {
   DJI_APP_LICENSE: 'sample-app-licence',
 };
 
-/** What a service needs to start even locally: secrets without a default (the signing key). */
-export const REQUIRED_SECRETS: Record<string, string> = {
+/**
+ * What a service needs to start even locally: settings without a default (the signing keys;
+ * media's storage endpoint, since its default provider, MinIO, has no address of its own).
+ */
+export const REQUIRED_SETTINGS: Record<string, string> = {
   FILE_URL_SIGNING_KEY: SECRET_SAMPLES.FILE_URL_SIGNING_KEY,
+  MEDIA_URL_SIGNING_KEY: SECRET_SAMPLES.MEDIA_URL_SIGNING_KEY,
+  MEDIA_STORAGE_ENDPOINT: 'http://storage.example.internal:9000',
 };

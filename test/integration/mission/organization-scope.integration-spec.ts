@@ -50,6 +50,18 @@ describe('mission service: organization scope (integration)', () => {
     await world?.stop();
   });
 
+  /** A plan at 09:00 Berlin for five days: 21 h after the test clock's time, then daily. */
+  const dailyPlan = (dock: string) => ({
+    name: 'round',
+    gatewaySn: dock,
+    waylineId: TEST_WAYLINE,
+    cron: '0 9 * * *',
+    timeZone: 'Europe/Berlin',
+    endsAt: world.clock.now() + 5 * 24 * HOUR,
+    rthAltitude: 120,
+    exitWaylineWhenRcLost: 1,
+  });
+
   const timedTask = (dock: string) => ({
     gatewaySn: dock,
     taskType: 'timed',
@@ -126,16 +138,7 @@ describe('mission service: organization scope (integration)', () => {
   it("keeps each organization's plans to itself, and their tasks in the plan's organization", async () => {
     const dock = world.sn('dock-plan');
     await world.bindDock(dock, orgA);
-    const created = await apiA.call<Json>('POST', '/plans', {
-      name: 'round',
-      gatewaySn: dock,
-      waylineId: TEST_WAYLINE,
-      cron: '0 9 * * *',
-      timeZone: 'Europe/Berlin',
-      endsAt: world.clock.now() + 5 * 24 * HOUR,
-      rthAltitude: 120,
-      exitWaylineWhenRcLost: 1,
-    });
+    const created = await apiA.call<Json>('POST', '/plans', dailyPlan(dock));
     expect(created.status).toBe(201);
     const planId = created.body.id as string;
     const planTasks = await eventually(async () => {
@@ -168,6 +171,76 @@ describe('mission service: organization scope (integration)', () => {
     expect((await apiA.call<Json>('GET', `/plans/${planId}`)).body.state).toBe('active');
     const first = planTasks[0].flightId as string;
     expect((await apiA.call<Json>('GET', `/tasks/${first}`)).body.state).toBe('scheduled');
+    expect((await apiA.call<Json>('DELETE', `/plans/${planId}`)).status).toBe(200);
+  });
+
+  it('suspends a plan whose dock moved to another organization, canceling its tasks not yet sent', async () => {
+    const dock = world.sn('dock-moved');
+    await world.bindDock(dock, orgA);
+    const created = await apiA.call<Json>('POST', '/plans', dailyPlan(dock));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: 'active', stateReason: null });
+    const planId = created.body.id as string;
+    const generated = await eventually(async () => {
+      const page = await apiA.call<{ items: Json[] }>('GET', `/tasks?planId=${planId}`);
+      expect(page.body.items.length).toBeGreaterThan(0);
+      return page.body.items;
+    });
+    // 09:00 Berlin is 21 h after the test clock's time: nothing was sent to the dock yet.
+    expect(generated.every((t) => t.state === 'scheduled')).toBe(true);
+
+    // The registry moves the dock to B; a scheduler round of either replica suspends the plan.
+    await world.bindDock(dock, orgB);
+    await eventually(async () => {
+      const plan = await apiA.call<Json>('GET', `/plans/${planId}`);
+      expect(plan.body).toMatchObject({
+        state: 'suspended',
+        stateReason: 'dock_moved_organization',
+      });
+    });
+    const listed = await apiA.call<{ items: Json[] }>('GET', '/plans');
+    expect(listed.body.items.find((p) => p.id === planId)).toMatchObject({
+      state: 'suspended',
+      stateReason: 'dock_moved_organization',
+    });
+    const tasks = await apiA.call<{ items: Json[] }>('GET', `/tasks?planId=${planId}`);
+    expect(tasks.body.items).toHaveLength(generated.length);
+    for (const task of tasks.body.items) {
+      expect(task).toMatchObject({ state: 'canceled', lastCause: 'dock_moved_organization' });
+    }
+    const first = generated[0].flightId as string;
+    const detail = await apiA.call<{ history: Json[] }>('GET', `/tasks/${first}`);
+    expect(detail.body.history.at(-1)).toMatchObject({
+      from: 'scheduled',
+      to: 'canceled',
+      cause: 'dock_moved_organization',
+    });
+    // The task event says so on Kafka, as docs/asyncapi.yaml describes it.
+    const raw = await eventually(() => {
+      const found = world.gateway.rawTaskEvents.find(
+        (record) =>
+          (record.value as Json).flightId === first && (record.value as Json).state === 'canceled',
+      );
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(raw.value).toMatchObject({ cause: 'dock_moved_organization', organizationId: orgA });
+    expect(new AsyncApiContract().check(KAFKA_TOPICS.taskEvents, raw)).toEqual([]);
+
+    // A cannot resume it on B's dock (as an unknown dock); back in A, it can.
+    const refused = await apiA.call<Json>('POST', `/plans/${planId}/resume`);
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({
+      code: 'not_found',
+      message: `no dock ${dock} in this organization`,
+    });
+    await world.bindDock(dock, orgA);
+    const resumed = await eventually(async () => {
+      const response = await apiA.call<Json>('POST', `/plans/${planId}/resume`);
+      expect(response.status).toBe(200);
+      return response.body;
+    });
+    expect(resumed).toMatchObject({ state: 'active', stateReason: null });
     expect((await apiA.call<Json>('DELETE', `/plans/${planId}`)).status).toBe(200);
   });
 

@@ -26,9 +26,12 @@ import {
 import { MISSION_ENTITIES, MISSION_MIGRATIONS } from '../adapters/postgres/mission-schema';
 import { PgDockOrganizations } from '../adapters/postgres/pg-dock-organizations';
 import { PgMissionStore } from '../adapters/postgres/pg-mission-store';
+import type { PlanTaskTemplate } from '../domain/plan';
 import { TASK_TYPE_IMMEDIATE, TaskSpec } from '../domain/task';
 import { missionConfigSchema, timingSettings } from '../mission.config';
+import { NotFoundError } from './errors';
 import { MissionService, Wakeups } from './mission-service';
+import { PlanService } from './plan-service';
 import type { WaylineUrlProvider } from './ports';
 import { Scheduler } from './scheduler';
 
@@ -82,6 +85,9 @@ describe('mission use cases on PGlite and the in-process bus', () => {
   let collector: RunningConsumer;
   const written: Written[] = [];
   let missions: MissionService;
+  let plans: PlanService;
+  let store: PgMissionStore;
+  let docks: PgDockOrganizations;
   let scheduler: Scheduler;
   let relay: () => Promise<number>;
 
@@ -120,7 +126,7 @@ describe('mission use cases on PGlite and the in-process bus', () => {
         }
       },
     });
-    const store = new PgMissionStore(dataSource, {
+    store = new PgMissionStore(dataSource, {
       topics,
       commandTimeoutMs: config.MISSION_COMMAND_TIMEOUT_MS,
       requester: 'mission',
@@ -131,6 +137,7 @@ describe('mission use cases on PGlite and the in-process bus', () => {
     });
     relay = () => outbox.relay();
     const wakeups: Wakeups = { schedule: () => undefined, relay: () => undefined };
+    docks = new PgDockOrganizations(dataSource);
     missions = new MissionService(
       store,
       clock,
@@ -139,7 +146,17 @@ describe('mission use cases on PGlite and the in-process bus', () => {
       randomUUID,
       wakeups,
       logger,
-      new PgDockOrganizations(dataSource),
+      docks,
+    );
+    plans = new PlanService(
+      store,
+      clock,
+      timing,
+      { horizonMs: config.MISSION_PLAN_HORIZON_MS, batch: config.MISSION_PLAN_BATCH },
+      randomUUID,
+      wakeups,
+      logger,
+      docks,
     );
     scheduler = new Scheduler(
       store,
@@ -251,6 +268,91 @@ describe('mission use cases on PGlite and the in-process bus', () => {
         'ok',
       ]),
     );
+  });
+
+  it('suspends a plan whose dock moved to another organization (or none), canceling its tasks not yet sent', async () => {
+    const gatewaySn = `UC-PLAN-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const [orgA, orgB] = [`uc-a-${randomUUID()}`, `uc-b-${randomUUID()}`];
+    let at = Date.now();
+    const bind = (organizationId: string | null) =>
+      docks.recordBinding({ gatewaySn, organizationId, at: ++at });
+    const { taskType: _t, executeTime: _e, readyConditions: _r, breakPoint: _b, ...rest } = SPEC;
+    const template: PlanTaskTemplate = rest;
+
+    await bind(orgA);
+    const plan = await plans.create({
+      organizationId: orgA,
+      name: 'hourly',
+      creator: 'test',
+      gatewaySn,
+      waylineId: randomUUID(),
+      // Every hour, from an hour on: nothing is due for the scheduler yet, so none is sent.
+      recurrence: { cron: '0 * * * *', timeZone: 'UTC' },
+      startsAt: Date.now() + 3_600_000,
+      endsAt: Date.now() + 3 * 86_400_000,
+      template,
+    });
+    expect(plan).toMatchObject({ state: 'active', stateReason: null });
+    const planTasks = async () =>
+      (await store.listTasks({ organizationId: orgA, planId: plan.id, limit: 500, offset: 0 }))
+        .items;
+    const generated = await planTasks();
+    expect(generated.length).toBeGreaterThan(0);
+    expect(generated.every((t) => t.state === 'scheduled')).toBe(true);
+
+    // The registry moves the dock to B: the next generation round suspends A's plan.
+    await bind(orgB);
+    expect(await plans.extendPlans()).toBe(0);
+    expect(await store.findPlan(plan.id, orgA)).toMatchObject({
+      state: 'suspended',
+      stateReason: 'dock_moved_organization',
+    });
+    const listed = await store.listPlans(orgA, 50, 0);
+    expect(listed.items.find((p) => p.id === plan.id)?.state).toBe('suspended');
+    const canceled = await planTasks();
+    expect(canceled).toHaveLength(generated.length);
+    for (const task of canceled) {
+      expect(task).toMatchObject({ state: 'canceled', lastCause: 'dock_moved_organization' });
+      const history = await store.history(task.flightId);
+      expect(history.at(-1)).toMatchObject({
+        from: 'scheduled',
+        to: 'canceled',
+        cause: 'dock_moved_organization',
+      });
+    }
+    // ...and the task events say so (the outbox, relayed to the bus).
+    await relay();
+    const first = canceled[0].flightId;
+    await eventually(() => {
+      const records = written
+        .filter((w) => w.topic === topics.taskEvents)
+        .map((w) => taskEventRecordSchema.parse(w.value))
+        .filter((r) => r.flightId === first);
+      expect(records.at(-1)).toMatchObject({
+        state: 'canceled',
+        previousState: 'scheduled',
+        cause: 'dock_moved_organization',
+        organizationId: orgA,
+      });
+    });
+
+    // Suspended, it generates nothing, and A cannot resume it on B's dock.
+    expect(await plans.extendPlans()).toBe(0);
+    expect(await planTasks()).toHaveLength(generated.length);
+    await expect(plans.resume(plan.id, orgA)).rejects.toBeInstanceOf(NotFoundError);
+
+    // Back in A, A resumes it; unbound, the dock has no organization: suspended again.
+    await bind(orgA);
+    expect(await plans.resume(plan.id, orgA)).toMatchObject({
+      state: 'active',
+      stateReason: null,
+    });
+    await bind(null);
+    await plans.extendPlans();
+    expect(await store.findPlan(plan.id, orgA)).toMatchObject({
+      state: 'suspended',
+      stateReason: 'dock_moved_organization',
+    });
   });
 
   it('wrote only records that docs/asyncapi.yaml describes', async () => {

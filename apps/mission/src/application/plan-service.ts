@@ -1,10 +1,16 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock';
 import { checkTiming } from '../domain/new-task';
-import { generateTasks, GenerationSettings, Plan, PlanTaskTemplate } from '../domain/plan';
+import {
+  generateTasks,
+  GenerationSettings,
+  Plan,
+  PlanTaskTemplate,
+  suspendIfDockLeft,
+} from '../domain/plan';
 import { validateSpec } from '../domain/prepare-data';
 import { checkRecurrence, Recurrence } from '../domain/recurrence';
-import { requestCancel } from '../domain/task-lifecycle';
+import { requestCancel, withdrawBeforeDispatch } from '../domain/task-lifecycle';
 import { isRefusal } from '../domain/task-mutation';
 import type { TimingSettings } from '../domain/task-timing';
 import { withConflictRetry } from './conflict-retry';
@@ -76,6 +82,7 @@ export class PlanService {
       endsAt: input.endsAt,
       template: input.template,
       state: 'active',
+      stateReason: null,
       generatedUntil: Math.max(startsAt - 1, now),
       version: 0,
       createdAt: now,
@@ -90,12 +97,25 @@ export class PlanService {
     return (await this.store.findPlan(plan.id, plan.organizationId)) ?? plan;
   }
 
-  /** Generates the tasks of plans whose horizon moved on; returns how many were created. */
+  /**
+   * Generates the tasks of plans whose horizon moved on; returns how many were created. A plan
+   * whose dock is no longer its organization's is suspended instead (suspendIfDockLeft).
+   */
   async extendPlans(): Promise<number> {
     const now = this.clock.now();
+    const suspended: Plan[] = [];
     const created = await this.store.transaction(async (tx) => {
       let count = 0;
-      for (const plan of await tx.lockPlansToExtend(now + this.generation.horizonMs, 10)) {
+      const locked = await tx.lockPlansToExtend(now + this.generation.horizonMs, 10);
+      for (const { plan, dockOrganizationId } of locked) {
+        const stopped = suspendIfDockLeft(plan, dockOrganizationId, now);
+        if (stopped) {
+          await tx.savePlan(stopped);
+          // The tasks' cause is the plan's reason: a task's history says why it was canceled.
+          await this.withdrawTasks(tx, plan, now, stopped.stateReason);
+          suspended.push(stopped);
+          continue;
+        }
         const { tasks, generatedUntil } = generateTasks(
           plan,
           now,
@@ -108,10 +128,14 @@ export class PlanService {
       }
       return count;
     });
-    if (created > 0) {
-      this.wakeups.schedule();
-      this.wakeups.relay();
+    for (const plan of suspended) {
+      this.logger.warn(
+        { planId: plan.id, dockSn: plan.gatewaySn, organizationId: plan.organizationId },
+        'plan suspended: its dock no longer belongs to its organization',
+      );
     }
+    if (created > 0) this.wakeups.schedule();
+    if (created > 0 || suspended.length > 0) this.wakeups.relay();
     return created;
   }
 
@@ -120,6 +144,12 @@ export class PlanService {
   }
 
   async resume(id: string, organizationId: string): Promise<Plan> {
+    // A paused or suspended plan flies again only on a dock that is (again) the organization's.
+    // Asked before the transaction: the embedded database serves one transaction at a time.
+    const found = await this.store.findPlan(id, organizationId);
+    if (found?.state === 'paused' || found?.state === 'suspended') {
+      await requireOwnDock(this.docks, found.gatewaySn, organizationId);
+    }
     const plan = await withConflictRetry(() =>
       this.store.transaction(async (tx) => {
         const current = await this.lockedPlan(tx, id, organizationId);
@@ -130,6 +160,7 @@ export class PlanService {
         return tx.savePlan({
           ...current,
           state: 'active',
+          stateReason: null,
           generatedUntil: Math.max(current.generatedUntil, now),
           updatedAt: now,
         });
@@ -153,7 +184,7 @@ export class PlanService {
         const current = await this.lockedPlan(tx, id, organizationId);
         if (current.state === 'deleted') throw new ConflictError(`plan ${id} is deleted`);
         const now = this.clock.now();
-        const saved = await tx.savePlan({ ...current, state, updatedAt: now });
+        const saved = await tx.savePlan({ ...current, state, stateReason: null, updatedAt: now });
         await this.stopFutureTasks(
           tx,
           current,
@@ -172,6 +203,23 @@ export class PlanService {
     const plan = await tx.getPlan(id, true);
     if (!plan || plan.organizationId !== organizationId) throw new NotFoundError(`no plan ${id}`);
     return plan;
+  }
+
+  /**
+   * Cancels the plan's tasks that were never sent to its dock, for `cause`. Those the dock
+   * already has are left to it: taking them back would be a command to the dock, which is no
+   * longer the plan's organization's to command.
+   */
+  private async withdrawTasks(
+    tx: MissionTx,
+    plan: Plan,
+    now: number,
+    cause: string,
+  ): Promise<void> {
+    for (const task of await tx.openTasksOfPlan(plan.id)) {
+      const canceled = withdrawBeforeDispatch(task, now, this.timing, cause);
+      if (canceled) await tx.saveTask(canceled);
+    }
   }
 
   /** Cancels the plan's tasks that have not started; one undo for those the dock prepared. */

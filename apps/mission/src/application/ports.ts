@@ -74,12 +74,22 @@ export interface MissionTx {
   saveTasks(mutations: readonly TaskMutation[]): Promise<void>;
   /** When each claimed dock needs the scheduler next (null: only an event can give it work). */
   setDockDue(docks: readonly { gatewaySn: string; dueAt: number | null }[]): Promise<void>;
-  /** Locks active plans whose tasks do not reach `until` yet. */
-  lockPlansToExtend(until: number, limit: number): Promise<Plan[]>;
+  /**
+   * Locks active plans whose tasks do not reach `until` yet, and active plans whose dock is no
+   * longer their organization's (however far they are generated), each with its dock's
+   * organization now (as DockOrganizations.organizationOf answers it).
+   */
+  lockPlansToExtend(until: number, limit: number): Promise<PlanToExtend[]>;
   getPlan(id: string, lock: boolean): Promise<Plan | null>;
   insertPlan(plan: Plan): Promise<void>;
   savePlan(plan: Plan): Promise<Plan>;
   openTasksOfPlan(planId: string): Promise<Task[]>;
+}
+
+/** A plan locked for generation, with the organization its dock belongs to now (null: none). */
+export interface PlanToExtend {
+  plan: Plan;
+  dockOrganizationId: string | null;
 }
 
 /** A claimed dock and its open tasks. */

@@ -1,4 +1,4 @@
-import { generateTasks, Plan } from './plan';
+import { generateTasks, Plan, suspendIfDockLeft } from './plan';
 import { aSpec, SETTINGS } from './testing/task-fixture';
 
 const NOW = Date.UTC(2026, 9, 23, 0, 0);
@@ -23,6 +23,7 @@ function aPlan(overrides: Partial<Plan> = {}): Plan {
     endsAt: Date.UTC(2026, 9, 27),
     template,
     state: 'active',
+    stateReason: null,
     generatedUntil: NOW,
     version: 0,
     createdAt: NOW,
@@ -108,5 +109,40 @@ describe('generateTasks', () => {
       ids,
     );
     expect(tasks).toEqual([]);
+  });
+});
+
+describe('suspendIfDockLeft', () => {
+  it('lets an active plan go on while its dock is its organization’s', () => {
+    expect(suspendIfDockLeft(aPlan(), 'org-1', NOW + 1)).toBeNull();
+  });
+
+  it.each([
+    ['another organization', 'org-2'],
+    ['no organization (unbound)', null],
+  ])('suspends an active plan whose dock now belongs to %s, saying why', (_, organization) => {
+    const plan = aPlan({ generatedUntil: NOW + 5 });
+    expect(suspendIfDockLeft(plan, organization, NOW + 1)).toEqual({
+      ...plan,
+      state: 'suspended',
+      stateReason: 'dock_moved_organization',
+      updatedAt: NOW + 1,
+    });
+  });
+
+  it.each(['paused', 'suspended', 'deleted'] as const)(
+    'leaves a %s plan as it is (only an active plan generates)',
+    (state) => {
+      expect(suspendIfDockLeft(aPlan({ state }), 'org-2', NOW + 1)).toBeNull();
+    },
+  );
+
+  it('generates nothing for a suspended plan', () => {
+    const suspended = suspendIfDockLeft(aPlan(), 'org-2', NOW)!;
+    const generation = { horizonMs: 3 * 86_400_000, batch: 10 };
+    expect(generateTasks(suspended, NOW, SETTINGS, generation, ids)).toEqual({
+      tasks: [],
+      generatedUntil: suspended.generatedUntil,
+    });
   });
 });

@@ -5,7 +5,20 @@ import { newTask } from './new-task';
 import type { TaskMutation } from './task-mutation';
 import type { TimingSettings } from './task-timing';
 
-export type PlanState = 'active' | 'paused' | 'deleted';
+/**
+ * A plan's states, defined once (the API's enum reads this list; the SQL check of the
+ * migrations spells the same values). Only an active plan generates tasks; suspended is the
+ * system's own stop (see PLAN_SUSPENSION_REASONS), paused and deleted are an operator's.
+ */
+export const PLAN_STATES = ['active', 'paused', 'suspended', 'deleted'] as const;
+export type PlanState = (typeof PLAN_STATES)[number];
+
+/**
+ * Why the system suspended a plan. dock_moved_organization: its dock now belongs to another
+ * organization, or to none, so the plan's organization may no longer fly it.
+ */
+export const PLAN_SUSPENSION_REASONS = ['dock_moved_organization'] as const;
+export type PlanSuspensionReason = (typeof PLAN_SUSPENSION_REASONS)[number];
 
 /** What every task of a plan flies with (a timed task at each occurrence). */
 export type PlanTaskTemplate = Omit<
@@ -28,6 +41,8 @@ export interface Plan {
   endsAt: number;
   template: PlanTaskTemplate;
   state: PlanState;
+  /** Why the plan is suspended; null in every other state. */
+  stateReason: PlanSuspensionReason | null;
   /** Occurrences up to here have tasks (UTC ms). */
   generatedUntil: number;
   version: number;
@@ -85,4 +100,20 @@ export function generateTasks(
       ),
     );
   return { tasks, generatedUntil };
+}
+
+/**
+ * A plan flies its organization's dock only while the dock is still that organization's: once
+ * the registry moved the dock to another organization, or unbound it, an active plan is
+ * suspended (the system's stop, shown with its reason) and generates nothing more. Returns the
+ * suspended plan, or null when the plan goes on. `dockOrganizationId`: the dock's organization
+ * now (null: bound to none).
+ */
+export function suspendIfDockLeft(
+  plan: Plan,
+  dockOrganizationId: string | null,
+  now: number,
+): (Plan & { stateReason: PlanSuspensionReason }) | null {
+  if (plan.state !== 'active' || dockOrganizationId === plan.organizationId) return null;
+  return { ...plan, state: 'suspended', stateReason: 'dock_moved_organization', updatedAt: now };
 }

@@ -7,6 +7,7 @@ import {
   onStepAnswer,
   onTaskCommandAnswer,
   requestCancel,
+  withdrawBeforeDispatch,
 } from './task-lifecycle';
 import { aTask, SETTINGS, T0 } from './testing/task-fixture';
 import { FlighttaskProgressData } from '@dock/protocol';
@@ -348,5 +349,30 @@ describe('flighttask_ready', () => {
   it('is ignored for other task types and repeated notices', () => {
     expect(onReady(aTask({ state: 'prepared' }), T0, SETTINGS)).toBeNull();
     expect(onReady({ ...conditional, state: 'ready' }, T0, SETTINGS)).toBeNull();
+  });
+});
+
+describe('withdrawBeforeDispatch (a suspended plan takes back its tasks)', () => {
+  const CAUSE = 'dock_moved_organization';
+
+  it('cancels a task never sent to the dock, with the cause in its transition and record', () => {
+    const m = mutation(withdrawBeforeDispatch(aTask({ planId: 'plan-1' }), T0, SETTINGS, CAUSE));
+    expect(m.task).toMatchObject({ state: 'canceled', lastCause: CAUSE, nextActionAt: null });
+    expect(m.transition).toMatchObject({ from: 'scheduled', to: 'canceled', cause: CAUSE, at: T0 });
+    expect(m.publish).toBe(true);
+    // Nothing goes to the dock: it never had the task.
+    expect(m.commands).toEqual([]);
+  });
+
+  it.each([
+    ['a prepare pending', { pendingCommandId: 'cmd-1' }],
+    ['preparing', { state: 'preparing' as const, pendingCommandId: 'cmd-1' }],
+    ['prepared', { state: 'prepared' as const }],
+    ['ready', { state: 'ready' as const }],
+    ['executing', { state: 'executing' as const }],
+    ['an undo pending', { state: 'prepared' as const, cancelCommandId: 'undo-1' }],
+    ['already canceled', { state: 'canceled' as const }],
+  ])('leaves a task the dock already has alone (%s)', (_, overrides) => {
+    expect(withdrawBeforeDispatch(aTask(overrides), T0, SETTINGS, CAUSE)).toBeNull();
   });
 });

@@ -300,6 +300,27 @@ export function requestPauseOrResume(
   );
 }
 
+/** Nothing of the task was sent to the dock yet: it can end here without asking the dock. */
+export function neverReachedDock(task: Task): boolean {
+  return task.state === 'scheduled' && task.pendingCommandId === null;
+}
+
+/**
+ * Cancels a task that was never sent to its dock, for `cause` (the system's reason, e.g. its
+ * plan was suspended); null for a task the dock already has (or a final one): those are left
+ * to finish, since taking them back would be a command to the dock.
+ */
+export function withdrawBeforeDispatch(
+  task: Task,
+  now: number,
+  settings: TimingSettings,
+  cause: string,
+): TaskMutation | null {
+  if (!neverReachedDock(task) || task.cancelCommandId !== null) return null;
+  const canceled = move(task, { type: 'canceled' }, now, settings, cause);
+  return 'refused' in canceled ? null : canceled;
+}
+
 /**
  * An operator cancels a task that has not started. One the dock never accepted a prepare for
  * is canceled here and now; the others wait for the dock's answer to flighttask_undo (sent by
@@ -314,8 +335,7 @@ export function requestCancel(
   if (task.cancelCommandId !== null) {
     return { refused: true, reason: 'a cancel of this task is already pending', final: false };
   }
-  const neverReachedDock = task.state === 'scheduled' && task.pendingCommandId === null;
-  if (neverReachedDock) {
+  if (neverReachedDock(task)) {
     const local = move(task, { type: 'canceled' }, now, settings, 'canceled_by_operator');
     return 'refused' in local ? local : { mutation: local, needsUndo: false };
   }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
 import { apiDoc, pageQuery } from '@dock/platform';
-import type { Plan } from '../domain/plan';
+import { Plan, PLAN_STATES, PLAN_SUSPENSION_REASONS } from '../domain/plan';
 import {
   creatorSchema,
   epochMs,
@@ -46,7 +46,21 @@ export class PlanDto {
   @ApiProperty() timeZone!: string;
   @ApiProperty() startsAt!: number;
   @ApiProperty() endsAt!: number;
-  @ApiProperty({ enum: ['active', 'paused', 'deleted'] }) state!: string;
+  @ApiProperty({
+    enum: PLAN_STATES,
+    description:
+      'active: generates tasks; paused, deleted: by an operator; suspended: by the system, ' +
+      'see stateReason (resume once the cause is gone)',
+  })
+  state!: string;
+  @ApiProperty({
+    enum: PLAN_SUSPENSION_REASONS,
+    nullable: true,
+    type: String,
+    description:
+      'Why the plan is suspended (null otherwise). dock_moved_organization: its dock now belongs to another organization or none; its tasks not yet sent to the dock were canceled with this cause',
+  })
+  stateReason!: string | null;
   @ApiProperty({ description: 'Occurrences up to here have their tasks (UTC ms)' })
   generatedUntil!: number;
   @ApiProperty() rthAltitude!: number;
@@ -74,6 +88,7 @@ export function toPlanDto(plan: Plan): PlanDto {
     startsAt: plan.startsAt,
     endsAt: plan.endsAt,
     state: plan.state,
+    stateReason: plan.stateReason,
     generatedUntil: plan.generatedUntil,
     rthAltitude: plan.template.rthAltitude,
     version: plan.version,

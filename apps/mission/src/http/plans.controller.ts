@@ -100,7 +100,11 @@ export class PlansController {
 
   @Post(':id/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resume a paused plan from now on' })
+  @ApiOperation({
+    summary: 'Resume a paused or suspended plan from now on',
+    description:
+      "Only on a dock that belongs to the plan's organization: otherwise 404, as for an unknown dock.",
+  })
   @ApiOkResponse({ type: PlanDto })
   @ApiResponse({ status: 404, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto })

@@ -3,6 +3,14 @@ import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import type { DockBinding, DockOrganizations } from '../../application/ports';
 
 /**
+ * A dock's organization as SQL, over `dock_organizations d` LEFT JOINed on the dock's SN: the
+ * one the registry last bound it to; null once unbound; DEFAULT_ORGANIZATION_ID when no binding
+ * was seen (the docks of a deployment before organizations). The one statement of that rule,
+ * for organizationOf and for queries that need it per row (plans whose dock moved).
+ */
+export const DOCK_ORGANIZATION_SQL = `CASE WHEN d.gateway_sn IS NULL THEN '${DEFAULT_ORGANIZATION_ID}' ELSE d.organization_id END`;
+
+/**
  * The docks' organizations in PostgreSQL (dock_organizations), learned from the registry's
  * binding events. Read, uncached, when an operator creates a task, a plan or a dock command:
  * every replica sees a binding as soon as one of them recorded it.
@@ -12,10 +20,11 @@ export class PgDockOrganizations implements DockOrganizations {
 
   async organizationOf(gatewaySn: string): Promise<string | null> {
     const rows = (await this.dataSource.query(
-      'SELECT organization_id FROM dock_organizations WHERE gateway_sn = $1',
+      `SELECT ${DOCK_ORGANIZATION_SQL} AS organization_id
+       FROM (VALUES ($1::text)) AS dock (gateway_sn)
+       LEFT JOIN dock_organizations d ON d.gateway_sn = dock.gateway_sn`,
       [gatewaySn],
     )) as { organization_id: string | null }[];
-    if (rows.length === 0) return DEFAULT_ORGANIZATION_ID;
     return rows[0]?.organization_id ?? null;
   }
 

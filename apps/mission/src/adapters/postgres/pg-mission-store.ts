@@ -16,10 +16,12 @@ import {
   DueDock,
   MissionStore,
   MissionTx,
+  PlanToExtend,
   StoredCommand,
   TaskQuery,
   VersionConflictError,
 } from '../../application/ports';
+import { DOCK_ORGANIZATION_SQL } from './pg-dock-organizations';
 import { Row, TASK_COLUMNS, taskValues, toCommand, toPlan, toTask, toTransition } from './rows';
 
 export interface OutboxTopics {
@@ -454,14 +456,22 @@ class PgMissionTx implements MissionTx {
     }
   }
 
-  async lockPlansToExtend(until: number, limit: number): Promise<Plan[]> {
+  async lockPlansToExtend(until: number, limit: number): Promise<PlanToExtend[]> {
+    // A plan whose dock left its organization is taken however far it is generated: its
+    // generation round is where it is suspended.
     const rows = await this.query(
-      `SELECT * FROM plans
-       WHERE state = 'active' AND generated_until < LEAST(ends_at, $1)
-       ORDER BY generated_until LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      `SELECT p.*, ${DOCK_ORGANIZATION_SQL} AS dock_organization_id
+       FROM plans p LEFT JOIN dock_organizations d ON d.gateway_sn = p.gateway_sn
+       WHERE p.state = 'active'
+         AND (p.generated_until < LEAST(p.ends_at, $1)
+           OR ${DOCK_ORGANIZATION_SQL} IS DISTINCT FROM p.organization_id)
+       ORDER BY p.generated_until LIMIT $2 FOR UPDATE OF p SKIP LOCKED`,
       [until, limit],
     );
-    return rows.map(toPlan);
+    return rows.map((row) => ({
+      plan: toPlan(row),
+      dockOrganizationId: (row.dock_organization_id as string | null) ?? null,
+    }));
   }
 
   async getPlan(id: string, lock: boolean): Promise<Plan | null> {
@@ -475,8 +485,9 @@ class PgMissionTx implements MissionTx {
     await this.ensureDock(plan.gatewaySn, plan.createdAt);
     await this.query(
       `INSERT INTO plans (id, name, creator, gateway_sn, wayline_id, cron, time_zone, starts_at,
-         ends_at, template, state, generated_until, version, created_at, updated_at, organization_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+         ends_at, template, state, generated_until, version, created_at, updated_at, organization_id,
+         state_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         plan.id,
         plan.name,
@@ -494,15 +505,17 @@ class PgMissionTx implements MissionTx {
         plan.createdAt,
         plan.updatedAt,
         plan.organizationId,
+        plan.stateReason,
       ],
     );
   }
 
   async savePlan(plan: Plan): Promise<Plan> {
     const result = await this.query(
-      `UPDATE plans SET state = $2, generated_until = $3, updated_at = $4, version = version + 1
+      `UPDATE plans SET state = $2, generated_until = $3, updated_at = $4, state_reason = $6,
+         version = version + 1
        WHERE id = $1 AND version = $5 RETURNING version`,
-      [plan.id, plan.state, plan.generatedUntil, plan.updatedAt, plan.version],
+      [plan.id, plan.state, plan.generatedUntil, plan.updatedAt, plan.version, plan.stateReason],
     );
     const rows = (Array.isArray(result[0]) ? result[0] : result) as Row[];
     if (rows.length === 0) throw new VersionConflictError('plan', plan.id);

@@ -176,6 +176,7 @@ export function toPlan(row: Row): Plan {
     endsAt: num(row.ends_at),
     template: row.template as Plan['template'],
     state: row.state as Plan['state'],
+    stateReason: (row.state_reason as Plan['stateReason'] | undefined) ?? null,
     generatedUntil: num(row.generated_until),
     version: num(row.version),
     createdAt: num(row.created_at),
