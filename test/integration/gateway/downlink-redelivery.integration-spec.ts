@@ -171,7 +171,9 @@ it('a batch handled again resends each pending command with its tid and skips co
 });
 
 it('loses no command and keeps every dock`s order when a replica is SIGKILLed mid-batch', async () => {
-  const sns = Array.from({ length: 300 }, () => newSn('K'));
+  // 150 docks × 6 commands: under the shared broker's queue limit for one subscriber (1,000
+  // QoS 1 messages by default: more, and the simulated docks' client would lose some).
+  const sns = Array.from({ length: 150 }, () => newSn('K'));
   for (const sn of sns) await dock.watch(sn);
   const ours = new Set(sns);
   /** What the docks got, per dock in order of receipt. */
@@ -198,9 +200,9 @@ it('loses no command and keeps every dock`s order when a replica is SIGKILLed mi
   };
   await spawnReplica(crashGroup, 'k', children);
   const victim = children[children.length - 1];
-  const commands = await queueCommands(sns, 10);
+  const commands = await queueCommands(sns, 6);
   // Kill while the stream is going out: some commands are at the docks, most are not yet.
-  await eventually(() => expect(receivedCount()).toBeGreaterThanOrEqual(100), {
+  await eventually(() => expect(receivedCount()).toBeGreaterThanOrEqual(50), {
     timeoutMs: 60_000,
     intervalMs: 2,
   });
@@ -225,7 +227,7 @@ it('loses no command and keeps every dock`s order when a replica is SIGKILLed mi
       const bid = String(m.json.bid);
       tidsByBid.set(bid, (tidsByBid.get(bid) ?? new Set()).add(m.json.tid));
     }
-    expect([...tidsByBid.keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `${sn}-${i}`));
+    expect([...tidsByBid.keys()]).toEqual(Array.from({ length: 6 }, (_, i) => `${sn}-${i}`));
     for (const tids of tidsByBid.values()) expect(tids.size).toBe(1);
   }
   process.stdout.write(

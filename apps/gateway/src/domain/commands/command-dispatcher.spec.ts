@@ -276,7 +276,10 @@ describe('CommandDispatcher', () => {
       settings: { defaultTimeoutMs: 30_000, instanceId: 'gw-1' },
       stopping: () => stopping,
     });
-    const handling = dispatcher.handleBatch([command(), command({ correlationId: 'c2', gatewaySn: 'SN2' })]);
+    const handling = dispatcher.handleBatch([
+      command(),
+      command({ correlationId: 'c2', gatewaySn: 'SN2' }),
+    ]);
     setTimeout(() => {
       stopping = true;
     }, 50);

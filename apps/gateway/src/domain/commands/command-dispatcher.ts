@@ -74,7 +74,9 @@ export class CommandDispatcher {
         log.warn({ error: decoded.error }, 'command record unreadable; no requester to tell');
         return undefined;
       }
-      return { refusal: this.refuse(decoded.partial, `malformed command record: ${decoded.error}`) };
+      return {
+        refusal: this.refuse(decoded.partial, `malformed command record: ${decoded.error}`),
+      };
     }
     const command = decoded.command;
     const plan = planCommand(command, this.deps.newTid(), clock.now(), settings);

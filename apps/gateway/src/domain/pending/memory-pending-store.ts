@@ -1,10 +1,4 @@
-import {
-  AddOutcome,
-  ClaimOutcome,
-  ExpiredEntry,
-  PendingAdd,
-  PendingStore,
-} from './pending-store';
+import { AddOutcome, ClaimOutcome, ExpiredEntry, PendingAdd, PendingStore } from './pending-store';
 
 interface Slot<T> {
   readonly entry: T;
