@@ -71,4 +71,41 @@ export function definePendingStoreContract(subject: PendingStoreSubject): void {
       id: t4,
     });
   });
+
+  it('adds many in one call as if added one after the other, outcomes in order', async () => {
+    const s = store('a');
+    const [t7, t8, t9, t10, t11, t12, t13] = ['t7', 't8', 't9', 't10', 't11', 't12', 't13'].map(
+      (t) => subject.id(`SN/${t}`),
+    );
+    const [waiting, answered, fresh] = ['corr-2', 'corr-3', 'corr-4'].map((c) => subject.id(c));
+    await s.add(t7, { n: 7 }, 50_000, waiting);
+    await s.add(t8, { n: 8 }, 50_000, answered);
+    await s.claim(t8, 1);
+    await s.complete(t8);
+    expect(await s.addMany([])).toEqual([]);
+    expect(
+      await s.addMany([
+        { id: t9, entry: { n: 9 }, deadline: 50_000, dedupeKey: waiting },
+        { id: t10, entry: { n: 10 }, deadline: 50_000, dedupeKey: answered },
+        { id: t11, entry: { n: 11 }, deadline: 50_000, dedupeKey: fresh },
+        // The same key again in the same call finds the entry added just before.
+        { id: t12, entry: { n: 12 }, deadline: 50_000, dedupeKey: fresh },
+        { id: t13, entry: { n: 13 }, deadline: 50_000 },
+      ]),
+    ).toEqual([
+      { status: 'pending', id: t7, entry: { n: 7 } },
+      { status: 'completed', id: t8 },
+      { status: 'added' },
+      { status: 'pending', id: t11, entry: { n: 11 } },
+      { status: 'added' },
+    ]);
+    expect(await s.claim(t11, 1)).toEqual({ claimed: true, entry: { n: 11 } });
+    for (const id of [t9, t10, t12]) {
+      expect(await s.claim(id, 1)).toEqual({ claimed: false, reason: 'unknown' });
+    }
+    // Each entry's deadline was recorded: the sweep finds t13 at its deadline, not before.
+    const sweeper = store('b');
+    expect((await sweeper.claimExpired(49_999, 100)).map((e) => e.id)).not.toContain(t13);
+    expect(await sweeper.claimExpired(50_000, 100)).toContainEqual({ id: t13, entry: { n: 13 } });
+  });
 }

@@ -1,54 +1,21 @@
 // No loss: two gateway replicas as separate processes share a stream of 10,000 QoS 1 messages;
 // one is killed with SIGKILL in the middle and restarted with the same instance id (as a
 // StatefulSet pod is). Every message must be in Kafka, found by its tid.
-import { ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import mqtt from 'mqtt';
 import { eventually } from '../../support/eventually';
 import { infraSettings, uniqueName } from '../../support/infra-settings';
-import {
-  createTestTopics,
-  deleteTestTopics,
-  replicaGroup,
-  ReplicaGroup,
-} from './support/gateway-harness';
+import { createTestTopics, deleteTestTopics, replicaGroup } from './support/gateway-harness';
 import { KafkaCollector } from './support/kafka-collector';
+import { spawnReplica } from './support/spawn-replica';
 
 jest.setTimeout(150_000);
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const MESSAGES = 10_000;
 const DOCKS = 50;
 const group = replicaGroup('it-gw-crash', { GATEWAY_MQTT_CONNECTIONS: '16' });
 const kafka = new KafkaCollector();
 const children: ChildProcess[] = [];
-
-function spawnReplica(replicas: ReplicaGroup, instance: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', path.join(__dirname, 'support', 'replica-process.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...replicas.env,
-        GATEWAY_INSTANCE_ID: `${replicas.run}-${instance}`,
-        GATEWAY_TEST_TOPICS: JSON.stringify(replicas.topics),
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('READY\n')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`replica ${instance} exited with ${code}`)));
-  });
-}
 
 beforeAll(async () => {
   await createTestTopics(group.topics);
@@ -62,7 +29,7 @@ afterAll(async () => {
 });
 
 it('loses nothing when a replica is SIGKILLed during a stream of 10,000 QoS 1 messages', async () => {
-  await Promise.all([spawnReplica(group, 'a'), spawnReplica(group, 'b')]);
+  await Promise.all([spawnReplica(group, 'a', children), spawnReplica(group, 'b', children)]);
   const victim = children[1];
   const publisher = await mqtt.connectAsync(infraSettings.mqttUrl, {
     protocolVersion: 5,
@@ -105,7 +72,7 @@ it('loses nothing when a replica is SIGKILLed during a stream of 10,000 QoS 1 me
   victim.kill('SIGKILL');
   await exited;
   // Restarted with the same instance id (a StatefulSet pod): it resumes its MQTT sessions.
-  await spawnReplica(group, 'b');
+  await spawnReplica(group, 'b', children);
   await publishing;
   await publisher.endAsync();
 

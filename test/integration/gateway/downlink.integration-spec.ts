@@ -156,6 +156,48 @@ it('keeps the queue order of one dock`s commands', async () => {
   await eventually(() => expect(ids.map((id) => repliesFor(id).length)).toEqual([1, 1, 1, 1]));
 });
 
+it('keeps each dock`s order when the commands of many docks share a batch', async () => {
+  // 40 docks × 5 commands, queued round by round in one produce: each partition's batch
+  // interleaves many docks, whose commands the gateway sends concurrently.
+  const sns = Array.from({ length: 40 }, () => newSn());
+  for (const sn of sns) await dock.watch(sn);
+  const methods = ['return_home', 'return_home_cancel'];
+  const records = [0, 1, 2, 3, 4].flatMap((round) =>
+    sns.map((gatewaySn) => {
+      counter += 1;
+      return {
+        schemaVersion: 1,
+        correlationId: `${run}-c${counter}`,
+        gatewaySn,
+        method: methods[round % 2],
+        bid: `${gatewaySn}-round-${round}`,
+        data: {},
+        requestedAt: Date.now(),
+      };
+    }),
+  );
+  await producer.send({
+    topic: topics.commands,
+    messages: records.map((record) => encodeRecord(record.gatewaySn, record)),
+  });
+
+  await eventually(
+    () => {
+      for (const sn of sns) expect(dock.downlink(`${sn}/services`)).toHaveLength(5);
+    },
+    { timeoutMs: 30_000 },
+  );
+  for (const sn of sns) {
+    expect(dock.downlink(`${sn}/services`).map((m) => m.json.bid)).toEqual(
+      [0, 1, 2, 3, 4].map((round) => `${sn}-round-${round}`),
+    );
+  }
+  await eventually(
+    () => expect(records.filter((r) => repliesFor(r.correlationId).length !== 1)).toEqual([]),
+    { timeoutMs: 30_000 },
+  );
+});
+
 it('writes exactly one timeout record when no reply comes; a late reply is not forwarded', async () => {
   const sn = newSn();
   silent.add(sn);

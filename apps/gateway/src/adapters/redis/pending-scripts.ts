@@ -10,20 +10,35 @@ import { LuaScript } from './lua-script';
  * and per command a dedupe key (STRING, TTL) correlation id -> id.
  */
 
-/** KEYS: entries, deadlines, dedupe; ARGV: id, entry, deadline, dedupe TTL ms, use dedupe (1/0). */
-export const ADD = new LuaScript(`
-if ARGV[5] == '1' then
-  local seen = redis.call('GET', KEYS[3])
-  if seen then
-    local entry = redis.call('HGET', KEYS[1], seen)
-    if entry then return {'pending', seen, entry} end
-    return {'completed', seen}
+/**
+ * Adds n entries in order, each as a lone add would (so a dedupe key repeated in one call finds
+ * the entry of its first occurrence). KEYS: entries, deadlines, then each entry's dedupe key;
+ * ARGV: dedupe TTL ms, then per entry: id, entry, deadline, use dedupe (1/0). Returns per entry
+ * {'added'}, {'pending', id, entry} or {'completed', id}.
+ */
+export const ADD_MANY = new LuaScript(`
+local out = {}
+for i = 1, #KEYS - 2 do
+  local at = 1 + (i - 1) * 4
+  local id, entry, deadline, dedupe = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3], ARGV[at + 4]
+  local outcome = nil
+  if dedupe == '1' then
+    local seen = redis.call('GET', KEYS[i + 2])
+    if seen then
+      local existing = redis.call('HGET', KEYS[1], seen)
+      if existing then outcome = {'pending', seen, existing} else outcome = {'completed', seen} end
+    else
+      redis.call('SET', KEYS[i + 2], id, 'PX', ARGV[1])
+    end
   end
-  redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[4])
+  if not outcome then
+    redis.call('HSET', KEYS[1], id, entry)
+    redis.call('ZADD', KEYS[2], deadline, id)
+    outcome = {'added'}
+  end
+  out[i] = outcome
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-return {'added'}
+return out
 `);
 
 /**

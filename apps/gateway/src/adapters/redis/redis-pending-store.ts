@@ -3,9 +3,10 @@ import type {
   AddOutcome,
   ClaimOutcome,
   ExpiredEntry,
+  PendingAdd,
   PendingStore,
 } from '../../domain/pending/pending-store';
-import { ADD, CLAIM, CLAIM_EXPIRED, COMPLETE } from './pending-scripts';
+import { ADD_MANY, CLAIM, CLAIM_EXPIRED, COMPLETE } from './pending-scripts';
 
 export interface RedisPendingStoreSettings {
   /** e.g. `dock-gateway`; keys are `{prefix}:{kind}:...` with `{kind}` as the hash tag. */
@@ -20,8 +21,13 @@ export interface RedisPendingStoreSettings {
   readonly dedupeTtlMs: number;
 }
 
+/** Entries per ADD_MANY call. */
+const ADD_CHUNK = 200;
+
 /** PendingStore over Redis (see pending-scripts.ts for the keys and the atomic steps). */
 export class RedisPendingStore<T> implements PendingStore<T> {
+  /** `{prefix}:{kind}`: every key of this store starts so (one hash slot). */
+  private readonly base: string;
   private readonly entries: string;
   private readonly deadlines: string;
   private readonly claims: string;
@@ -32,33 +38,45 @@ export class RedisPendingStore<T> implements PendingStore<T> {
     private readonly redis: Redis,
     private readonly settings: RedisPendingStoreSettings,
   ) {
-    const base = `${settings.prefix}:{${settings.kind}}`;
-    this.entries = `${base}:entries`;
-    this.deadlines = `${base}:deadlines`;
-    this.claims = `${base}:claims`;
+    this.base = `${settings.prefix}:{${settings.kind}}`;
+    this.entries = `${this.base}:entries`;
+    this.deadlines = `${this.base}:deadlines`;
+    this.claims = `${this.base}:claims`;
     this.instancePrefix = `${settings.instanceId}|`;
     this.holder = `${this.instancePrefix}${settings.bootId}`;
   }
 
-  async add(id: string, entry: T, deadline: number, dedupeKey?: string): Promise<AddOutcome<T>> {
-    const dedupe = `${this.settings.prefix}:{${this.settings.kind}}:dedupe:${dedupeKey ?? ''}`;
-    const reply = asStrings(
-      await ADD.run(
-        this.redis,
-        [this.entries, this.deadlines, dedupe],
-        [
-          id,
-          JSON.stringify(entry),
-          Math.trunc(deadline),
-          this.settings.dedupeTtlMs,
-          dedupeKey ? 1 : 0,
-        ],
-      ),
-    );
-    if (reply[0] === 'pending')
-      return { status: 'pending', id: reply[1], entry: parse<T>(reply[2]) };
-    if (reply[0] === 'completed') return { status: 'completed', id: reply[1] };
-    return { status: 'added' };
+  add(id: string, entry: T, deadline: number, dedupeKey?: string): Promise<AddOutcome<T>> {
+    return this.addMany([{ id, entry, deadline, dedupeKey }]).then(([outcome]) => outcome);
+  }
+
+  async addMany(entries: readonly PendingAdd<T>[]): Promise<AddOutcome<T>[]> {
+    const outcomes: AddOutcome<T>[] = [];
+    // One script call per chunk: a consumed batch may hold thousands of commands, and a script
+    // holds Redis for its whole run. Chunks run one after the other, keeping the order of adds.
+    for (let start = 0; start < entries.length; start += ADD_CHUNK) {
+      outcomes.push(...(await this.addChunk(entries.slice(start, start + ADD_CHUNK))));
+    }
+    return outcomes;
+  }
+
+  private async addChunk(entries: readonly PendingAdd<T>[]): Promise<AddOutcome<T>[]> {
+    const keys = [this.entries, this.deadlines];
+    const args: (string | number)[] = [this.settings.dedupeTtlMs];
+    for (const { id, entry, deadline, dedupeKey } of entries) {
+      keys.push(`${this.base}:dedupe:${dedupeKey ?? ''}`);
+      args.push(id, JSON.stringify(entry), Math.trunc(deadline), dedupeKey ? 1 : 0);
+    }
+    const reply = await ADD_MANY.run(this.redis, keys, args);
+    if (!Array.isArray(reply) || reply.length !== entries.length) {
+      throw new Error(`unexpected Redis script reply: ${String(reply)}`);
+    }
+    return reply.map((outcome: unknown): AddOutcome<T> => {
+      const [status, id, entry] = asStrings(outcome);
+      if (status === 'pending') return { status: 'pending', id, entry: parse<T>(entry) };
+      if (status === 'completed') return { status: 'completed', id };
+      return { status: 'added' };
+    });
   }
 
   async claim(id: string, now: number): Promise<ClaimOutcome<T>> {

@@ -1,4 +1,5 @@
 import { messageContext } from '../shared/message-context';
+import { forEachBounded } from '../shared/bounded';
 import { GatewayMetrics } from '../shared/gateway-metrics';
 import { GatewayTopics } from '../shared/gateway-topics';
 import { Clock, DockPublisher, GatewayLog, OutgoingRecord, RecordWriter } from '../shared/ports';
@@ -6,6 +7,7 @@ import { retryUntilStopped } from '../shared/retry';
 import { PendingCommand } from '../pending/pending-entries';
 import { pendingId, PendingStore } from '../pending/pending-store';
 import { CommandIdentity, decodeCommand, invalidRecord } from './command-records';
+import { CommandToSend, PlannedCommand, planSends, sequencesByDock } from './dock-sequences';
 import { CommandSettings, planCommand } from './plan-command';
 
 export interface CommandDispatcherDeps {
@@ -19,30 +21,51 @@ export interface CommandDispatcherDeps {
   readonly topics: GatewayTopics;
   readonly settings: CommandSettings;
   readonly stopping: () => boolean;
+  /** Docks whose commands go out at once per consumed batch (default DEFAULT_DOCKS_IN_FLIGHT). */
+  readonly docksInFlight?: number;
 }
 
 /**
- * Sends the commands of one consumed batch (one partition, so one dock's commands in the order
- * they were queued): each gets a fresh tid and a pending entry with its deadline in Redis, then
- * goes out at QoS 1; the next one only after the broker acknowledged it. Commands the gateway
- * refuses get an `invalid` reply record. The batch resolves (and its offsets are committed)
- * only when all of that is done, so a crash redelivers it: the pending entry, found again by
- * correlation id, makes the redelivery resend the same message (same tid) or skip a finished one.
+ * Docks whose commands go out at once, per consumed batch. A publish waits for the broker's
+ * PUBACK (a round trip); docks are independent, so a batch of many docks costs a few round
+ * trips rather than one per command.
+ */
+export const DEFAULT_DOCKS_IN_FLIGHT = 64;
+
+/**
+ * Sends the commands of one consumed batch (one partition: many docks, each dock's commands in
+ * the order they were queued). Each command gets a fresh tid and a pending entry with its
+ * deadline; the batch's entries are written in one call to the store, before anything goes out.
+ * Then every dock's commands go out at QoS 1 in their order (the next only after the broker
+ * acknowledged the one before), the docks concurrently. Commands the gateway refuses get an
+ * `invalid` reply record. The batch resolves (and its offsets are committed) only when all of
+ * that is done, so a crash redelivers it: the pending entry, found again by correlation id,
+ * makes the redelivery resend the same message (same tid) or skip a finished one.
  */
 export class CommandDispatcher {
   constructor(private readonly deps: CommandDispatcherDeps) {}
 
   async handleBatch(values: readonly (Buffer | null)[]): Promise<void> {
     const refusals: OutgoingRecord[] = [];
+    const planned: PlannedCommand[] = [];
     for (const value of values) {
-      const refusal = await this.dispatch(value);
-      if (refusal) refusals.push(refusal);
+      const step = this.plan(value);
+      if (step?.refusal) refusals.push(step.refusal);
+      if (step?.planned) planned.push(step.planned);
     }
-    if (refusals.length > 0) await this.retry(() => this.deps.writer.write(refusals));
+    const sending = this.send(planned);
+    const telling =
+      refusals.length > 0 ? this.retry(() => this.deps.writer.write(refusals)) : undefined;
+    // Both settle before the batch does (shutdown waits for them), then the first error wins.
+    const [sent, told] = await Promise.allSettled([sending, telling]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (told.status === 'rejected') throw told.reason;
   }
 
-  /** Sends one command; returns the `invalid` reply record when it was refused. */
-  private async dispatch(value: Buffer | null): Promise<OutgoingRecord | undefined> {
+  /** Reads one record: a planned command, a refusal record, or nothing (unreadable). */
+  private plan(
+    value: Buffer | null,
+  ): { planned?: PlannedCommand; refusal?: OutgoingRecord } | undefined {
     const { clock, metrics, log, settings } = this.deps;
     const decoded = decodeCommand(value);
     if (!decoded.ok) {
@@ -51,42 +74,59 @@ export class CommandDispatcher {
         log.warn({ error: decoded.error }, 'command record unreadable; no requester to tell');
         return undefined;
       }
-      return this.refuse(decoded.partial, `malformed command record: ${decoded.error}`);
+      return {
+        refusal: this.refuse(decoded.partial, `malformed command record: ${decoded.error}`),
+      };
     }
     const command = decoded.command;
     const plan = planCommand(command, this.deps.newTid(), clock.now(), settings);
     if (!plan.ok) {
       metrics.commandInvalid(plan.reason);
-      return this.refuse(command, plan.error);
+      return { refusal: this.refuse(command, plan.error) };
     }
-    const entry = plan.pending;
-    const added = await this.retry(() =>
-      this.deps.pending.add(
-        pendingId(entry.gatewaySn, entry.tid),
-        entry,
-        entry.deadline,
-        command.correlationId,
+    return { planned: { command, entry: plan.pending } };
+  }
+
+  /** Records the pending entries, then publishes: docks concurrently, each dock in order. */
+  private async send(planned: readonly PlannedCommand[]): Promise<void> {
+    if (planned.length === 0) return;
+    const outcomes = await this.retry(() =>
+      this.deps.pending.addMany(
+        planned.map(({ command, entry }) => ({
+          id: pendingId(entry.gatewaySn, entry.tid),
+          entry,
+          deadline: entry.deadline,
+          dedupeKey: command.correlationId,
+        })),
       ),
     );
-    if (added.status === 'completed') {
-      log.info(
-        { correlationId: command.correlationId, tid: added.id },
+    const { sends, completed } = planSends(planned, outcomes);
+    for (const { correlationId, tid } of completed) {
+      this.deps.log.info(
+        { correlationId, tid },
         'command redelivered after it completed; not sent again',
       );
-      return undefined;
     }
-    const toSend = added.status === 'pending' ? added.entry : entry;
-    await this.retry(() => this.deps.publisher.publish(toSend.topic, toSend.payload));
-    metrics.commandSent(toSend.method);
-    log.info(
+    await forEachBounded(
+      sequencesByDock(sends),
+      this.deps.docksInFlight ?? DEFAULT_DOCKS_IN_FLIGHT,
+      async (sequence) => {
+        for (const send of sequence) await this.publish(send);
+      },
+    );
+  }
+
+  private async publish({ entry, resent }: CommandToSend): Promise<void> {
+    await this.retry(() => this.deps.publisher.publish(entry.topic, entry.payload));
+    this.deps.metrics.commandSent(entry.method);
+    this.deps.log.info(
       {
-        ...messageContext(toSend.gatewaySn, toSend.tid, toSend.bid, toSend.method),
-        correlationId: toSend.correlationId,
-        resent: added.status === 'pending',
+        ...messageContext(entry.gatewaySn, entry.tid, entry.bid, entry.method),
+        correlationId: entry.correlationId,
+        resent,
       },
       'command sent',
     );
-    return undefined;
   }
 
   private refuse(command: CommandIdentity, error: string): OutgoingRecord {

@@ -1,4 +1,4 @@
-import { AddOutcome, ClaimOutcome, ExpiredEntry, PendingStore } from './pending-store';
+import { AddOutcome, ClaimOutcome, ExpiredEntry, PendingAdd, PendingStore } from './pending-store';
 
 interface Slot<T> {
   readonly entry: T;
@@ -73,6 +73,14 @@ export class MemoryPendingStore<T> implements PendingStore<T> {
     }
     entries.set(id, { entry, score: Math.trunc(deadline), holder: undefined });
     return { status: 'added' };
+  }
+
+  async addMany(entries: readonly PendingAdd<T>[]): Promise<AddOutcome<T>[]> {
+    const outcomes: AddOutcome<T>[] = [];
+    for (const { id, entry, deadline, dedupeKey } of entries) {
+      outcomes.push(await this.add(id, entry, deadline, dedupeKey));
+    }
+    return outcomes;
   }
 
   async claim(id: string, now: number): Promise<ClaimOutcome<T>> {

@@ -12,12 +12,26 @@ export interface PendingStore<T> {
    * add for the same key does not create another entry but says what happened to the first.
    */
   add(id: string, entry: T, deadline: number, dedupeKey?: string): Promise<AddOutcome<T>>;
+  /**
+   * `add` for many entries in one round trip, with the outcome of each in the same order: the
+   * same as calling `add` for each in turn (a dedupe key repeated within the call finds the
+   * entry of its first occurrence), each entry atomic on its own.
+   */
+  addMany(entries: readonly PendingAdd<T>[]): Promise<AddOutcome<T>[]>;
   /** Takes the entry for completion (answer received). */
   claim(id: string, now: number): Promise<ClaimOutcome<T>>;
   /** Takes up to `limit` entries whose deadline (or abandoned lease) has passed. */
   claimExpired(now: number, limit: number): Promise<ExpiredEntry<T>[]>;
   /** Removes a claimed entry once its outcome is written; false when the lease was lost. */
   complete(id: string): Promise<boolean>;
+}
+
+/** One entry to `addMany`: the arguments of `add`. */
+export interface PendingAdd<T> {
+  readonly id: string;
+  readonly entry: T;
+  readonly deadline: number;
+  readonly dedupeKey?: string;
 }
 
 export type AddOutcome<T> =
