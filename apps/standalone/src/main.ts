@@ -22,18 +22,26 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  const stop = (reason: string, exitCode: number): void => {
+    const hardStop = setTimeout(() => process.exit(1), 30_000);
+    hardStop.unref();
+    running.shutdown(reason).then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        process.stderr.write(`stop failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  // An embedded part the services cannot run without died (the PostgreSQL thread): exit 1.
+  void running.failed.then((error) => {
+    process.stderr.write(`\nstopping: ${error.message}\n`);
+    stop(error.message, 1);
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.stdout.write(`\n${signal}: stopping (in-flight work drains first)...\n`);
-      const hardStop = setTimeout(() => process.exit(1), 30_000);
-      hardStop.unref();
-      running.shutdown(signal).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`stop failed: ${String(error)}\n`);
-          process.exit(1);
-        },
-      );
+      stop(signal, 0);
     });
   }
 }

@@ -104,6 +104,8 @@ export interface RunningStandalone {
   readonly adminToken: string | undefined;
   /** The operator console served at `/` (dir null: not built, `/` says how to build it). */
   readonly console: ConsoleSite;
+  /** Resolves if an embedded part the services cannot run without stopped (its thread died). */
+  readonly failed: Promise<Error>;
   /** Stops the services (draining), then the embedded parts. Safe to call twice. */
   shutdown(reason: string): Promise<void>;
 }
@@ -369,6 +371,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
       apiToken: tokens.organization,
       adminToken: tokens.admin,
       console: site,
+      failed: postgres?.crashed ?? new Promise<Error>(() => undefined),
       shutdown: (reason) => {
         stopping ??= running.shutdown(reason).finally(closeAll);
         return stopping;

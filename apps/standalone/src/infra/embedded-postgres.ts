@@ -1,14 +1,13 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { PgliteWireServer } from './pglite-wire-server';
+import { FromWorker, reviveError, ToWorker, WorkerStart } from './embedded-postgres-protocol';
 
-interface Database {
-  readonly db: PGlite;
-  readonly server: PgliteWireServer;
-  readonly port: number;
-}
+/** The worker's entry: beside this file from source, beside main.js in the bundle. */
+const WORKER_ENTRY = 'embedded-postgres-worker';
+/** How the worker loads TypeScript when this runs from source (as `node -r` does here). */
+const TS_LOADER = '@swc-node/register';
 
 /**
  * PostgreSQL inside the process: one PGlite (PostgreSQL compiled to WebAssembly) per service,
@@ -20,55 +19,110 @@ interface Database {
  * transaction (mission's scheduler asks the file service for a wayline URL) would otherwise
  * wait for itself. Separate databases are also what the services have in production terms:
  * nothing shared but the bus.
+ *
+ * All of them run in a worker thread (embedded-postgres-worker.ts), PGlite and the wire servers
+ * both: a query runs synchronously inside WebAssembly, and on the main thread every query of
+ * every service held up the broker, the gateway's replies and the HTTP API for its duration
+ * (docs/performance.md, burst row). The main thread only connects to the ports.
+ * If the thread dies, its sockets close (queries fail, nothing waits), it is logged as fatal
+ * and `crashed` resolves with the reason.
  */
 export class EmbeddedPostgres {
-  private constructor(private readonly databases: ReadonlyMap<string, Database>) {}
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly ports: ReadonlyMap<string, number>,
+    /** Resolves (never rejects) if the thread ends without close(): the databases are gone. */
+    readonly crashed: Promise<Error>,
+  ) {}
 
   static async start(
     dataDir: string,
     names: readonly string[],
     logger: Logger,
   ): Promise<EmbeddedPostgres> {
-    const started = new Map<string, Database>();
-    try {
-      // One after the other: initialising a PGlite is CPU-bound (2 cores are shared).
-      for (const name of names) {
-        const directory = path.join(dataDir, name);
-        await mkdir(directory, { recursive: true });
-        const db = await PGlite.create({ dataDir: directory });
-        const server = new PgliteWireServer(
-          db,
-          logger.child({ component: 'embedded-postgres', database: name }),
-        );
-        try {
-          started.set(name, { db, server, port: await server.listen(0, '127.0.0.1') });
-        } catch (error) {
-          await db.close();
-          throw error;
+    const log = logger.child({ component: 'embedded-postgres' });
+    const start: WorkerStart = { dataDir, names: [...names] };
+    const { file, execArgv } = workerEntry();
+    const worker = new Worker(file, { workerData: start, execArgv });
+    let instance: EmbeddedPostgres | undefined;
+    let crash: (error: Error) => void = () => undefined;
+    const crashed = new Promise<Error>((resolve) => (crash = resolve));
+
+    return new Promise<EmbeddedPostgres>((resolve, reject) => {
+      let failure: Error | undefined;
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'log') {
+          const context = {
+            database: message.database,
+            err: message.error && reviveError(message.error),
+          };
+          log[message.level](context, message.message);
+        } else if (message.type === 'ready') {
+          instance = new EmbeddedPostgres(worker, new Map(Object.entries(message.ports)), crashed);
+          resolve(instance);
+        } else if (message.type === 'failed') {
+          failure = reviveError(message.error);
         }
-      }
-      return new EmbeddedPostgres(started);
-    } catch (error) {
-      await new EmbeddedPostgres(started).close();
-      throw error;
-    }
+      });
+      worker.on('error', (error) => (failure ??= error));
+      worker.on('exit', (code) => {
+        if (instance?.closing) return;
+        const reason = failure ?? new Error(`its thread exited with code ${code}`);
+        const error = new Error(`embedded PostgreSQL stopped: ${reason.message}`, {
+          cause: reason,
+        });
+        if (!instance) {
+          reject(error);
+          return;
+        }
+        log.fatal(
+          { err: reason },
+          'embedded PostgreSQL stopped: every service lost its database; stopping',
+        );
+        crash(error);
+      });
+    });
   }
 
   /** The DATABASE_URL of one service's database. */
   url(name: string): string {
-    const database = this.databases.get(name);
-    if (!database) throw new Error(`no embedded database ${name}`);
-    return `postgres://postgres@127.0.0.1:${database.port}/postgres`;
+    const port = this.ports.get(name);
+    if (port === undefined) throw new Error(`no embedded database ${name}`);
+    return `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
 
   get names(): string[] {
-    return [...this.databases.keys()];
+    return [...this.ports.keys()];
   }
 
-  async close(): Promise<void> {
-    for (const { db, server } of this.databases.values()) {
-      await server.close();
-      await db.close();
-    }
+  /** Closes every database (the data is on disk after) and ends the thread. Safe twice. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve, reject) => {
+      if (this.worker.threadId === -1) return resolve(); // already gone
+      const onMessage = (message: FromWorker) => {
+        if (message.type === 'closed') resolve();
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    }).finally(() => this.worker.terminate().then(() => undefined));
+    return this.closing;
   }
+}
+
+/**
+ * The worker's file and how to load it: the bundle's own JavaScript next to main.js, or the
+ * TypeScript source with the loader this process runs its own source with.
+ */
+function workerEntry(): { file: string; execArgv: string[] | undefined } {
+  const bundled = path.join(__dirname, `${WORKER_ENTRY}.js`);
+  if (!__filename.endsWith('.ts') && existsSync(bundled)) {
+    return { file: bundled, execArgv: undefined };
+  }
+  const source = path.join(__dirname, `${WORKER_ENTRY}.ts`);
+  const loaded = process.execArgv.some((arg) => arg.includes(TS_LOADER));
+  return { file: source, execArgv: loaded ? undefined : ['-r', TS_LOADER] };
 }

@@ -1,6 +1,5 @@
 import { createServer, Server, Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import type { Logger } from 'pino';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -8,6 +7,12 @@ const CANCEL_REQUEST = 80877102;
 const PROTOCOL_3 = 196608;
 /** Sync: ends an extended-query sequence (the backend answers ReadyForQuery). */
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
+
+/** Where the server reports what went wrong (a pino Logger, or the worker thread's relay). */
+export interface WireServerLog {
+  warn(context: { err: unknown }, message: string): void;
+  error(context: { err: unknown }, message: string): void;
+}
 
 /**
  * Serves one PGlite over the PostgreSQL wire protocol on a loopback port, so the services'
@@ -33,7 +38,7 @@ export class PgliteWireServer {
 
   constructor(
     private readonly db: PGlite,
-    private readonly logger: Logger,
+    private readonly logger: WireServerLog,
   ) {}
 
   /** Listens on `host:port` (0 picks a free port); resolves with the port bound. */
