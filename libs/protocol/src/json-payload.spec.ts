@@ -62,3 +62,50 @@ describe('decodeJsonObject: text that is not valid Unicode', () => {
     });
   });
 });
+
+describe('decodeJsonObject: the Unicode checks of a Buffer payload', () => {
+  /** Seeded (mulberry32), so a failure replays. */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  // JSON string contents: plain text, escapes that decode to lone or paired surrogates (either
+  // case), other escapes, an escaped backslash before a `u`, raw astral and CJK characters.
+  const PIECES = [
+    'osd',
+    'a b',
+    '\\ud800',
+    '\\uDBFF',
+    '\\udc00',
+    '\\uDC01',
+    '\\ud83d\\ude01',
+    '\\uD83D\\uDE01',
+    '\\u0041',
+    '\\u00e9',
+    '\\\\ud800',
+    '\\n',
+    '\\"',
+    '😁',
+    '航线',
+    '',
+  ];
+
+  it('refuses and accepts exactly as the full check of the same text does', () => {
+    const random = prng(20261205);
+    const pick = (): string => PIECES[Math.floor(random() * PIECES.length)];
+    const text = (): string => `${pick()}${pick()}${random() < 0.5 ? pick() : ''}`;
+    for (let i = 0; i < 2_000; i++) {
+      const json =
+        `{"tid":"${text()}","data":{"${text()}":"${text()}","n":${i},` +
+        `"list":["${text()}",{"${text()}":1}]}}`;
+      // A string payload always gets every check; a Buffer may skip what cannot fail.
+      expect(decodeJsonObject(Buffer.from(json))).toEqual(decodeJsonObject(json));
+    }
+  });
+});
