@@ -17,12 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mqttPacket, { Packet } from 'mqtt-packet';
-import {
-  benchKafka,
-  benchTopics,
-  createTopics,
-  deleteTopicsWithPrefix,
-} from './lib/kafka';
+import { benchKafka, benchTopics, createTopics, deleteTopicsWithPrefix } from './lib/kafka';
 import { dockSn, osdPayload, progressPayload } from './load/payloads';
 import { BenchChild, cpuTimeMs, sleep } from './lib/proc';
 
@@ -113,7 +108,13 @@ class FakeBroker {
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
-    const session: Session = { socket, receiveMaximum: 0, inFlight: 0, nextId: 1, subscribed: false };
+    const session: Session = {
+      socket,
+      receiveMaximum: 0,
+      inFlight: 0,
+      nextId: 1,
+      subscribed: false,
+    };
     const parser = mqttPacket.parser(PROTOCOL);
     parser.on('packet', (packet: Packet) => this.onPacket(session, packet));
     parser.on('error', () => socket.destroy());

@@ -108,12 +108,7 @@ interface ScanIssue {
  * path strings are only built for the failing branch, keeping the happy path allocation-free.
  * Non-finite numbers can only come from overflowing literals such as `1e400` (-> Infinity).
  */
-function scan(
-  value: unknown,
-  depth: number,
-  maxDepth: number,
-  unicode: boolean,
-): ScanIssue | null {
+function scan(value: unknown, depth: number, maxDepth: number, unicode: boolean): ScanIssue | null {
   if (typeof value === 'string') {
     return unicode && LONE_SURROGATE_TEST.test(value)
       ? { segments: [], rule: UNICODE_RULE, received: wellFormed(value) }
