@@ -62,3 +62,39 @@ describe('decodeJsonObject: text that is not valid Unicode', () => {
     });
   });
 });
+
+describe('decodeJsonObject: the Unicode checks of a Buffer payload', () => {
+  // JSON string contents: plain text, escapes that decode to lone or paired surrogates (either
+  // case), other escapes, an escaped backslash before a `u`, raw astral and CJK characters.
+  const PIECES = [
+    'osd',
+    'a b',
+    '\\ud800',
+    '\\uDBFF',
+    '\\udc00',
+    '\\uDC01',
+    '\\ud83d\\ude01',
+    '\\uD83D\\uDE01',
+    '\\u0041',
+    '\\u00e9',
+    '\\\\ud800',
+    '\\n',
+    '\\"',
+    '😁',
+    '航线',
+    '',
+  ];
+
+  it('refuses and accepts exactly as the full check of the same text does', () => {
+    // Deterministic: piece k of text j of message i walks the pieces at different strides.
+    const text = (i: number, j: number): string =>
+      [1, 3, 7].map((k) => PIECES[(i * k + j * 5 + k) % PIECES.length]).join('');
+    for (let i = 0; i < 2_000; i++) {
+      const json =
+        `{"tid":"${text(i, 0)}","data":{"${text(i, 1)}":"${text(i, 2)}","n":${i},` +
+        `"list":["${text(i, 3)}",{"${text(i, 4)}":1}]}}`;
+      // A string payload always gets every check; a Buffer may skip what cannot fail.
+      expect(decodeJsonObject(Buffer.from(json))).toEqual(decodeJsonObject(json));
+    }
+  });
+});

@@ -64,7 +64,12 @@ export function decodeJsonObject(
   }
   if (!isRecord(parsed)) return invalid('payload', 'JSON object', parsed);
 
-  const issue = scan(parsed, 0, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+  // Valid UTF-8 cannot encode a surrogate (isUtf8 refused those bytes), so from a Buffer a lone
+  // one can only come from a `\uD800`-style escape: without any `\u` in the text the Unicode
+  // checks of the scan cannot fail and are skipped (most messages, and the cost of a regular
+  // expression per key and string).
+  const unicode = typeof payload === 'string' || text.value.includes('\\u');
+  const issue = scan(parsed, 0, limits.maxDepth ?? DEFAULT_MAX_DEPTH, unicode);
   if (issue) return invalid(issue.segments.reverse().join(''), issue.rule, issue.received);
   return valid(parsed);
 }
@@ -103,9 +108,9 @@ interface ScanIssue {
  * path strings are only built for the failing branch, keeping the happy path allocation-free.
  * Non-finite numbers can only come from overflowing literals such as `1e400` (-> Infinity).
  */
-function scan(value: unknown, depth: number, maxDepth: number): ScanIssue | null {
+function scan(value: unknown, depth: number, maxDepth: number, unicode: boolean): ScanIssue | null {
   if (typeof value === 'string') {
-    return LONE_SURROGATE_TEST.test(value)
+    return unicode && LONE_SURROGATE_TEST.test(value)
       ? { segments: [], rule: UNICODE_RULE, received: wellFormed(value) }
       : null;
   }
@@ -118,7 +123,7 @@ function scan(value: unknown, depth: number, maxDepth: number): ScanIssue | null
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const issue = scan(value[i], depth + 1, maxDepth);
+      const issue = scan(value[i], depth + 1, maxDepth, unicode);
       if (issue) {
         issue.segments.push(`[${i}]`);
         return issue;
@@ -136,11 +141,11 @@ function scan(value: unknown, depth: number, maxDepth: number): ScanIssue | null
         received: key,
       };
     }
-    if (LONE_SURROGATE_TEST.test(key)) {
+    if (unicode && LONE_SURROGATE_TEST.test(key)) {
       const quoted = wellFormed(key);
       return { segments: [`${separator}${quoted}`], rule: UNICODE_RULE, received: quoted };
     }
-    const issue = scan(record[key], depth + 1, maxDepth);
+    const issue = scan(record[key], depth + 1, maxDepth, unicode);
     if (issue) {
       issue.segments.push(`${separator}${key}`);
       return issue;

@@ -14,6 +14,7 @@ import { StoppingError } from '../../domain/shared/retry';
 import { AckWindow, CarriedOver, WindowEntry } from './ack-window';
 import type { DeliveryHandler } from './mqtt-intake';
 import { logMqttError, MqttConnectionSettings } from './mqtt-options';
+import { pubackFrames } from './puback-frames';
 
 export interface WindowedConnectionSettings extends MqttConnectionSettings {
   readonly clientId: string;
@@ -370,14 +371,7 @@ export class WindowedMqttConnection {
       this.socket?.resume();
     }
     if (ready.length === 0 || !this.socket || !this.isConnected) return;
-    const v5 = this.settings.protocolVersion === 5;
-    const buffers = ready.map((id) =>
-      mqttPacket.generate(
-        v5 ? { cmd: 'puback', messageId: id, reasonCode: 0 } : { cmd: 'puback', messageId: id },
-        { protocolVersion: this.settings.protocolVersion },
-      ),
-    );
-    this.write(buffers.length === 1 ? buffers[0] : Buffer.concat(buffers));
+    this.write(pubackFrames(ready));
   }
 
   /**
