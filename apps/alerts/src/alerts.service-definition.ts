@@ -1,7 +1,5 @@
 import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
+  postgresKafkaChecks,
   ServiceDefinition,
   setupOpenApi,
 } from '@dock/platform';
@@ -20,10 +18,7 @@ export const ALERTS_OPENAPI_INFO = {
 export const alertsService: ServiceDefinition<typeof alertsConfigSchema> = {
   service: 'alerts',
   schema: alertsConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'alerts', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('alerts', config),
   module: (config, logger, checks) => AlertsModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, ALERTS_OPENAPI_INFO);

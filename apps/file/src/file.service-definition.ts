@@ -1,7 +1,5 @@
 import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
+  postgresKafkaChecks,
   ServiceDefinition,
   setupOpenApi,
 } from '@dock/platform';
@@ -23,8 +21,7 @@ export const fileService: ServiceDefinition<typeof fileConfigSchema> = {
   checks: (config) => {
     const storage = createBlobStorage(config);
     return [
-      postgresCheck(config.DATABASE_URL),
-      kafkaCheck(config.KAFKA_BROKERS, 'file', kafkaSecurity(config)),
+      ...postgresKafkaChecks('file', config),
       { name: 'storage', check: () => storage.check() },
     ];
   },

@@ -1,7 +1,5 @@
 import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
+  postgresKafkaChecks,
   ServiceDefinition,
   setupOpenApi,
 } from '@dock/platform';
@@ -21,10 +19,7 @@ export const MISSION_OPENAPI_INFO = {
 export const missionService: ServiceDefinition<typeof missionConfigSchema> = {
   service: 'mission',
   schema: missionConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'mission', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('mission', config),
   module: (config, logger, checks) => MissionModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, MISSION_OPENAPI_INFO);

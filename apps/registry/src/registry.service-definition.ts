@@ -1,7 +1,5 @@
 import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
+  postgresKafkaChecks,
   ServiceDefinition,
   setupOpenApi,
 } from '@dock/platform';
@@ -19,10 +17,7 @@ export const REGISTRY_OPENAPI_INFO = {
 export const registryService: ServiceDefinition<typeof registryConfigSchema> = {
   service: 'registry',
   schema: registryConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'registry', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('registry', config),
   module: (config, logger, checks) => RegistryModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, REGISTRY_OPENAPI_INFO);

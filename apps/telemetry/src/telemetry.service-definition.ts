@@ -1,8 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
+  postgresKafkaChecks,
   ServiceDefinition,
   setupOpenApi,
 } from '@dock/platform';
@@ -32,10 +30,7 @@ export function configureTelemetryApp(app: INestApplication): void {
 export const telemetryService: ServiceDefinition<typeof telemetryStartSchema> = {
   service: 'telemetry',
   schema: telemetryStartSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'telemetry', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('telemetry', config),
   module: (config, logger, checks) => TelemetryModule.register(config, logger, checks),
   configure: (app) => configureTelemetryApp(app),
 };
