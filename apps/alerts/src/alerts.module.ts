@@ -87,10 +87,7 @@ export class AlertsModule {
     }
     return {
       module: AlertsModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'alerts', logger, checks })],
+      imports: PlatformModule.forService({ service: 'alerts', logger, checks }, options.platform),
       controllers: [AlertsController, WebhooksController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),

@@ -78,10 +78,7 @@ export class FileModule {
     const topics = options.topics ?? FILE_TOPICS;
     return {
       module: FileModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'file', logger, checks })],
+      imports: PlatformModule.forService({ service: 'file', logger, checks }, options.platform),
       controllers: [WaylinesController, FlightsController, DownloadsController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),

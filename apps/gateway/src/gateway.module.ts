@@ -38,10 +38,7 @@ export class GatewayModule {
   ): DynamicModule {
     return {
       module: GatewayModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'gateway', logger, checks })],
+      imports: PlatformModule.forService({ service: 'gateway', logger, checks }, options.platform),
       providers: [
         { provide: 'GATEWAY_CONFIG', useValue: config },
         ...serviceRuntimeProviders(

@@ -91,10 +91,7 @@ export class MediaModule {
     }
     return {
       module: MediaModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'media', logger, checks })],
+      imports: PlatformModule.forService({ service: 'media', logger, checks }, options.platform),
       controllers: [MediaController, MediaDownloadsController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),

@@ -92,10 +92,7 @@ export class MissionModule {
     const service = config.SERVICE_NAME ?? 'mission';
     return {
       module: MissionModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'mission', logger, checks })],
+      imports: PlatformModule.forService({ service: 'mission', logger, checks }, options.platform),
       controllers: [TasksController, DocksController, CommandsController, PlansController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),

@@ -84,9 +84,7 @@ export class RegistryModule {
     return {
       module: RegistryModule,
       imports: [
-        ...(options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'registry', logger, checks })]),
+        ...PlatformModule.forService({ service: 'registry', logger, checks }, options.platform),
         PilotH5Module.register({ bootstrap: pilot, auth }),
       ],
       controllers: [

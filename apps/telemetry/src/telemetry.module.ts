@@ -59,10 +59,7 @@ export class TelemetryModule {
   ): DynamicModule {
     return {
       module: TelemetryModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'telemetry', logger, checks })],
+      imports: PlatformModule.forService({ service: 'telemetry', logger, checks }, options.platform),
       controllers: [FlightsController, DocksController, StreamController],
       providers: [
         { provide: TELEMETRY_CONFIG, useValue: config },
