@@ -81,8 +81,12 @@ export class AlertsRuntime implements ServiceRuntime {
     this.relayLoop.start();
     this.dispatchLoop.start();
     const kafkaLogger = logger.child({ component: 'kafka' });
-    const hms = new HmsHandler(this.parts.hms, this.parts.hmsStore, this.parts.metrics, kafkaLogger, () =>
-      wakeups.relay(),
+    const hms = new HmsHandler(
+      this.parts.hms,
+      this.parts.hmsStore,
+      this.parts.metrics,
+      kafkaLogger,
+      () => wakeups.relay(),
     );
     const sources = new WebhookSourceHandler(
       topics,

@@ -1,8 +1,4 @@
-import {
-  postgresKafkaChecks,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { alertsConfigSchema } from './alerts.config';
 import { AlertsModule } from './alerts.module';
 

@@ -1,8 +1,4 @@
-import {
-  postgresKafkaChecks,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { createBlobStorage } from './adapters/storage/create-blob-storage';
 import { fileConfigSchema } from './file.config';
 import { FileModule } from './file.module';

@@ -1,8 +1,4 @@
-import {
-  postgresKafkaChecks,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { mediaConfigSchema } from './media.config';
 import { MediaModule } from './media.module';
 

@@ -1,8 +1,4 @@
-import {
-  postgresKafkaChecks,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { missionConfigSchema } from './mission.config';
 import { MissionModule } from './mission.module';
 

@@ -67,7 +67,11 @@ export class RegistryRuntime implements ServiceRuntime {
       );
     }
     await kafka.connect();
-    this.relayLoop = new OutboxRelayLoop(this.parts.relay, config.REGISTRY_RELAY_INTERVAL_MS, logger);
+    this.relayLoop = new OutboxRelayLoop(
+      this.parts.relay,
+      config.REGISTRY_RELAY_INTERVAL_MS,
+      logger,
+    );
     this.sweepLoop = new PeriodicLoop(
       'silence-sweeper',
       config.REGISTRY_SWEEP_INTERVAL_MS,

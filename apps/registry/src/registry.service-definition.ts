@@ -1,8 +1,4 @@
-import {
-  postgresKafkaChecks,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { registryConfigSchema } from './registry.config';
 import { RegistryModule } from './registry.module';
 

@@ -125,7 +125,10 @@ export class TelemetryRuntime implements ServiceRuntime {
       logger.child({ component: 'retention' }),
     );
     this.retention.start();
-    logger.info({ group: config.TELEMETRY_CONSUMER_GROUP, topics: STORED_TOPICS }, 'storing telemetry');
+    logger.info(
+      { group: config.TELEMETRY_CONSUMER_GROUP, topics: STORED_TOPICS },
+      'storing telemetry',
+    );
   }
 
   async drain(): Promise<void> {

@@ -59,7 +59,10 @@ export class TelemetryModule {
   ): DynamicModule {
     return {
       module: TelemetryModule,
-      imports: PlatformModule.forService({ service: 'telemetry', logger, checks }, options.platform),
+      imports: PlatformModule.forService(
+        { service: 'telemetry', logger, checks },
+        options.platform,
+      ),
       controllers: [FlightsController, DocksController, StreamController],
       providers: [
         { provide: TELEMETRY_CONFIG, useValue: config },

@@ -1,9 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  postgresKafkaChecks,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { withStreamTicketScheme } from './adapters/http/openapi-schemas';
 import { telemetryStartSchema } from './telemetry-start-schema';
 import { TelemetryModule } from './telemetry.module';

@@ -15,7 +15,12 @@ describe('ServiceBridge', () => {
   });
 
   it('creates its topics, consumes per group and sends once connected', async () => {
-    const bridge = new ServiceBridge({ bus, owned: false }, bus.createProducer(), ['a', 'b', 'a'], logger);
+    const bridge = new ServiceBridge(
+      { bus, owned: false },
+      bus.createProducer(),
+      ['a', 'b', 'a'],
+      logger,
+    );
     await bridge.connect();
     const seen: string[] = [];
     await bridge.startConsumers([

@@ -8,11 +8,7 @@ describe('OutboxRelayLoop', () => {
   it('relays batch after batch while the outbox holds records', async () => {
     const batches = [500, 500, 12, 0];
     let calls = 0;
-    const loop = new OutboxRelayLoop(
-      { relay: async () => batches[calls++] ?? 0 },
-      60_000,
-      logger,
-    );
+    const loop = new OutboxRelayLoop({ relay: async () => batches[calls++] ?? 0 }, 60_000, logger);
     loop.start();
     await eventually(() => expect(calls).toBeGreaterThanOrEqual(4), { timeoutMs: 2_000 });
     await loop.stop();

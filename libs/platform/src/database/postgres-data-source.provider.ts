@@ -1,7 +1,10 @@
 import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { createPostgresDataSource, PostgresDataSourceSettings } from './create-postgres-data-source';
+import {
+  createPostgresDataSource,
+  PostgresDataSourceSettings,
+} from './create-postgres-data-source';
 
 /** The database settings every service schema carries (infraEnv, databaseMigrations). */
 export interface ServiceDatabaseConfig {
@@ -11,8 +14,10 @@ export interface ServiceDatabaseConfig {
   SERVICE_NAME?: string;
 }
 
-export interface ServiceDataSourceSettings
-  extends Pick<PostgresDataSourceSettings, 'migrations' | 'logger' | 'poolSize'> {
+export interface ServiceDataSourceSettings extends Pick<
+  PostgresDataSourceSettings,
+  'migrations' | 'logger' | 'poolSize'
+> {
   /** The service: pg_stat_activity's application name unless SERVICE_NAME says otherwise. */
   service: string;
   config: ServiceDatabaseConfig;
