@@ -70,7 +70,13 @@ async function distributedPair(ctx: BenchContext, bursts: number): Promise<Burst
 }
 
 async function embeddedPair(ctx: BenchContext, bursts: number): Promise<BurstPair> {
-  const system = await startEmbeddedSystem({ fromSource: true, env: { LOG_LEVEL: 'warn' } });
+  // The trivial responder uses topics of its own, which the embedded broker's access rules give
+  // to no credential; anonymous access (the development switch) lets both sides on, as the bench's
+  // Mosquitto does for the distributed pair. The broker's authorization hooks still run.
+  const system = await startEmbeddedSystem({
+    fromSource: true,
+    env: { LOG_LEVEL: 'warn', NODE_ENV: 'development', MQTT_ALLOW_ANONYMOUS: 'true' },
+  });
   try {
     const responder = await withResponder(ctx, system.mqttUrl, 4, () =>
       burst(ctx, 'burst-emb-resp', system.mqttUrl, 4, RESPONDER_ROOT, bursts),
