@@ -1,31 +1,12 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicLoop } from '@dock/platform';
-import type { AlertsKafkaBridge } from './adapters/kafka/alerts-kafka-bridge';
+import type { ServiceBridge } from '@dock/kafka';
+import { closeDataSource, OutboxRelayLoop, PeriodicLoop, ServiceRuntime } from '@dock/platform';
 import { HmsHandler } from './adapters/kafka/hms-handler';
+import type { AlertsTopics } from './adapters/kafka/alerts-topics';
 import { WebhookSourceHandler } from './adapters/kafka/webhook-source-handler';
 import type { AlertsConfig } from './alerts.config';
 import type { AlertsMetrics } from './alerts-metrics';
-import {
-  ALERTS_CONFIG,
-  ALERTS_METRICS,
-  DATA_SOURCE,
-  DISPATCHER,
-  HMS_SERVICE,
-  HMS_STORE,
-  KAFKA_BRIDGE,
-  ORGANIZATION_LOOKUP,
-  OUTBOX_RELAY,
-  WAKEUPS,
-  WEBHOOK_STORE,
-} from './alerts.tokens';
 import type { Dispatcher } from './application/dispatcher';
 import type { HmsService } from './application/hms-service';
 import type { DockBindings, OrganizationLookup } from './application/organization-lookup';
@@ -45,95 +26,103 @@ export class LoopWakeups {
   }
 }
 
+/** What the runtime runs: the module's providers (alerts.module.ts names their tokens). */
+export interface AlertsRuntimeParts {
+  kafka: ServiceBridge;
+  hms: HmsService;
+  hmsStore: HmsStore;
+  webhooks: WebhookStore;
+  /** One adapter: the lookup learns from the bindings it records. */
+  organizations: OrganizationLookup & DockBindings;
+  relay: OutboxRelay;
+  dispatcher: Dispatcher;
+  wakeups: LoopWakeups;
+  dataSource: DataSource;
+  metrics: AlertsMetrics;
+}
+
+export interface AlertsRuntimeSettings {
+  config: AlertsConfig;
+  topics: AlertsTopics;
+  logger: Logger;
+}
+
 /**
- * Starts the outbox relay, the webhook dispatcher and the Kafka consumers once the app (and
- * its migrated database) is up; at shutdown stops intake first, lets the deliveries in flight
- * finish, sends what the outbox holds, and closes the database last.
+ * Starts the outbox relay, the webhook dispatcher and the consumers (two groups: hms from dock
+ * events; the webhook sources) once the app (and its migrated database) is up; drains intake
+ * first, lets the deliveries in flight finish, sends what the outbox holds; closes the database
+ * last.
  */
-@Injectable()
-export class AlertsRuntime
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  private relayLoop: PeriodicLoop | undefined;
+export class AlertsRuntime implements ServiceRuntime {
+  private relayLoop: OutboxRelayLoop | undefined;
   private dispatchLoop: PeriodicLoop | undefined;
 
   constructor(
-    @Inject(KAFKA_BRIDGE) private readonly kafka: AlertsKafkaBridge,
-    @Inject(HMS_SERVICE) private readonly hms: HmsService,
-    @Inject(HMS_STORE) private readonly hmsStore: HmsStore,
-    @Inject(WEBHOOK_STORE) private readonly webhooks: WebhookStore,
-    /** One adapter: the lookup learns from the bindings it records. */
-    @Inject(ORGANIZATION_LOOKUP) private readonly organizations: OrganizationLookup & DockBindings,
-    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
-    @Inject(DISPATCHER) private readonly dispatcher: Dispatcher,
-    @Inject(WAKEUPS) private readonly wakeups: LoopWakeups,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(ALERTS_CONFIG) private readonly config: AlertsConfig,
-    @Inject(ALERTS_METRICS) private readonly metrics: AlertsMetrics,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly parts: AlertsRuntimeParts,
+    private readonly settings: AlertsRuntimeSettings,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.kafka.connect();
-    this.relayLoop = new PeriodicLoop(
-      'outbox-relay',
-      this.config.ALERTS_RELAY_INTERVAL_MS,
-      async () => {
-        while ((await this.relay.relay()) > 0) {
-          /* next batch */
-        }
-      },
-      this.logger,
-    );
+  async start(): Promise<void> {
+    const { kafka, dispatcher, wakeups } = this.parts;
+    const { config, topics, logger } = this.settings;
+    await kafka.connect();
+    this.relayLoop = new OutboxRelayLoop(this.parts.relay, config.ALERTS_RELAY_INTERVAL_MS, logger);
     this.dispatchLoop = new PeriodicLoop(
       'webhook-dispatcher',
-      this.config.ALERTS_WEBHOOK_DISPATCH_INTERVAL_MS,
+      config.ALERTS_WEBHOOK_DISPATCH_INTERVAL_MS,
       async () => {
         // Claimed a full round: more may be due, go again at once.
-        if ((await this.dispatcher.round()) > 0) this.dispatchLoop?.kick();
+        if ((await dispatcher.round()) > 0) this.dispatchLoop?.kick();
       },
-      this.logger,
+      logger,
     );
-    this.wakeups.relayer = this.relayLoop;
-    this.wakeups.dispatcher = this.dispatchLoop;
+    wakeups.relayer = this.relayLoop;
+    wakeups.dispatcher = this.dispatchLoop;
     this.relayLoop.start();
     this.dispatchLoop.start();
-    const logger = this.logger.child({ component: 'kafka' });
-    await this.kafka.startConsumers({
-      hms: new HmsHandler(this.hms, this.hmsStore, this.metrics, logger, () =>
-        this.wakeups.relay(),
-      ),
-      webhooks: new WebhookSourceHandler(
-        this.kafka.topics,
-        this.webhooks,
-        this.organizations,
-        this.organizations,
-        this.config.ALERTS_WEBHOOK_PROGRESS_INTERVAL_MS,
-        this.metrics,
-        logger,
-        () => this.wakeups.dispatch(),
-      ),
-    });
+    const kafkaLogger = logger.child({ component: 'kafka' });
+    const hms = new HmsHandler(
+      this.parts.hms,
+      this.parts.hmsStore,
+      this.parts.metrics,
+      kafkaLogger,
+      () => wakeups.relay(),
+    );
+    const sources = new WebhookSourceHandler(
+      topics,
+      this.parts.webhooks,
+      this.parts.organizations,
+      this.parts.organizations,
+      config.ALERTS_WEBHOOK_PROGRESS_INTERVAL_MS,
+      this.parts.metrics,
+      kafkaLogger,
+      () => wakeups.dispatch(),
+    );
+    const prefix = config.ALERTS_KAFKA_GROUP_PREFIX;
+    await kafka.startConsumers([
+      {
+        groupId: `${prefix}.hms`,
+        topics: [topics.uplinkEvents],
+        handleBatch: (records) => hms.handleBatch(records),
+      },
+      {
+        groupId: `${prefix}.webhooks`,
+        topics: [topics.taskEvents, topics.uplinkEvents, topics.hmsAlerts, topics.deviceEvents],
+        handleBatch: (records) => sources.handleBatch(records),
+      },
+    ]);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.kafka.stopConsumers();
+  async drain(): Promise<void> {
+    await this.parts.kafka.stopConsumers();
     await this.dispatchLoop?.stop();
     // Deliveries in flight finish (bounded by ALERTS_WEBHOOK_TIMEOUT_MS) and are recorded.
-    await this.dispatcher.drain();
-    await this.relayLoop?.stop();
-    await this.relay.relay().catch((error: unknown) => {
-      this.logger.warn(
-        { err: error },
-        'final outbox relay failed; records stay for the next start',
-      );
-    });
-    await this.kafka.disconnect();
+    await this.parts.dispatcher.drain();
+    await this.relayLoop?.drain();
+    await this.parts.kafka.disconnect();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.dataSource.destroy().catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'database pool did not close cleanly');
-    });
+  async stop(): Promise<void> {
+    await closeDataSource(this.parts.dataSource, this.settings.logger);
   }
 }

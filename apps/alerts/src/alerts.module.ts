@@ -4,21 +4,19 @@ import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   apiAuthSettings,
-  createPostgresDataSource,
   DependencyCheck,
-  guardServiceConsumers,
-  kafkaSecurity,
   Logger,
   METRICS_REGISTRY,
-  PgOutboxRelay,
+  outboxRelayProvider,
   PlatformModule,
-  SERVICE_LIFECYCLE,
-  ServiceLifecycle,
+  postgresDataSourceProvider,
+  serviceBridgeProvider,
+  serviceBusProvider,
+  serviceRuntimeProviders,
 } from '@dock/platform';
-import { KafkaBus, MessageBus } from '@dock/kafka';
+import type { MessageBus } from '@dock/kafka';
 import { loadHmsMessages } from './adapters/hms-message-file';
 import { NodeWebhookSender } from './adapters/http/node-webhook-sender';
-import { AlertsKafkaBridge } from './adapters/kafka/alerts-kafka-bridge';
 import { ALERTS_TOPICS, AlertsTopics } from './adapters/kafka/alerts-topics';
 import { ALERTS_ENTITIES, ALERTS_MIGRATIONS } from './adapters/postgres/alerts-schema';
 import { PgDockOrganizations } from './adapters/postgres/pg-dock-organizations';
@@ -26,10 +24,11 @@ import { PgHmsStore } from './adapters/postgres/pg-hms-store';
 import { PgWebhookStore } from './adapters/postgres/pg-webhook-store';
 import type { AlertsConfig } from './alerts.config';
 import { AlertsMetrics, createAlertsMetrics } from './alerts-metrics';
-import { AlertsRuntime, LoopWakeups } from './alerts-runtime';
+import { AlertsRuntime, AlertsRuntimeParts, LoopWakeups } from './alerts-runtime';
 import {
   ALERTS_CONFIG,
   ALERTS_METRICS,
+  ALERTS_RUNTIME,
   DATA_SOURCE,
   DISPATCHER,
   HMS_SERVICE,
@@ -88,10 +87,7 @@ export class AlertsModule {
     }
     return {
       module: AlertsModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'alerts', logger, checks })],
+      imports: PlatformModule.forService({ service: 'alerts', logger, checks }, options.platform),
       controllers: [AlertsController, WebhooksController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),
@@ -101,20 +97,14 @@ export class AlertsModule {
           useValue: { allowPrivate: config.ALERTS_WEBHOOK_ALLOW_PRIVATE },
         },
         { provide: WAKEUPS, useValue: new LoopWakeups() },
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createPostgresDataSource({
-              url: config.DATABASE_URL,
-              schema: config.DATABASE_SCHEMA,
-              entities: ALERTS_ENTITIES,
-              migrations: ALERTS_MIGRATIONS,
-              logger,
-              poolSize: options.databasePoolSize,
-              applicationName: config.SERVICE_NAME ?? 'alerts',
-              migrationsOnStart: config.DATABASE_MIGRATIONS,
-            }),
-        },
+        postgresDataSourceProvider(DATA_SOURCE, {
+          service: 'alerts',
+          config,
+          entities: ALERTS_ENTITIES,
+          migrations: ALERTS_MIGRATIONS,
+          logger,
+          poolSize: options.databasePoolSize,
+        }),
         {
           // Learned from the registry's binding events (see application/organization-lookup.ts).
           provide: ORGANIZATION_LOOKUP,
@@ -178,48 +168,29 @@ export class AlertsModule {
               () => wakeups.dispatch(),
             ),
         },
-        {
-          provide: BUS,
-          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
-          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
-            guardServiceConsumers(
-              options.bus ??
-                KafkaBus.fromSettings(
-                  {
-                    brokers: config.KAFKA_BROKERS,
-                    clientId: config.KAFKA_CLIENT_ID ?? 'alerts',
-                    logger,
-                    ...kafkaSecurity(config),
-                  },
-                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                ),
-              { service: 'alerts', config, registry, lifecycle, logger },
-            ),
-        },
-        {
-          provide: KAFKA_BRIDGE,
-          inject: [BUS],
-          useFactory: (bus: MessageBus) =>
-            new AlertsKafkaBridge(
-              bus,
-              bus.createProducer(),
-              {
-                topics,
-                groupPrefix: config.ALERTS_KAFKA_GROUP_PREFIX,
-                ownsBus: options.bus === undefined,
-              },
-              logger,
-            ),
-        },
-        {
-          provide: OUTBOX_RELAY,
-          inject: [DATA_SOURCE, KAFKA_BRIDGE],
-          useFactory: (dataSource: DataSource, kafka: AlertsKafkaBridge) =>
-            new PgOutboxRelay(dataSource, (records) => kafka.producer.sendAll(records), {
-              service: 'alerts',
-            }),
-        },
-        AlertsRuntime,
+        serviceBusProvider(BUS, { service: 'alerts', config, logger, bus: options.bus }),
+        serviceBridgeProvider(KAFKA_BRIDGE, BUS, { topics: Object.values(topics), logger }),
+        outboxRelayProvider(
+          OUTBOX_RELAY,
+          { dataSource: DATA_SOURCE, bridge: KAFKA_BRIDGE },
+          { service: 'alerts' },
+        ),
+        ...serviceRuntimeProviders(
+          ALERTS_RUNTIME,
+          {
+            kafka: KAFKA_BRIDGE,
+            hms: HMS_SERVICE,
+            hmsStore: HMS_STORE,
+            webhooks: WEBHOOK_STORE,
+            organizations: ORGANIZATION_LOOKUP,
+            relay: OUTBOX_RELAY,
+            dispatcher: DISPATCHER,
+            wakeups: WAKEUPS,
+            dataSource: DATA_SOURCE,
+            metrics: ALERTS_METRICS,
+          },
+          (parts: AlertsRuntimeParts) => new AlertsRuntime(parts, { config, topics, logger }),
+        ),
       ],
     };
   }

@@ -1,10 +1,4 @@
-import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { alertsConfigSchema } from './alerts.config';
 import { AlertsModule } from './alerts.module';
 
@@ -20,10 +14,7 @@ export const ALERTS_OPENAPI_INFO = {
 export const alertsService: ServiceDefinition<typeof alertsConfigSchema> = {
   service: 'alerts',
   schema: alertsConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'alerts', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('alerts', config),
   module: (config, logger, checks) => AlertsModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, ALERTS_OPENAPI_INFO);

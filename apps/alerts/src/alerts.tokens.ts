@@ -11,3 +11,4 @@ export const KAFKA_BRIDGE = Symbol('KAFKA_BRIDGE');
 export const DISPATCHER = Symbol('DISPATCHER');
 export const WAKEUPS = Symbol('WAKEUPS');
 export const WEBHOOK_POLICY = Symbol('WEBHOOK_POLICY');
+export const ALERTS_RUNTIME = Symbol('ALERTS_RUNTIME');

@@ -1,22 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   apiAuthSettings,
-  createPostgresDataSource,
   DependencyCheck,
-  guardServiceConsumers,
-  kafkaSecurity,
   Logger,
-  METRICS_REGISTRY,
+  metricsProvider,
   PlatformModule,
-  SERVICE_LIFECYCLE,
-  ServiceLifecycle,
+  postgresDataSourceProvider,
+  serviceBridgeProvider,
+  serviceBusProvider,
+  serviceRuntimeProviders,
 } from '@dock/platform';
-import { BusProducer, KafkaBus, MessageBus } from '@dock/kafka';
-import { FileKafkaBridge } from './adapters/kafka/file-kafka-bridge';
+import type { MessageBus } from '@dock/kafka';
 import { FILE_TOPICS, FileTopics } from './adapters/kafka/file-topics';
 import { FILE_ENTITIES, FILE_MIGRATIONS } from './adapters/postgres/file-schema';
 import { TypeOrmFlightBindingRepository } from './adapters/postgres/typeorm-flight-binding-repository';
@@ -32,7 +29,7 @@ import { WaylineLibrary } from './domain/waylines/wayline-library';
 import type { WaylineRepository } from './domain/waylines/wayline-repository';
 import type { FileConfig } from './file.config';
 import { createFileMetrics } from './file-metrics';
-import { FileRuntime, REPLY_PRODUCER } from './file-runtime';
+import { FileRuntime, FileRuntimeParts } from './file-runtime';
 import {
   BLOB_STORAGE,
   DATA_SOURCE,
@@ -41,6 +38,7 @@ import {
   FILE_CONFIG,
   FILE_KAFKA_BRIDGE,
   FILE_METRICS,
+  FILE_RUNTIME,
   FLIGHT_RESOURCES,
   WAYLINE_LIBRARY,
   UPLOAD_STAGING,
@@ -80,10 +78,7 @@ export class FileModule {
     const topics = options.topics ?? FILE_TOPICS;
     return {
       module: FileModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'file', logger, checks })],
+      imports: PlatformModule.forService({ service: 'file', logger, checks }, options.platform),
       controllers: [WaylinesController, FlightsController, DownloadsController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),
@@ -93,25 +88,15 @@ export class FileModule {
           provide: UPLOAD_STAGING,
           useFactory: () => new UploadStaging(config.FILE_UPLOAD_TMP_DIR),
         },
-        {
-          provide: FILE_METRICS,
-          inject: [METRICS_REGISTRY],
-          useFactory: (registry: Registry) => createFileMetrics(registry),
-        },
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createPostgresDataSource({
-              url: config.DATABASE_URL,
-              schema: config.DATABASE_SCHEMA,
-              entities: FILE_ENTITIES,
-              migrations: FILE_MIGRATIONS,
-              logger,
-              poolSize: options.databasePoolSize,
-              applicationName: config.SERVICE_NAME ?? 'file',
-              migrationsOnStart: config.DATABASE_MIGRATIONS,
-            }),
-        },
+        metricsProvider(FILE_METRICS, createFileMetrics),
+        postgresDataSourceProvider(DATA_SOURCE, {
+          service: 'file',
+          config,
+          entities: FILE_ENTITIES,
+          migrations: FILE_MIGRATIONS,
+          logger,
+          poolSize: options.databasePoolSize,
+        }),
         { provide: BLOB_STORAGE, useFactory: () => createBlobStorage(config) },
         {
           provide: WAYLINE_REPOSITORY,
@@ -153,45 +138,20 @@ export class FileModule {
           useFactory: (dataSource: DataSource, waylines: WaylineRepository, links: DownloadLinks) =>
             new FlightResources(new TypeOrmFlightBindingRepository(dataSource), waylines, links),
         },
-        {
-          provide: BUS,
-          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
-          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
-            guardServiceConsumers(
-              options.bus ??
-                KafkaBus.fromSettings(
-                  {
-                    brokers: config.KAFKA_BROKERS,
-                    clientId: config.KAFKA_CLIENT_ID ?? 'file',
-                    logger,
-                    ...kafkaSecurity(config),
-                  },
-                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                ),
-              { service: 'file', config, registry, lifecycle, logger },
-            ),
-        },
-        {
-          provide: REPLY_PRODUCER,
-          inject: [BUS],
-          useFactory: (bus: MessageBus) => bus.createProducer(),
-        },
-        {
-          provide: FILE_KAFKA_BRIDGE,
-          inject: [BUS, REPLY_PRODUCER],
-          useFactory: (bus: MessageBus, producer: BusProducer) =>
-            new FileKafkaBridge(
-              bus,
-              producer,
-              {
-                topics,
-                groupPrefix: config.FILE_KAFKA_GROUP_PREFIX,
-                ownsBus: options.bus === undefined,
-              },
-              logger,
-            ),
-        },
-        FileRuntime,
+        serviceBusProvider(BUS, { service: 'file', config, logger, bus: options.bus }),
+        serviceBridgeProvider(FILE_KAFKA_BRIDGE, BUS, { topics: Object.values(topics), logger }),
+        ...serviceRuntimeProviders(
+          FILE_RUNTIME,
+          {
+            kafka: FILE_KAFKA_BRIDGE,
+            resources: FLIGHT_RESOURCES,
+            dataSource: DATA_SOURCE,
+            storage: BLOB_STORAGE,
+            metrics: FILE_METRICS,
+            staging: UPLOAD_STAGING,
+          },
+          (parts: FileRuntimeParts) => new FileRuntime(parts, { config, topics, logger }),
+        ),
       ],
     };
   }

@@ -1,10 +1,4 @@
-import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { createBlobStorage } from './adapters/storage/create-blob-storage';
 import { fileConfigSchema } from './file.config';
 import { FileModule } from './file.module';
@@ -23,8 +17,7 @@ export const fileService: ServiceDefinition<typeof fileConfigSchema> = {
   checks: (config) => {
     const storage = createBlobStorage(config);
     return [
-      postgresCheck(config.DATABASE_URL),
-      kafkaCheck(config.KAFKA_BROKERS, 'file', kafkaSecurity(config)),
+      ...postgresKafkaChecks('file', config),
       { name: 'storage', check: () => storage.check() },
     ];
   },

@@ -10,3 +10,4 @@ export const DOWNLOAD_SIGNATURE = Symbol('DOWNLOAD_SIGNATURE');
 export const FILE_KAFKA_BRIDGE = Symbol('FILE_KAFKA_BRIDGE');
 export const WAYLINE_REPOSITORY = Symbol('WAYLINE_REPOSITORY');
 export const UPLOAD_STAGING = Symbol('UPLOAD_STAGING');
+export const FILE_RUNTIME = Symbol('FILE_RUNTIME');

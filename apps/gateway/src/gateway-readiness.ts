@@ -1,5 +1,4 @@
-import type { DependencyCheck } from '@dock/platform';
-import { LateBoundCheck } from './adapters/health/late-bound-check';
+import { DependencyCheck, LateBoundCheck } from '@dock/platform';
 import type { GatewayConfig } from './gateway.config';
 
 /** The names of the gateway's readiness checks, defined once (the runtime's probes use them). */
@@ -20,7 +19,7 @@ export interface GatewayReadinessOptions {
 
 /**
  * The gateway's readiness checks: over its own connections (the subscriber pool, the producer,
- * its Redis client), bound once they exist (GatewayModule binds them), rather than separate
+ * its Redis client), bound once they exist (the runtime hooks bind them), rather than separate
  * probe connections. Not ready until bound.
  */
 export function gatewayReadinessChecks(

@@ -1,23 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Registry } from 'prom-client';
-import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
+import { BusProducer, GuardedBus, MessageBus, ServiceBridge } from '@dock/kafka';
 import {
-  BusProducer,
-  GuardedBus,
-  guardConsumers,
-  KafkaBus,
-  MessageBus,
-  RunningConsumer,
-} from '@dock/kafka';
-import {
+  createServiceBus,
   DependencyCheck,
   describeMqttTls,
   InFlightWork,
-  kafkaSecurity,
   Logger,
   mqttTls,
   MqttTls,
+  ServiceLifecycle,
+  ServiceRuntime,
 } from '@dock/platform';
 import { sharedSubscription, UPLINK_SUBSCRIPTION_FILTERS } from '@dock/protocol';
 import { KafkaRecordWriter } from './adapters/kafka/kafka-record-writer';
@@ -36,7 +30,7 @@ import type { PendingStore } from './domain/pending/pending-store';
 import { RequestAnswerer } from './domain/requests/request-answerer';
 import { DockConfigSettings, missingLicenceSettings } from './domain/requests/immediate-replies';
 import { allGatewayTopics, GATEWAY_TOPICS, GatewayTopics } from './domain/shared/gateway-topics';
-import { systemClock, WorkTracker } from './domain/shared/ports';
+import { systemClock } from './domain/shared/ports';
 import { StoppingError } from './domain/shared/retry';
 import { UplinkProcessor } from './domain/uplink/uplink-processor';
 import { GatewayConfig } from './gateway.config';
@@ -60,14 +54,16 @@ export const GATEWAY_SUBSCRIPTION_FILTERS = UPLINK_SUBSCRIPTION_FILTERS;
 const COMMAND_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 const SWEEP_BATCH = 200;
 
-type DrainableWork = WorkTracker & { drain?(timeoutMs: number): Promise<boolean> };
-
 export interface GatewayRuntimeOptions {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly registry: Registry;
-  /** The platform's in-flight work, so SIGTERM drains messages being handled. */
-  readonly work?: DrainableWork;
+  /**
+   * The platform's lifecycle: its in-flight work (SIGTERM drains the messages being handled),
+   * readiness (`consumers-gateway`) and liveness (a consumer that gave up). Default: one of the
+   * runtime's own (tests, the bench).
+   */
+  readonly lifecycle?: ServiceLifecycle;
   /** Tests use topics of their own. */
   readonly topics?: GatewayTopics;
   /** Replace the MQTT intake (e.g. an embedded MQTT 3.1.1 broker's). */
@@ -85,38 +81,37 @@ export interface GatewayRuntimeOptions {
     readonly commands: PendingStore<PendingCommand>;
     readonly requests: PendingStore<PendingRequest>;
   };
-  /** Told when a consumer group of the runtime's own Kafka bus stops for good. */
-  readonly onConsumerGaveUp?: (groupId: string, error: Error) => void;
 }
 
 /**
- * The gateway's composition root: builds the adapters from the configuration, wires them to
- * the domain services, starts intake and consumers, and stops them in an order that loses
- * nothing. Framework-free, so tests run replicas in-process and the Nest module stays thin.
+ * The gateway's runtime (a ServiceRuntime, built by GatewayModule's factory provider): builds
+ * its adapters from the configuration, wires them to the domain services, starts intake and
+ * consumers, and drains them in an order that loses nothing. Framework-free, so tests and the
+ * bench run replicas in-process.
  */
-export class GatewayRuntime {
+export class GatewayRuntime implements ServiceRuntime {
   readonly instanceId: string;
   readonly topics: GatewayTopics;
   readonly metrics: PromGatewayMetrics;
   private readonly logger: Logger;
   private readonly config: GatewayConfig;
-  private readonly work: DrainableWork;
+  private readonly work: InFlightWork;
   private readonly redis: Redis | undefined;
   private readonly producer: BusProducer;
   private readonly publisher: MqttDockPublisher;
   private readonly intake: MqttIntake;
   private readonly bus: GuardedBus;
-  private readonly ownsBus: boolean;
+  private readonly kafka: ServiceBridge;
   private readonly processor: UplinkProcessor;
   private readonly dispatcher: CommandDispatcher;
   private readonly answerer: RequestAnswerer;
   private readonly sweeper: DeadlineSweeper;
   /** Read once at construction: a certificate file that is gone fails the start, not a reconnect. */
   private readonly mqttTls: MqttTls | undefined;
-  private consumers: RunningConsumer[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopping = false;
+  private drained: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
 
   constructor(options: GatewayRuntimeOptions) {
@@ -125,37 +120,27 @@ export class GatewayRuntime {
     this.logger = logger.child({ instance: config.GATEWAY_INSTANCE_ID });
     this.instanceId = config.GATEWAY_INSTANCE_ID;
     this.topics = options.topics ?? GATEWAY_TOPICS;
-    this.work = options.work ?? new InFlightWork();
+    const lifecycle = options.lifecycle ?? new ServiceLifecycle();
+    this.work = lifecycle.work;
     const stopping = (): boolean => this.stopping;
     const log = this.logger;
     this.mqttTls = mqttTls(config);
 
-    this.ownsBus = options.bus === undefined;
     // A command or request reply that keeps failing goes to gateway.dead-letter, never stalls.
-    this.bus = guardConsumers(
-      options.bus ??
-        KafkaBus.fromSettings(
-          {
-            brokers: config.KAFKA_BROKERS,
-            clientId: config.KAFKA_CLIENT_ID ?? `gateway-${config.GATEWAY_INSTANCE_ID}`,
-            logger: this.logger,
-            ...kafkaSecurity(config),
-          },
-          { onConsumerGaveUp: options.onConsumerGaveUp },
-        ),
+    const owned = createServiceBus(
       {
         service: 'gateway',
-        deadLetterTopic: KAFKA_TOPICS.consumerDeadLetters.gateway,
+        config,
         logger: this.logger,
-        registry: options.registry,
-        maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
-        retryBackoffMs: config.CONSUMER_RETRY_BACKOFF_MS,
-        stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
+        bus: options.bus,
+        clientId: `gateway-${config.GATEWAY_INSTANCE_ID}`,
         createTopic: config.GATEWAY_CREATE_TOPICS,
         // Abandoned because the gateway stops: redelivered to the next owner, never dead-lettered.
         classify: (error) => (error instanceof StoppingError ? 'transient' : undefined),
       },
+      { registry: options.registry, lifecycle },
     );
+    this.bus = owned.bus;
     this.intake = options.intake ?? this.subscriberPool();
     this.metrics = new PromGatewayMetrics(options.registry, {
       unacknowledged: () => this.intake.unacknowledged,
@@ -167,6 +152,12 @@ export class GatewayRuntime {
       maxBatchBytes: config.KAFKA_MAX_BATCH_BYTES,
       onBatch: (outcome) => this.metrics.kafkaBatch(outcome),
     });
+    this.kafka = new ServiceBridge(
+      owned,
+      this.producer,
+      config.GATEWAY_CREATE_TOPICS ? allGatewayTopics(this.topics) : [],
+      this.logger,
+    );
     const writer = new KafkaRecordWriter(this.producer, (topic) => this.metrics.written(topic));
     let commands: PendingStore<PendingCommand>;
     let requests: PendingStore<PendingRequest>;
@@ -245,39 +236,29 @@ export class GatewayRuntime {
   async start(): Promise<void> {
     const { config } = this;
     await this.redis?.connect();
-    if (config.GATEWAY_CREATE_TOPICS) {
-      await this.bus.ensureTopics(
-        allGatewayTopics(this.topics).map((topic) => ({
-          topic,
-          numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
-        })),
-      );
-    }
-    await this.producer.connect();
+    await this.kafka.connect();
     await this.publisher.connect();
     await this.intake.start((delivery) => this.tracked(() => this.processor.handle(delivery)));
     const fromBeginning = config.KAFKA_CONSUMER_START === 'earliest';
-    this.consumers = [
-      await this.bus.subscribe({
+    await this.kafka.startConsumers([
+      {
         groupId: config.GATEWAY_COMMANDS_GROUP_ID,
         topics: [this.topics.commands],
         fromBeginning,
-        logger: this.logger,
         // Partitions are independent docks: handle several at once, each in order.
         partitionsConsumedConcurrently: 3,
         handleBatch: (records) =>
           this.tracked(() => this.dispatcher.handleBatch(records.map((r) => r.message.value))),
-      }),
-      await this.bus.subscribe({
+      },
+      {
         groupId: config.GATEWAY_REQUEST_REPLIES_GROUP_ID,
         topics: [this.topics.requestReplies],
         fromBeginning,
-        logger: this.logger,
         partitionsConsumedConcurrently: 3,
         handleBatch: (records) =>
           this.tracked(() => this.answerer.handleBatch(records.map((r) => r.message.value))),
-      }),
-    ];
+      },
+    ]);
     this.scheduleSweep();
     const missing = missingLicenceSettings(dockConfigSettings(config));
     if (missing.length > 0) {
@@ -299,27 +280,31 @@ export class GatewayRuntime {
   }
 
   /** Resolves once every consumer has joined its group (tests produce only after that). */
-  async consumersJoined(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.joined));
+  consumersJoined(): Promise<void> {
+    return this.kafka.consumersJoined();
   }
 
   /**
-   * Stops intake first (unacknowledged messages stay at the broker), then the consumers (their
-   * current batch finishes or is redelivered), the sweeper, then flushes the producer and
-   * closes the connections. Safe to call twice.
+   * Stops intake first (unacknowledged messages stay at the broker), lets the messages being
+   * handled finish, then stops the sweeper and the consumers (their current batch finishes or
+   * is redelivered) and flushes the producer. Safe to call twice.
    */
+  drain(): Promise<void> {
+    this.drained ??= this.drainInOrder();
+    return this.drained;
+  }
+
+  /** Drains (if not yet), then closes the MQTT publisher and Redis. Safe to call twice. */
   stop(): Promise<void> {
-    this.stopped ??= this.stopInOrder();
+    this.stopped ??= this.closeConnections();
     return this.stopped;
   }
 
-  /** Readiness probes over the real connections: mqtt, kafka (or bus), redis (when used). */
-  /** Fails while a consumer partition waits behind one offset (see GuardedBus). */
-  checkConsumers(): Promise<void> {
-    return this.bus.checkConsumers();
-  }
-
-  checks(): DependencyCheck[] {
+  /**
+   * Readiness probes over the real connections: mqtt, kafka (or bus), redis (when used); they
+   * bind the definition's late-bound checks of the same names (gateway-readiness.ts).
+   */
+  readinessChecks(): DependencyCheck[] {
     const checks: DependencyCheck[] = [
       {
         name: GATEWAY_CHECK.mqtt,
@@ -364,21 +349,23 @@ export class GatewayRuntime {
     return this.work.track(work);
   }
 
-  private async stopInOrder(): Promise<void> {
+  private async drainInOrder(): Promise<void> {
     this.logger.info('gateway stopping');
     // No new messages; those being handled finish and are acknowledged before the close.
     await this.intake.stop(this.config.SHUTDOWN_TIMEOUT_MS);
-    await this.work.drain?.(this.config.SHUTDOWN_TIMEOUT_MS);
+    await this.work.drain(this.config.SHUTDOWN_TIMEOUT_MS);
     this.stopping = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     await this.sweeping;
-    await Promise.allSettled(this.consumers.map((consumer) => consumer.stop()));
-    await this.producer
-      .disconnect()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'producer disconnect failed'));
+    await this.kafka.stopConsumers();
+    // Flushes the producer; closes the bus if the gateway made it.
+    await this.kafka.disconnect();
+  }
+
+  private async closeConnections(): Promise<void> {
+    await this.drain();
     await this.publisher.close();
     this.redis?.disconnect();
-    if (this.ownsBus) await this.bus.close();
     this.logger.info('gateway stopped');
   }
 

@@ -1,10 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  DynamicModule,
-  Inject,
-  Module,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import {
   DependencyCheck,
@@ -14,25 +8,12 @@ import {
   PlatformModule,
   SERVICE_LIFECYCLE,
   ServiceLifecycle,
+  serviceRuntimeProviders,
 } from '@dock/platform';
-import { bindChecks } from './adapters/health/late-bound-check';
 import { GatewayConfig } from './gateway.config';
 import { GatewayRuntime, GatewayRuntimeOptions } from './gateway-runtime';
 
 export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');
-
-/** Starts the gateway once the app is up and stops it in order at shutdown. */
-export class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.runtime.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runtime.stop();
-  }
-}
 
 /** What the embedded mode (apps/standalone) and tests change without the environment. */
 export interface GatewayModuleOptions extends Pick<GatewayRuntimeOptions, 'bus' | 'pendingStores'> {
@@ -43,7 +24,10 @@ export interface GatewayModuleOptions extends Pick<GatewayRuntimeOptions, 'bus' 
   platform?: boolean;
 }
 
-/** The gateway service: terminates dock MQTT and bridges it to Kafka. */
+/**
+ * The gateway service: terminates dock MQTT and bridges it to Kafka. Its runtime builds the
+ * connections; its readiness probes bind the definition's late-bound checks (`checks`).
+ */
 @Module({})
 export class GatewayModule {
   static register(
@@ -54,35 +38,23 @@ export class GatewayModule {
   ): DynamicModule {
     return {
       module: GatewayModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'gateway', logger, checks })],
+      imports: PlatformModule.forService({ service: 'gateway', logger, checks }, options.platform),
       providers: [
         { provide: 'GATEWAY_CONFIG', useValue: config },
-        {
-          provide: GATEWAY_RUNTIME,
-          inject: [LOGGER, METRICS_REGISTRY, SERVICE_LIFECYCLE],
-          useFactory: (log: Logger, registry: Registry, lifecycle: ServiceLifecycle) => {
-            const runtime = new GatewayRuntime({
+        ...serviceRuntimeProviders(
+          GATEWAY_RUNTIME,
+          { log: LOGGER, registry: METRICS_REGISTRY, lifecycle: SERVICE_LIFECYCLE },
+          (platform: { log: Logger; registry: Registry; lifecycle: ServiceLifecycle }) =>
+            new GatewayRuntime({
               config,
               // Hosted with other services: keep the gateway's own service name in its logs.
-              logger: options.platform === false ? logger : log,
-              registry,
-              work: lifecycle.work,
+              logger: options.platform === false ? logger : platform.log,
+              registry: platform.registry,
+              lifecycle: platform.lifecycle,
               bus: options.bus,
               pendingStores: options.pendingStores,
-              onConsumerGaveUp: lifecycle.consumerGaveUp,
-            });
-            bindChecks(checks, runtime.checks());
-            lifecycle.addReadinessCheck({
-              name: 'consumers-gateway',
-              check: () => runtime.checkConsumers(),
-            });
-            return runtime;
-          },
-        },
-        GatewayLifecycle,
+            }),
+        ),
       ],
     };
   }

@@ -1,23 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   apiAuthSettings,
-  createPostgresDataSource,
   DependencyCheck,
-  guardServiceConsumers,
-  kafkaSecurity,
   Logger,
-  METRICS_REGISTRY,
-  PgOutboxRelay,
+  metricsProvider,
+  outboxRelayProvider,
   PlatformModule,
-  SERVICE_LIFECYCLE,
-  ServiceLifecycle,
+  postgresDataSourceProvider,
+  serviceBridgeProvider,
+  serviceBusProvider,
+  serviceRuntimeProviders,
 } from '@dock/platform';
 import { UrlSignature } from '@dock/url-signing';
-import { encodeRecord, KafkaBus, MessageBus } from '@dock/kafka';
-import { MediaKafkaBridge } from './adapters/kafka/media-kafka-bridge';
+import { encodeRecord, MessageBus, ServiceBridge } from '@dock/kafka';
 import { MEDIA_TOPICS, MediaTopics } from './adapters/kafka/media-topics';
 import { MEDIA_ENTITIES, MEDIA_MIGRATIONS } from './adapters/postgres/media-schema';
 import { PgMediaStore } from './adapters/postgres/pg-media-store';
@@ -33,13 +30,14 @@ import { MediaDownloadLinks } from './http/download-links';
 import { MediaController, MediaDownloadsController } from './http/media.controller';
 import type { MediaConfig } from './media.config';
 import { createMediaMetrics } from './media-metrics';
-import { MediaRuntime, RelayWakeup } from './media-runtime';
+import { MediaRuntime, MediaRuntimeParts, RelayWakeup } from './media-runtime';
 import {
   DATA_SOURCE,
   DOWNLOAD_LINKS,
   KAFKA_BRIDGE,
   MEDIA_CONFIG,
   MEDIA_METRICS,
+  MEDIA_RUNTIME,
   MEDIA_SERVICE,
   MEDIA_STORE,
   OBJECT_STORE,
@@ -93,34 +91,21 @@ export class MediaModule {
     }
     return {
       module: MediaModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'media', logger, checks })],
+      imports: PlatformModule.forService({ service: 'media', logger, checks }, options.platform),
       controllers: [MediaController, MediaDownloadsController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),
         { provide: MEDIA_CONFIG, useValue: config },
         { provide: WAKEUPS, useValue: new RelayWakeup() },
-        {
-          provide: MEDIA_METRICS,
-          inject: [METRICS_REGISTRY],
-          useFactory: (registry: Registry) => createMediaMetrics(registry),
-        },
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createPostgresDataSource({
-              url: config.DATABASE_URL,
-              schema: config.DATABASE_SCHEMA,
-              entities: MEDIA_ENTITIES,
-              migrations: MEDIA_MIGRATIONS,
-              logger,
-              poolSize: options.databasePoolSize,
-              applicationName: config.SERVICE_NAME ?? 'media',
-              migrationsOnStart: config.DATABASE_MIGRATIONS,
-            }),
-        },
+        metricsProvider(MEDIA_METRICS, createMediaMetrics),
+        postgresDataSourceProvider(DATA_SOURCE, {
+          service: 'media',
+          config,
+          entities: MEDIA_ENTITIES,
+          migrations: MEDIA_MIGRATIONS,
+          logger,
+          poolSize: options.databasePoolSize,
+        }),
         {
           provide: MEDIA_STORE,
           inject: [DATA_SOURCE],
@@ -164,39 +149,8 @@ export class MediaModule {
               config.MEDIA_DOWNLOAD_TTL_SECONDS,
             ),
         },
-        {
-          provide: BUS,
-          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
-          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
-            guardServiceConsumers(
-              options.bus ??
-                KafkaBus.fromSettings(
-                  {
-                    brokers: config.KAFKA_BROKERS,
-                    clientId: config.KAFKA_CLIENT_ID ?? 'media',
-                    logger,
-                    ...kafkaSecurity(config),
-                  },
-                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                ),
-              { service: 'media', config, registry, lifecycle, logger },
-            ),
-        },
-        {
-          provide: KAFKA_BRIDGE,
-          inject: [BUS],
-          useFactory: (bus: MessageBus) =>
-            new MediaKafkaBridge(
-              bus,
-              bus.createProducer(),
-              {
-                topics,
-                groupPrefix: config.MEDIA_KAFKA_GROUP_PREFIX,
-                ownsBus: options.bus === undefined,
-              },
-              logger,
-            ),
-        },
+        serviceBusProvider(BUS, { service: 'media', config, logger, bus: options.bus }),
+        serviceBridgeProvider(KAFKA_BRIDGE, BUS, { topics: Object.values(topics), logger }),
         {
           provide: MEDIA_SERVICE,
           inject: [MEDIA_STORE, UPLOAD_CREDENTIALS, OBJECT_STORE, KAFKA_BRIDGE],
@@ -204,7 +158,7 @@ export class MediaModule {
             store: MediaStore,
             credentials: UploadCredentialIssuer,
             objects: S3MediaStore,
-            kafka: MediaKafkaBridge,
+            kafka: ServiceBridge,
           ) =>
             new MediaService(
               store,
@@ -230,15 +184,25 @@ export class MediaModule {
               logger.child({ component: 'media' }),
             ),
         },
-        {
-          provide: OUTBOX_RELAY,
-          inject: [DATA_SOURCE, KAFKA_BRIDGE],
-          useFactory: (dataSource: DataSource, kafka: MediaKafkaBridge) =>
-            new PgOutboxRelay(dataSource, (records) => kafka.producer.sendAll(records), {
-              service: 'media',
-            }),
-        },
-        MediaRuntime,
+        outboxRelayProvider(
+          OUTBOX_RELAY,
+          { dataSource: DATA_SOURCE, bridge: KAFKA_BRIDGE },
+          { service: 'media' },
+        ),
+        ...serviceRuntimeProviders(
+          MEDIA_RUNTIME,
+          {
+            kafka: KAFKA_BRIDGE,
+            media: MEDIA_SERVICE,
+            relay: OUTBOX_RELAY,
+            wakeup: WAKEUPS,
+            objects: OBJECT_STORE,
+            credentials: UPLOAD_CREDENTIALS,
+            dataSource: DATA_SOURCE,
+            metrics: MEDIA_METRICS,
+          },
+          (parts: MediaRuntimeParts) => new MediaRuntime(parts, { config, topics, logger }),
+        ),
       ],
     };
   }

@@ -1,10 +1,4 @@
-import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { mediaConfigSchema } from './media.config';
 import { MediaModule } from './media.module';
 
@@ -22,10 +16,7 @@ export const MEDIA_OPENAPI_INFO = {
 export const mediaService: ServiceDefinition<typeof mediaConfigSchema> = {
   service: 'media',
   schema: mediaConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'media', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('media', config),
   module: (config, logger, checks) => MediaModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, MEDIA_OPENAPI_INFO);

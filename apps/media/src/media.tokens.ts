@@ -10,3 +10,4 @@ export const KAFKA_BRIDGE = Symbol('KAFKA_BRIDGE');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const WAKEUPS = Symbol('WAKEUPS');
 export const MEDIA_METRICS = Symbol('MEDIA_METRICS');
+export const MEDIA_RUNTIME = Symbol('MEDIA_RUNTIME');

@@ -1,33 +1,16 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicLoop } from '@dock/platform';
+import type { ServiceBridge } from '@dock/kafka';
+import { closeDataSource, OutboxRelayLoop, PeriodicLoop, ServiceRuntime } from '@dock/platform';
 import { CommandReplyHandler } from './adapters/kafka/command-reply-handler';
 import { DeviceEventHandler } from './adapters/kafka/device-event-handler';
-import type { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
+import type { MissionTopics } from './adapters/kafka/mission-topics';
 import { UplinkEventHandler } from './adapters/kafka/uplink-event-handler';
 import type { DockDue, MissionService, Wakeups } from './application/mission-service';
 import type { PlanService } from './application/plan-service';
 import type { DockOrganizations, OutboxRelay } from './application/ports';
 import type { Scheduler } from './application/scheduler';
 import type { MissionConfig } from './mission.config';
-import {
-  DATA_SOURCE,
-  DOCK_ORGANIZATIONS,
-  KAFKA_BRIDGE,
-  MISSION_CONFIG,
-  MISSION_SERVICE,
-  OUTBOX_RELAY,
-  PLAN_SERVICE,
-  SCHEDULER,
-  WAKEUPS,
-} from './mission.tokens';
 
 /**
  * Kicks the loops once they run; before that (and after) a kick is a no-op. A dock due now is
@@ -87,42 +70,57 @@ export class LoopWakeups implements Wakeups {
 /** The shortest wait between rounds that found nothing to do now. */
 const MIN_WAIT_MS = 5;
 
+/** What the runtime runs: the module's providers (mission.module.ts names their tokens). */
+export interface MissionRuntimeParts {
+  kafka: ServiceBridge;
+  missions: MissionService;
+  plans: PlanService;
+  scheduler: Scheduler;
+  relay: OutboxRelay;
+  wakeups: LoopWakeups;
+  dataSource: DataSource;
+  docks: DockOrganizations;
+}
+
+export interface MissionRuntimeSettings {
+  config: MissionConfig;
+  topics: MissionTopics;
+  logger: Logger;
+}
+
 /**
- * Starts the scheduler loop, the outbox relay and the Kafka consumers once the app (and its
- * migrated database) is up; at shutdown stops intake first, sends what the outbox holds, and
- * closes the database last.
+ * Starts the scheduler loop, the outbox relay and the consumers (command outcomes, dock
+ * events, the registry's dock bindings) once the app (and its migrated database) is up; drains
+ * intake first and sends what the outbox holds; closes the database last.
  */
-@Injectable()
-export class MissionRuntime
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class MissionRuntime implements ServiceRuntime {
   private schedulerLoop: PeriodicLoop | undefined;
-  private relayLoop: PeriodicLoop | undefined;
+  private relayLoop: OutboxRelayLoop | undefined;
+  private readonly kafka: ServiceBridge;
+  private readonly plans: PlanService;
+  private readonly scheduler: Scheduler;
+  private readonly wakeups: LoopWakeups;
+  private readonly config: MissionConfig;
+  private readonly logger: Logger;
 
   constructor(
-    @Inject(KAFKA_BRIDGE) private readonly kafka: MissionKafkaBridge,
-    @Inject(MISSION_SERVICE) private readonly missions: MissionService,
-    @Inject(PLAN_SERVICE) private readonly plans: PlanService,
-    @Inject(SCHEDULER) private readonly scheduler: Scheduler,
-    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
-    @Inject(WAKEUPS) private readonly wakeups: LoopWakeups,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(DOCK_ORGANIZATIONS) private readonly docks: DockOrganizations,
-    @Inject(MISSION_CONFIG) private readonly config: MissionConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    private readonly parts: MissionRuntimeParts,
+    private readonly settings: MissionRuntimeSettings,
+  ) {
+    // The names the scheduler loop has always used.
+    this.kafka = parts.kafka;
+    this.plans = parts.plans;
+    this.scheduler = parts.scheduler;
+    this.wakeups = parts.wakeups;
+    this.config = settings.config;
+    this.logger = settings.logger;
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
+  async start(): Promise<void> {
     await this.kafka.connect();
-    this.relayLoop = new PeriodicLoop(
-      'outbox-relay',
+    this.relayLoop = new OutboxRelayLoop(
+      this.parts.relay,
       this.config.MISSION_RELAY_INTERVAL_MS,
-      async () => {
-        // Drain: a big backlog goes out batch after batch without waiting for the interval.
-        while ((await this.relay.relay()) > 0) {
-          /* next batch */
-        }
-      },
       this.logger,
     );
     this.schedulerLoop = new PeriodicLoop(
@@ -152,30 +150,39 @@ export class MissionRuntime
     this.relayLoop.start();
     this.schedulerLoop.start();
     const logger = this.logger.child({ component: 'kafka' });
-    await this.kafka.startConsumers({
-      replies: new CommandReplyHandler(this.missions, logger),
-      events: new UplinkEventHandler(this.missions, logger),
-      devices: new DeviceEventHandler(this.docks, logger),
-    });
+    const replies = new CommandReplyHandler(this.parts.missions, logger);
+    const events = new UplinkEventHandler(this.parts.missions, logger);
+    const devices = new DeviceEventHandler(this.parts.docks, logger);
+    const { topics } = this.settings;
+    const prefix = this.config.MISSION_KAFKA_GROUP_PREFIX;
+    await this.kafka.startConsumers([
+      {
+        groupId: `${prefix}.command-replies`,
+        topics: [topics.commandReplies],
+        handleBatch: (records) => replies.handleBatch(records),
+      },
+      {
+        groupId: `${prefix}.uplink-events`,
+        topics: [topics.uplinkEvents],
+        handleBatch: (records) => events.handleBatch(records),
+      },
+      {
+        groupId: `${prefix}.device-events`,
+        topics: [topics.deviceEvents],
+        handleBatch: (records) => devices.handleBatch(records),
+      },
+    ]);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async drain(): Promise<void> {
     await this.kafka.stopConsumers();
     await this.schedulerLoop?.stop();
-    await this.relayLoop?.stop();
     // What the last changes wrote to the outbox goes out now rather than at the next start.
-    await this.relay.relay().catch((error: unknown) => {
-      this.logger.warn(
-        { err: error },
-        'final outbox relay failed; records stay for the next start',
-      );
-    });
+    await this.relayLoop?.drain();
     await this.kafka.disconnect();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.dataSource.destroy().catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'database pool did not close cleanly');
-    });
+  async stop(): Promise<void> {
+    await closeDataSource(this.parts.dataSource, this.logger);
   }
 }

@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   apiAuthSettings,
-  createPostgresDataSource,
   DependencyCheck,
-  guardServiceConsumers,
-  kafkaSecurity,
   Logger,
-  METRICS_REGISTRY,
-  PgOutboxRelay,
+  outboxRelayProvider,
   PlatformModule,
-  SERVICE_LIFECYCLE,
-  ServiceLifecycle,
+  postgresDataSourceProvider,
+  serviceBridgeProvider,
+  serviceBusProvider,
+  serviceRuntimeProviders,
 } from '@dock/platform';
-import { KafkaBus, MessageBus } from '@dock/kafka';
+import type { MessageBus } from '@dock/kafka';
 import { HttpWaylineUrlProvider } from './adapters/http/http-wayline-url-provider';
-import { MissionKafkaBridge } from './adapters/kafka/mission-kafka-bridge';
 import { MISSION_TOPICS, MissionTopics } from './adapters/kafka/mission-topics';
 import { MISSION_ENTITIES, MISSION_MIGRATIONS } from './adapters/postgres/mission-schema';
 import { PgDockOrganizations } from './adapters/postgres/pg-dock-organizations';
@@ -41,13 +37,14 @@ import { MissionErrorsFilter } from './http/mission-errors.filter';
 import { PlansController } from './http/plans.controller';
 import { TasksController } from './http/tasks.controller';
 import { MissionConfig, timingSettings } from './mission.config';
-import { LoopWakeups, MissionRuntime } from './mission-runtime';
+import { LoopWakeups, MissionRuntime, MissionRuntimeParts } from './mission-runtime';
 import {
   CLOCK,
   DATA_SOURCE,
   DOCK_ORGANIZATIONS,
   KAFKA_BRIDGE,
   MISSION_CONFIG,
+  MISSION_RUNTIME,
   MISSION_SERVICE,
   MISSION_STORE,
   OUTBOX_RELAY,
@@ -95,10 +92,7 @@ export class MissionModule {
     const service = config.SERVICE_NAME ?? 'mission';
     return {
       module: MissionModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'mission', logger, checks })],
+      imports: PlatformModule.forService({ service: 'mission', logger, checks }, options.platform),
       controllers: [TasksController, DocksController, CommandsController, PlansController],
       providers: [
         ...apiAuthProviders(apiAuthSettings(config), logger),
@@ -106,20 +100,14 @@ export class MissionModule {
         { provide: MISSION_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
         { provide: WAKEUPS, useValue: new LoopWakeups() },
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createPostgresDataSource({
-              url: config.DATABASE_URL,
-              schema: config.DATABASE_SCHEMA,
-              entities: MISSION_ENTITIES,
-              migrations: MISSION_MIGRATIONS,
-              logger,
-              poolSize: options.databasePoolSize,
-              applicationName: service,
-              migrationsOnStart: config.DATABASE_MIGRATIONS,
-            }),
-        },
+        postgresDataSourceProvider(DATA_SOURCE, {
+          service: 'mission',
+          config,
+          entities: MISSION_ENTITIES,
+          migrations: MISSION_MIGRATIONS,
+          logger,
+          poolSize: options.databasePoolSize,
+        }),
         {
           provide: MISSION_STORE,
           inject: [DATA_SOURCE],
@@ -192,60 +180,38 @@ export class MissionModule {
               logger.child({ component: 'scheduler' }),
             ),
         },
-        {
-          provide: BUS,
-          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
-          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
-            guardServiceConsumers(
-              options.bus ??
-                KafkaBus.fromSettings(
-                  {
-                    brokers: config.KAFKA_BROKERS,
-                    clientId: config.KAFKA_CLIENT_ID ?? service,
-                    logger,
-                    ...kafkaSecurity(config),
-                  },
-                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                ),
-              {
-                service: 'mission',
-                config,
-                registry,
-                lifecycle,
-                logger,
-                // A concurrent write or a dependency away: trying again later succeeds.
-                classify: (error) =>
-                  error instanceof VersionConflictError || error instanceof DependencyError
-                    ? 'transient'
-                    : undefined,
-              },
-            ),
-        },
-        {
-          provide: KAFKA_BRIDGE,
-          inject: [BUS],
-          useFactory: (bus: MessageBus) =>
-            new MissionKafkaBridge(
-              bus,
-              bus.createProducer(),
-              {
-                topics,
-                groupPrefix: config.MISSION_KAFKA_GROUP_PREFIX,
-                ownsBus: options.bus === undefined,
-              },
-              logger,
-            ),
-        },
-        {
-          provide: OUTBOX_RELAY,
-          inject: [DATA_SOURCE, KAFKA_BRIDGE],
-          useFactory: (dataSource: DataSource, bridge: MissionKafkaBridge) =>
-            new PgOutboxRelay(dataSource, (records) => bridge.producer.sendAll(records), {
-              service: 'mission',
-              headers: true,
-            }),
-        },
-        MissionRuntime,
+        serviceBusProvider(BUS, {
+          service: 'mission',
+          config,
+          logger,
+          bus: options.bus,
+          clientId: service,
+          // A concurrent write or a dependency away: trying again later succeeds.
+          classify: (error) =>
+            error instanceof VersionConflictError || error instanceof DependencyError
+              ? 'transient'
+              : undefined,
+        }),
+        serviceBridgeProvider(KAFKA_BRIDGE, BUS, { topics: Object.values(topics), logger }),
+        outboxRelayProvider(
+          OUTBOX_RELAY,
+          { dataSource: DATA_SOURCE, bridge: KAFKA_BRIDGE },
+          { service: 'mission', headers: true },
+        ),
+        ...serviceRuntimeProviders(
+          MISSION_RUNTIME,
+          {
+            kafka: KAFKA_BRIDGE,
+            missions: MISSION_SERVICE,
+            plans: PLAN_SERVICE,
+            scheduler: SCHEDULER,
+            relay: OUTBOX_RELAY,
+            wakeups: WAKEUPS,
+            dataSource: DATA_SOURCE,
+            docks: DOCK_ORGANIZATIONS,
+          },
+          (parts: MissionRuntimeParts) => new MissionRuntime(parts, { config, topics, logger }),
+        ),
       ],
     };
   }

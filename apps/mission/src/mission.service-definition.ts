@@ -1,10 +1,4 @@
-import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { missionConfigSchema } from './mission.config';
 import { MissionModule } from './mission.module';
 
@@ -21,10 +15,7 @@ export const MISSION_OPENAPI_INFO = {
 export const missionService: ServiceDefinition<typeof missionConfigSchema> = {
   service: 'mission',
   schema: missionConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'mission', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('mission', config),
   module: (config, logger, checks) => MissionModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, MISSION_OPENAPI_INFO);

@@ -10,3 +10,4 @@ export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const CLOCK = Symbol('CLOCK');
 export const WAKEUPS = Symbol('WAKEUPS');
 export const DOCK_ORGANIZATIONS = Symbol('DOCK_ORGANIZATIONS');
+export const MISSION_RUNTIME = Symbol('MISSION_RUNTIME');

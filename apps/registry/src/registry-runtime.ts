@@ -1,37 +1,17 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME } from '@dock/contracts';
-import type { BusProducer } from '@dock/kafka';
-import { LOGGER, PeriodicLoop } from '@dock/platform';
+import type { ServiceBridge } from '@dock/kafka';
+import { closeDataSource, OutboxRelayLoop, PeriodicLoop, ServiceRuntime } from '@dock/platform';
 import { BindingRequestHandler } from './adapters/kafka/binding-request-handler';
 import { DeviceUplinkHandler } from './adapters/kafka/device-uplink-handler';
-import type { RegistryKafkaBridge } from './adapters/kafka/registry-kafka-bridge';
+import type { RegistryTopics } from './adapters/kafka/registry-topics';
 import type { BindingService } from './application/binding-service';
 import type { MqttCredentialService } from './application/mqtt-credential-service';
 import type { OrganizationService } from './application/organization-service';
 import type { OutboxRelay, RegistryStore } from './application/ports';
 import type { RegistryConfig } from './registry.config';
 import type { RegistryMetrics } from './registry-metrics';
-import {
-  BUS_PRODUCER,
-  BINDING_SERVICE,
-  DATA_SOURCE,
-  KAFKA_BRIDGE,
-  MQTT_CREDENTIAL_SERVICE,
-  ORGANIZATION_SERVICE,
-  OUTBOX_RELAY,
-  OUTBOX_WAKEUP,
-  REGISTRY_CONFIG,
-  REGISTRY_METRICS,
-  REGISTRY_STORE,
-} from './registry.tokens';
 
 /** Kicks the relay loop once it runs (the store calls it after a commit with device events). */
 export class OutboxWakeup {
@@ -41,107 +21,113 @@ export class OutboxWakeup {
 
 const SWEEP_BATCH = 500;
 
+/** What the runtime runs: the module's providers (registry.module.ts names their tokens). */
+export interface RegistryRuntimeParts {
+  kafka: ServiceBridge;
+  binding: BindingService;
+  organizations: OrganizationService;
+  store: RegistryStore;
+  relay: OutboxRelay;
+  wakeup: OutboxWakeup;
+  dataSource: DataSource;
+  metrics: RegistryMetrics;
+  mqttCredentials: MqttCredentialService;
+}
+
+export interface RegistryRuntimeSettings {
+  config: RegistryConfig;
+  topics: RegistryTopics;
+  logger: Logger;
+}
+
 /**
- * Starts the outbox relay, the silence sweeper and the Kafka consumers once the app (and its
- * migrated database) is up; at shutdown stops intake first, sends what the outbox holds, and
- * closes the database last.
+ * Starts the outbox relay, the silence sweeper and the consumers (dock requests; status, osd
+ * and state) once the app (and its migrated database) is up; drains intake first and sends
+ * what the outbox holds; closes the database last.
  */
-@Injectable()
-export class RegistryRuntime
-  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
-  private relayLoop: PeriodicLoop | undefined;
+export class RegistryRuntime implements ServiceRuntime {
+  private relayLoop: OutboxRelayLoop | undefined;
   private sweepLoop: PeriodicLoop | undefined;
 
   constructor(
-    @Inject(KAFKA_BRIDGE) private readonly kafka: RegistryKafkaBridge,
-    @Inject(BINDING_SERVICE) private readonly binding: BindingService,
-    @Inject(ORGANIZATION_SERVICE) private readonly organizations: OrganizationService,
-    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
-    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay,
-    @Inject(OUTBOX_WAKEUP) private readonly wakeup: OutboxWakeup,
-    @Inject(BUS_PRODUCER) private readonly producer: BusProducer,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
-    @Inject(REGISTRY_METRICS) private readonly metrics: RegistryMetrics,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(MQTT_CREDENTIAL_SERVICE) private readonly mqttCredentials: MqttCredentialService,
+    private readonly parts: RegistryRuntimeParts,
+    private readonly settings: RegistryRuntimeSettings,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async start(): Promise<void> {
+    const { kafka, store, metrics, wakeup } = this.parts;
+    const { config, topics, logger } = this.settings;
     // The first migration creates it; this brings it back if an operator's database lacks it.
-    await this.organizations.ensure(DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME);
+    await this.parts.organizations.ensure(DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_NAME);
     // The gateway's MQTT service account, as the gateway's MQTT_USERNAME / MQTT_PASSWORD say.
-    if (this.config.MQTT_SERVICE_ACCOUNT_PASSWORD !== undefined) {
-      await this.mqttCredentials.ensureGatewayAccount(
-        this.config.MQTT_SERVICE_ACCOUNT_USERNAME,
-        this.config.MQTT_SERVICE_ACCOUNT_PASSWORD,
+    if (config.MQTT_SERVICE_ACCOUNT_PASSWORD !== undefined) {
+      await this.parts.mqttCredentials.ensureGatewayAccount(
+        config.MQTT_SERVICE_ACCOUNT_USERNAME,
+        config.MQTT_SERVICE_ACCOUNT_PASSWORD,
       );
     }
-    await this.kafka.connect();
-    this.relayLoop = new PeriodicLoop(
-      'outbox-relay',
-      this.config.REGISTRY_RELAY_INTERVAL_MS,
-      async () => {
-        while ((await this.relay.relay()) > 0) {
-          /* drain the backlog batch after batch */
-        }
-      },
-      this.logger,
+    await kafka.connect();
+    this.relayLoop = new OutboxRelayLoop(
+      this.parts.relay,
+      config.REGISTRY_RELAY_INTERVAL_MS,
+      logger,
     );
     this.sweepLoop = new PeriodicLoop(
       'silence-sweeper',
-      this.config.REGISTRY_SWEEP_INTERVAL_MS,
+      config.REGISTRY_SWEEP_INTERVAL_MS,
       async () => {
         let swept: number;
         do {
-          swept = await this.store.sweepSilent(
+          swept = await store.sweepSilent(
             Date.now(),
-            this.config.REGISTRY_DOCK_OFFLINE_AFTER_MS,
+            config.REGISTRY_DOCK_OFFLINE_AFTER_MS,
             SWEEP_BATCH,
           );
-          this.metrics.presenceSweeps.inc(swept);
+          metrics.presenceSweeps.inc(swept);
         } while (swept === SWEEP_BATCH);
       },
-      this.logger,
+      logger,
     );
-    this.wakeup.loop = this.relayLoop;
+    wakeup.loop = this.relayLoop;
     this.relayLoop.start();
     this.sweepLoop.start();
-    const logger = this.logger.child({ component: 'kafka' });
-    await this.kafka.startConsumers({
-      requests: new BindingRequestHandler(
-        this.binding,
-        (records) => this.producer.sendAll(records),
-        {
-          repliesTopic: this.kafka.topics.requestReplies,
-          maxAgeMs: this.config.REGISTRY_REQUEST_MAX_AGE_MS,
-          answeredBy: this.config.SERVICE_NAME ?? 'registry',
-        },
-        this.metrics,
-        logger,
-      ),
-      uplink: new DeviceUplinkHandler(this.store, this.metrics, logger),
-    });
+    const kafkaLogger = logger.child({ component: 'kafka' });
+    const requests = new BindingRequestHandler(
+      this.parts.binding,
+      (records) => kafka.producer.sendAll(records),
+      {
+        repliesTopic: topics.requestReplies,
+        maxAgeMs: config.REGISTRY_REQUEST_MAX_AGE_MS,
+        answeredBy: config.SERVICE_NAME ?? 'registry',
+      },
+      metrics,
+      kafkaLogger,
+    );
+    const uplink = new DeviceUplinkHandler(store, metrics, kafkaLogger);
+    const prefix = config.REGISTRY_KAFKA_GROUP_PREFIX;
+    await kafka.startConsumers([
+      {
+        groupId: `${prefix}.binding-requests`,
+        topics: [topics.requests],
+        handleBatch: (records) => requests.handleBatch(records),
+      },
+      {
+        groupId: `${prefix}.device-uplink`,
+        topics: [topics.status, topics.osd, topics.state],
+        handleBatch: (records) => uplink.handleBatch(records),
+      },
+    ]);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.kafka.stopConsumers();
+  async drain(): Promise<void> {
+    await this.parts.kafka.stopConsumers();
     await this.sweepLoop?.stop();
-    await this.relayLoop?.stop();
-    this.wakeup.loop = undefined;
-    await this.relay.relay().catch((error: unknown) => {
-      this.logger.warn(
-        { err: error },
-        'final outbox relay failed; records stay for the next start',
-      );
-    });
-    await this.kafka.disconnect();
+    this.parts.wakeup.loop = undefined;
+    await this.relayLoop?.drain();
+    await this.parts.kafka.disconnect();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.dataSource.destroy().catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'database pool did not close cleanly');
-    });
+  async stop(): Promise<void> {
+    await closeDataSource(this.parts.dataSource, this.settings.logger);
   }
 }

@@ -1,24 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   apiAuthProviders,
   apiAuthSettings,
-  createPostgresDataSource,
   DependencyCheck,
-  guardServiceConsumers,
-  kafkaSecurity,
   Logger,
-  METRICS_REGISTRY,
-  PgOutboxRelay,
+  metricsProvider,
+  outboxRelayProvider,
   PlatformModule,
-  SERVICE_LIFECYCLE,
-  ServiceLifecycle,
+  postgresDataSourceProvider,
+  serviceBridgeProvider,
+  serviceBusProvider,
+  serviceRuntimeProviders,
 } from '@dock/platform';
-import { BusProducer, KafkaBus, MessageBus } from '@dock/kafka';
+import type { MessageBus } from '@dock/kafka';
 import { PilotH5Module } from '@dock/pilot-h5';
-import { RegistryKafkaBridge } from './adapters/kafka/registry-kafka-bridge';
 import { REGISTRY_TOPICS, RegistryTopics } from './adapters/kafka/registry-topics';
 import { RegistryPilotBootstrap } from './adapters/pilot/registry-pilot-bootstrap';
 import { PgMqttCredentialStore } from './adapters/postgres/pg-mqtt-credential-store';
@@ -36,10 +33,9 @@ import { OrganizationsController } from './http/organizations.controller';
 import { RegistryErrorsFilter } from './http/registry-errors.filter';
 import { RegistryConfig } from './registry.config';
 import { createRegistryMetrics, mqttRefusalObserver, RegistryMetrics } from './registry-metrics';
-import { OutboxWakeup, RegistryRuntime } from './registry-runtime';
+import { OutboxWakeup, RegistryRuntime, RegistryRuntimeParts } from './registry-runtime';
 import {
   BINDING_SERVICE,
-  BUS_PRODUCER,
   DATA_SOURCE,
   KAFKA_BRIDGE,
   MQTT_ACCESS_SERVICE,
@@ -50,6 +46,7 @@ import {
   PILOT_BOOTSTRAP,
   REGISTRY_CONFIG,
   REGISTRY_METRICS,
+  REGISTRY_RUNTIME,
   REGISTRY_STORE,
 } from './registry.tokens';
 
@@ -87,9 +84,7 @@ export class RegistryModule {
     return {
       module: RegistryModule,
       imports: [
-        ...(options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'registry', logger, checks })]),
+        ...PlatformModule.forService({ service: 'registry', logger, checks }, options.platform),
         PilotH5Module.register({ bootstrap: pilot, auth }),
       ],
       controllers: [
@@ -102,25 +97,15 @@ export class RegistryModule {
         ...apiAuthProviders(auth, logger),
         { provide: APP_FILTER, useClass: RegistryErrorsFilter },
         { provide: REGISTRY_CONFIG, useValue: config },
-        {
-          provide: REGISTRY_METRICS,
-          inject: [METRICS_REGISTRY],
-          useFactory: (registry: Registry) => createRegistryMetrics(registry),
-        },
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createPostgresDataSource({
-              url: config.DATABASE_URL,
-              schema: config.DATABASE_SCHEMA,
-              entities: REGISTRY_ENTITIES,
-              migrations: REGISTRY_MIGRATIONS,
-              logger,
-              poolSize: options.databasePoolSize,
-              applicationName: config.SERVICE_NAME ?? 'registry',
-              migrationsOnStart: config.DATABASE_MIGRATIONS,
-            }),
-        },
+        metricsProvider(REGISTRY_METRICS, createRegistryMetrics),
+        postgresDataSourceProvider(DATA_SOURCE, {
+          service: 'registry',
+          config,
+          entities: REGISTRY_ENTITIES,
+          migrations: REGISTRY_MIGRATIONS,
+          logger,
+          poolSize: options.databasePoolSize,
+        }),
         { provide: OUTBOX_WAKEUP, useFactory: () => new OutboxWakeup() },
         {
           provide: MQTT_ACCESS_SERVICE,
@@ -173,54 +158,28 @@ export class RegistryModule {
           inject: [REGISTRY_STORE],
           useFactory: (store: RegistryStore) => new BindingService(store),
         },
-        {
-          provide: BUS,
-          inject: [SERVICE_LIFECYCLE, METRICS_REGISTRY],
-          useFactory: (lifecycle: ServiceLifecycle, registry: Registry) =>
-            guardServiceConsumers(
-              options.bus ??
-                KafkaBus.fromSettings(
-                  {
-                    brokers: config.KAFKA_BROKERS,
-                    clientId: config.KAFKA_CLIENT_ID ?? 'registry',
-                    logger,
-                    ...kafkaSecurity(config),
-                  },
-                  { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                ),
-              { service: 'registry', config, registry, lifecycle, logger },
-            ),
-        },
-        {
-          provide: BUS_PRODUCER,
-          inject: [BUS],
-          useFactory: (bus: MessageBus) => bus.createProducer(),
-        },
-        {
-          provide: OUTBOX_RELAY,
-          inject: [DATA_SOURCE, BUS_PRODUCER],
-          useFactory: (dataSource: DataSource, producer: BusProducer) =>
-            new PgOutboxRelay(dataSource, (records) => producer.sendAll(records), {
-              service: 'registry',
-              headers: true,
-            }),
-        },
-        {
-          provide: KAFKA_BRIDGE,
-          inject: [BUS, BUS_PRODUCER],
-          useFactory: (bus: MessageBus, producer: BusProducer) =>
-            new RegistryKafkaBridge(
-              bus,
-              producer,
-              {
-                topics,
-                groupPrefix: config.REGISTRY_KAFKA_GROUP_PREFIX,
-                ownsBus: options.bus === undefined,
-              },
-              logger,
-            ),
-        },
-        RegistryRuntime,
+        serviceBusProvider(BUS, { service: 'registry', config, logger, bus: options.bus }),
+        serviceBridgeProvider(KAFKA_BRIDGE, BUS, { topics: Object.values(topics), logger }),
+        outboxRelayProvider(
+          OUTBOX_RELAY,
+          { dataSource: DATA_SOURCE, bridge: KAFKA_BRIDGE },
+          { service: 'registry', headers: true },
+        ),
+        ...serviceRuntimeProviders(
+          REGISTRY_RUNTIME,
+          {
+            kafka: KAFKA_BRIDGE,
+            binding: BINDING_SERVICE,
+            organizations: ORGANIZATION_SERVICE,
+            store: REGISTRY_STORE,
+            relay: OUTBOX_RELAY,
+            wakeup: OUTBOX_WAKEUP,
+            dataSource: DATA_SOURCE,
+            metrics: REGISTRY_METRICS,
+            mqttCredentials: MQTT_CREDENTIAL_SERVICE,
+          },
+          (parts: RegistryRuntimeParts) => new RegistryRuntime(parts, { config, topics, logger }),
+        ),
       ],
       exports: [ORGANIZATION_SERVICE, MQTT_ACCESS_SERVICE, MQTT_CREDENTIAL_SERVICE],
     };

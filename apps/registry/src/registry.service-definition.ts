@@ -1,10 +1,4 @@
-import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { registryConfigSchema } from './registry.config';
 import { RegistryModule } from './registry.module';
 
@@ -19,10 +13,7 @@ export const REGISTRY_OPENAPI_INFO = {
 export const registryService: ServiceDefinition<typeof registryConfigSchema> = {
   service: 'registry',
   schema: registryConfigSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'registry', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('registry', config),
   module: (config, logger, checks) => RegistryModule.register(config, logger, checks),
   configure: (app) => {
     setupOpenApi(app, REGISTRY_OPENAPI_INFO);

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_PARTITIONS, KAFKA_TOPICS } from '@dock/contracts';
-import type { MessageBus, RunningConsumer } from '@dock/kafka';
+import { KAFKA_TOPICS } from '@dock/contracts';
+import type { ServiceBridge } from '@dock/kafka';
+import { closeDataSource, ServiceRuntime } from '@dock/platform';
 import { LiveFeedConsumer } from './adapters/kafka/live-feed-consumer';
 import { StoreBatchHandler } from './adapters/kafka/store-batch-handler';
 import { TaskEventOrganizationHandler } from './adapters/kafka/task-event-organization-handler';
@@ -27,6 +28,17 @@ export const STORED_TOPICS = [...TELEMETRY_TOPICS, KAFKA_TOPICS.uplink.osd];
 /** Where telemetry learns whose flights and docks are (see domain/organizations.ts). */
 export const ORGANIZATION_TOPICS = [KAFKA_TOPICS.taskEvents];
 
+/** Every topic telemetry reads (read when the bridge is built: the bench swaps the lists first). */
+export function telemetryBusTopics(): string[] {
+  return [
+    ...STORED_TOPICS,
+    ...ORGANIZATION_TOPICS,
+    KAFKA_TOPICS.deviceEvents,
+    KAFKA_TOPICS.hmsAlerts,
+    KAFKA_TOPICS.mediaRecords,
+  ];
+}
+
 /** The consumer group of the task events: "<TELEMETRY_CONSUMER_GROUP>.task-events". */
 export function taskEventsGroupId(group: string): string {
   return `${group}.task-events`;
@@ -35,117 +47,109 @@ export function taskEventsGroupId(group: string): string {
 /** How long the live feed trusts what it read of a dock's or flight's organization. */
 const LIVE_ORGANIZATION_TTL_MS = 5_000;
 
+/** What the runtime runs: the module's providers (telemetry.module.ts names their tokens). */
+export interface TelemetryRuntimeParts {
+  /** Consumes only: no producer. */
+  kafka: ServiceBridge<undefined>;
+  dataSource: DataSource;
+  broadcaster: LiveBroadcaster;
+  metrics: TelemetryMetrics;
+}
+
 /**
  * The moving parts behind the HTTP shell: the storing consumer, the live-feed consumer and the
- * retention job. Started once the module is up; stopped intake-first at shutdown, before the
- * database closes.
+ * retention job. Started once the app (and its migrated database) is up; drained intake-first
+ * (live streams end before the HTTP server closes); the database closes last.
  */
-export class TelemetryRuntime {
-  private store: RunningConsumer | undefined;
-  private organizations: RunningConsumer | undefined;
+export class TelemetryRuntime implements ServiceRuntime {
   private live: LiveFeedConsumer | undefined;
   private retention: RetentionJob | undefined;
 
   constructor(
-    private readonly config: TelemetryConfig,
-    private readonly bus: MessageBus,
-    private readonly dataSource: DataSource,
-    private readonly broadcaster: LiveBroadcaster,
-    private readonly metrics: TelemetryMetrics,
-    private readonly logger: Logger,
-    /** Close the bus at stop (it was made for this service rather than handed in). */
-    private readonly ownsBus = false,
+    private readonly parts: TelemetryRuntimeParts,
+    private readonly settings: { config: TelemetryConfig; logger: Logger },
   ) {}
 
   async start(): Promise<void> {
-    await this.bus.ensureTopics(
-      [
-        ...STORED_TOPICS,
-        ...ORGANIZATION_TOPICS,
-        KAFKA_TOPICS.deviceEvents,
-        KAFKA_TOPICS.hmsAlerts,
-        KAFKA_TOPICS.mediaRecords,
-      ].map((topic) => ({
-        topic,
-        numPartitions: DEFAULT_PARTITIONS[topic] ?? 3,
-      })),
-    );
-    const directory = new PgOrganizationDirectory(this.dataSource);
+    const { kafka, dataSource, metrics } = this.parts;
+    const { config, logger } = this.settings;
+    await kafka.connect();
+    const directory = new PgOrganizationDirectory(dataSource);
     const organizationHandler = new TaskEventOrganizationHandler(
       directory,
-      this.metrics,
-      this.logger.child({ component: 'organization-consumer' }),
+      metrics,
+      logger.child({ component: 'organization-consumer' }),
     );
-    this.organizations = await this.bus.subscribe({
-      groupId: taskEventsGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
-      topics: ORGANIZATION_TOPICS,
-      logger: this.logger,
-      handleBatch: (records) => organizationHandler.handleBatch(records),
-    });
     const handler = new StoreBatchHandler(
-      new PgTelemetryWriter(this.dataSource),
-      this.metrics,
-      this.logger.child({ component: 'store-consumer' }),
+      new PgTelemetryWriter(dataSource),
+      metrics,
+      logger.child({ component: 'store-consumer' }),
     );
-    this.store = await this.bus.subscribe({
-      groupId: this.config.TELEMETRY_CONSUMER_GROUP,
-      topics: STORED_TOPICS,
-      logger: this.logger,
-      // Partitions are independent docks: their transactions touch disjoint rows.
-      partitionsConsumedConcurrently: this.config.TELEMETRY_PARTITIONS_CONCURRENTLY,
-      handleBatch: (records) => handler.handleBatch(records),
-    });
-    this.live = new LiveFeedConsumer(
-      this.bus,
+    await kafka.startConsumers([
       {
-        groupId: liveGroupId(this.config.TELEMETRY_CONSUMER_GROUP),
+        groupId: taskEventsGroupId(config.TELEMETRY_CONSUMER_GROUP),
+        topics: ORGANIZATION_TOPICS,
+        handleBatch: (records) => organizationHandler.handleBatch(records),
+      },
+      {
+        groupId: config.TELEMETRY_CONSUMER_GROUP,
+        topics: STORED_TOPICS,
+        // Partitions are independent docks: their transactions touch disjoint rows.
+        partitionsConsumedConcurrently: config.TELEMETRY_PARTITIONS_CONCURRENTLY,
+        handleBatch: (records) => handler.handleBatch(records),
+      },
+    ]);
+    this.live = new LiveFeedConsumer(
+      kafka.bus,
+      {
+        groupId: liveGroupId(config.TELEMETRY_CONSUMER_GROUP),
         topics: TELEMETRY_TOPICS,
         deviceEventsTopic: KAFKA_TOPICS.deviceEvents,
         hmsTopic: KAFKA_TOPICS.hmsAlerts,
         mediaTopic: KAFKA_TOPICS.mediaRecords,
       },
-      this.broadcaster,
+      this.parts.broadcaster,
       new CachedOrganizationDirectory(directory, LIVE_ORGANIZATION_TTL_MS),
-      this.metrics,
-      this.logger.child({ component: 'live-feed' }),
+      metrics,
+      logger.child({ component: 'live-feed' }),
     );
     await this.live.start();
     this.retention = new RetentionJob(
-      new PgRetentionStore(this.dataSource, this.config.DATABASE_SCHEMA),
+      new PgRetentionStore(dataSource, config.DATABASE_SCHEMA),
       {
-        retentionDays: this.config.TELEMETRY_RETENTION_DAYS,
-        intervalMs: this.config.TELEMETRY_RETENTION_INTERVAL_MS,
-        batchRows: this.config.TELEMETRY_RETENTION_BATCH_ROWS,
+        retentionDays: config.TELEMETRY_RETENTION_DAYS,
+        intervalMs: config.TELEMETRY_RETENTION_INTERVAL_MS,
+        batchRows: config.TELEMETRY_RETENTION_BATCH_ROWS,
       },
-      this.metrics,
-      this.logger.child({ component: 'retention' }),
+      metrics,
+      logger.child({ component: 'retention' }),
     );
     this.retention.start();
-    this.logger.info(
-      { group: this.config.TELEMETRY_CONSUMER_GROUP, topics: STORED_TOPICS },
+    logger.info(
+      { group: config.TELEMETRY_CONSUMER_GROUP, topics: STORED_TOPICS },
       'storing telemetry',
     );
   }
 
-  async stop(): Promise<void> {
-    this.broadcaster.close();
-    const stopping = [
-      this.store?.stop(),
-      this.organizations?.stop(),
-      this.live?.stop(),
-      this.retention?.stop(),
-    ];
+  async drain(): Promise<void> {
+    this.parts.broadcaster.close();
+    const stopping = [this.parts.kafka.stopConsumers(), this.live?.stop(), this.retention?.stop()];
     const results = await Promise.allSettled(stopping);
     for (const result of results) {
       if (result.status === 'rejected') {
-        this.logger.warn({ err: result.reason }, 'a telemetry component did not stop cleanly');
+        this.settings.logger.warn(
+          { err: result.reason },
+          'a telemetry component did not stop cleanly',
+        );
       }
     }
-    this.store = undefined;
-    this.organizations = undefined;
     this.live = undefined;
     this.retention = undefined;
-    if (this.ownsBus) await this.bus.close();
+    await this.parts.kafka.disconnect();
+  }
+
+  async stop(): Promise<void> {
+    await closeDataSource(this.parts.dataSource, this.settings.logger);
   }
 }
 

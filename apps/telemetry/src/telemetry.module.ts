@@ -1,26 +1,17 @@
-import {
-  DynamicModule,
-  Inject,
-  Module,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleDestroy,
-} from '@nestjs/common';
-import type { Registry } from 'prom-client';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { KafkaBus, MessageBus } from '@dock/kafka';
+import type { MessageBus } from '@dock/kafka';
 import {
   apiAuthProviders,
   apiAuthSettings,
-  createPostgresDataSource,
   DependencyCheck,
-  guardServiceConsumers,
-  kafkaSecurity,
   Logger,
-  METRICS_REGISTRY,
+  metricsProvider,
   PlatformModule,
-  SERVICE_LIFECYCLE,
-  ServiceLifecycle,
+  postgresDataSourceProvider,
+  serviceBridgeProvider,
+  serviceBusProvider,
+  serviceRuntimeProviders,
 } from '@dock/platform';
 import { DocksController } from './adapters/http/docks.controller';
 import { FlightsController } from './adapters/http/flights.controller';
@@ -31,16 +22,18 @@ import { TELEMETRY_MIGRATIONS } from './adapters/postgres/telemetry-schema';
 import { TelemetryConfig } from './telemetry.config';
 import type { TelemetrySharedSettings } from './telemetry-start-schema';
 import { createTelemetryMetrics, TelemetryMetrics } from './telemetry-metrics';
-import { TelemetryRuntime } from './telemetry-runtime';
+import { telemetryBusTopics, TelemetryRuntime, TelemetryRuntimeParts } from './telemetry-runtime';
 import {
+  KAFKA_BRIDGE,
   LIVE_BROADCASTER,
   TELEMETRY_CONFIG,
   TELEMETRY_DATA_SOURCE,
   TELEMETRY_METRICS,
   TELEMETRY_QUERIES,
+  TELEMETRY_RUNTIME,
 } from './telemetry.tokens';
 
-const TELEMETRY_RUNTIME = Symbol('TELEMETRY_RUNTIME');
+const BUS = Symbol('BUS');
 
 /** What the embedded mode (apps/standalone) and tests change without the environment. */
 export interface TelemetryModuleOptions {
@@ -57,14 +50,7 @@ export interface TelemetryModuleOptions {
  * dock topology from Kafka, and serves them over REST and a live SSE stream.
  */
 @Module({})
-export class TelemetryModule
-  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
-{
-  constructor(
-    @Inject(TELEMETRY_RUNTIME) private readonly runtime: TelemetryRuntime,
-    @Inject(TELEMETRY_DATA_SOURCE) private readonly dataSource: DataSource,
-  ) {}
-
+export class TelemetryModule {
   static register(
     config: TelemetryConfig & TelemetrySharedSettings,
     logger: Logger,
@@ -73,33 +59,22 @@ export class TelemetryModule
   ): DynamicModule {
     return {
       module: TelemetryModule,
-      imports:
-        options.platform === false
-          ? []
-          : [PlatformModule.forRoot({ service: 'telemetry', logger, checks })],
+      imports: PlatformModule.forService(
+        { service: 'telemetry', logger, checks },
+        options.platform,
+      ),
       controllers: [FlightsController, DocksController, StreamController],
       providers: [
         { provide: TELEMETRY_CONFIG, useValue: config },
         ...apiAuthProviders(apiAuthSettings(config), logger),
-        {
-          provide: TELEMETRY_DATA_SOURCE,
-          useFactory: () =>
-            createPostgresDataSource({
-              url: config.DATABASE_URL,
-              schema: config.DATABASE_SCHEMA,
-              entities: [],
-              migrations: TELEMETRY_MIGRATIONS,
-              logger,
-              poolSize: options.databasePoolSize ?? config.DATABASE_POOL_SIZE,
-              applicationName: config.SERVICE_NAME ?? 'telemetry',
-              migrationsOnStart: config.DATABASE_MIGRATIONS,
-            }),
-        },
-        {
-          provide: TELEMETRY_METRICS,
-          useFactory: (registry: Registry) => createTelemetryMetrics(registry),
-          inject: [METRICS_REGISTRY],
-        },
+        postgresDataSourceProvider(TELEMETRY_DATA_SOURCE, {
+          service: 'telemetry',
+          config,
+          migrations: TELEMETRY_MIGRATIONS,
+          logger,
+          poolSize: options.databasePoolSize ?? config.DATABASE_POOL_SIZE,
+        }),
+        metricsProvider(TELEMETRY_METRICS, createTelemetryMetrics),
         {
           provide: LIVE_BROADCASTER,
           useFactory: (metrics: TelemetryMetrics) =>
@@ -111,58 +86,24 @@ export class TelemetryModule
           useFactory: (dataSource: DataSource) => new PgTelemetryQueries(dataSource),
           inject: [TELEMETRY_DATA_SOURCE],
         },
-        {
-          provide: TELEMETRY_RUNTIME,
-          useFactory: (
-            dataSource: DataSource,
-            broadcaster: LiveBroadcaster,
-            metrics: TelemetryMetrics,
-            lifecycle: ServiceLifecycle,
-            registry: Registry,
-          ) =>
-            new TelemetryRuntime(
-              config,
-              guardServiceConsumers(
-                options.bus ??
-                  KafkaBus.fromSettings(
-                    {
-                      brokers: config.KAFKA_BROKERS,
-                      clientId: config.KAFKA_CLIENT_ID ?? 'telemetry',
-                      logger,
-                      ...kafkaSecurity(config),
-                    },
-                    { onConsumerGaveUp: lifecycle.consumerGaveUp },
-                  ),
-                { service: 'telemetry', config, registry, lifecycle, logger },
-              ),
-              dataSource,
-              broadcaster,
-              metrics,
-              logger,
-              options.bus === undefined,
-            ),
-          inject: [
-            TELEMETRY_DATA_SOURCE,
-            LIVE_BROADCASTER,
-            TELEMETRY_METRICS,
-            SERVICE_LIFECYCLE,
-            METRICS_REGISTRY,
-          ],
-        },
+        serviceBusProvider(BUS, { service: 'telemetry', config, logger, bus: options.bus }),
+        // Consumes only: no producer.
+        serviceBridgeProvider(KAFKA_BRIDGE, BUS, {
+          topics: telemetryBusTopics(),
+          logger,
+          producer: false,
+        }),
+        ...serviceRuntimeProviders(
+          TELEMETRY_RUNTIME,
+          {
+            kafka: KAFKA_BRIDGE,
+            dataSource: TELEMETRY_DATA_SOURCE,
+            broadcaster: LIVE_BROADCASTER,
+            metrics: TELEMETRY_METRICS,
+          },
+          (parts: TelemetryRuntimeParts) => new TelemetryRuntime(parts, { config, logger }),
+        ),
       ],
     };
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.runtime.start();
-  }
-
-  /** Intake stops and live streams end before the HTTP server and the database close. */
-  async onModuleDestroy(): Promise<void> {
-    await this.runtime.stop();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

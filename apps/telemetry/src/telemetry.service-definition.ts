@@ -1,11 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  kafkaCheck,
-  kafkaSecurity,
-  postgresCheck,
-  ServiceDefinition,
-  setupOpenApi,
-} from '@dock/platform';
+import { postgresKafkaChecks, ServiceDefinition, setupOpenApi } from '@dock/platform';
 import { withStreamTicketScheme } from './adapters/http/openapi-schemas';
 import { telemetryStartSchema } from './telemetry-start-schema';
 import { TelemetryModule } from './telemetry.module';
@@ -32,10 +26,7 @@ export function configureTelemetryApp(app: INestApplication): void {
 export const telemetryService: ServiceDefinition<typeof telemetryStartSchema> = {
   service: 'telemetry',
   schema: telemetryStartSchema,
-  checks: (config) => [
-    postgresCheck(config.DATABASE_URL),
-    kafkaCheck(config.KAFKA_BROKERS, 'telemetry', kafkaSecurity(config)),
-  ],
+  checks: (config) => postgresKafkaChecks('telemetry', config),
   module: (config, logger, checks) => TelemetryModule.register(config, logger, checks),
   configure: (app) => configureTelemetryApp(app),
 };

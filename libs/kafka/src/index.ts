@@ -10,3 +10,4 @@ export * from './kafka-bus';
 export { InProcessBus, partitionFor } from './in-process/in-process-bus';
 export type { InProcessBusOptions } from './in-process/in-process-bus';
 export * from './dock-request-replies';
+export * from './service-bridge';

@@ -42,6 +42,14 @@ export class PlatformModule implements OnApplicationShutdown {
     };
   }
 
+  /**
+   * What a service's module imports: the platform, unless the host app provides it for several
+   * services at once (`platform: false`, the embedded mode).
+   */
+  static forService(settings: PlatformSettings, platform?: boolean): DynamicModule[] {
+    return platform === false ? [] : [PlatformModule.forRoot(settings)];
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.checks.map((check) =>

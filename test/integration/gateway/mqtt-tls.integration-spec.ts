@@ -77,7 +77,7 @@ async function dockEvent(port: number, client: { cert?: string; key?: string } =
 }
 
 function mqttCheck(runtime: GatewayRuntime) {
-  return runtime.checks().find((check) => check.name === 'mqtt')!;
+  return runtime.readinessChecks().find((check) => check.name === 'mqtt')!;
 }
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
+import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { encodeRecord, OutgoingMessage } from '@dock/kafka';
+import { encodeRecord, OutgoingMessage, ServiceBridge } from '@dock/kafka';
 
 type Row = Record<string, unknown>;
 
@@ -63,4 +64,21 @@ export class PgOutboxRelay {
       return rows.length;
     });
   }
+}
+
+/**
+ * `token` as the service's PgOutboxRelay on the DataSource at `dataSourceToken`, sending with
+ * the producer of the ServiceBridge at `bridgeToken`.
+ */
+export function outboxRelayProvider(
+  token: InjectionToken,
+  inject: { dataSource: InjectionToken; bridge: InjectionToken },
+  options: PgOutboxRelayOptions,
+): FactoryProvider<PgOutboxRelay> {
+  return {
+    provide: token,
+    inject: [inject.dataSource, inject.bridge],
+    useFactory: (dataSource: DataSource, bridge: ServiceBridge) =>
+      new PgOutboxRelay(dataSource, (records) => bridge.producer.sendAll(records), options),
+  };
 }
