@@ -349,7 +349,7 @@ export function withdrawBeforeDispatch(
   cause: string,
 ): TaskMutation | null {
   if (!neverReachedDock(task) || task.cancelCommandId !== null) return null;
-  const canceled = move(task, { type: 'canceled' }, { now, settings, cause: cause });
+  const canceled = move(task, { type: 'canceled' }, { now, settings, cause });
   return 'refused' in canceled ? null : canceled;
 }
 
