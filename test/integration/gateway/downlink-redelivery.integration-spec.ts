@@ -4,12 +4,11 @@
 // dock's commands keep their queue order. Real Kafka, Redis and Mosquitto; the crash is a SIGKILL
 // of a replica process in the middle of a stream of commands for many docks.
 import { ChildProcess } from 'node:child_process';
-import { createKafkaClient, encodeRecord } from '@dock/kafka';
+import { encodeRecord } from '@dock/kafka';
 import { eventually } from '../../support/eventually';
-import { infraSettings } from '../../support/infra-settings';
 import type { DownlinkMessage } from './support/dock-simulator';
 import { GatewayFixture } from './support/gateway-fixture';
-import { StartedReplica, startReplica, testLogger } from './support/gateway-harness';
+import { StartedReplica, startReplica, testKafkaClient } from './support/gateway-harness';
 import type { CollectedRecord } from './support/kafka-collector';
 import { spawnReplica } from './support/spawn-replica';
 
@@ -64,11 +63,7 @@ async function queueCommands(sns: readonly string[], perDock: number): Promise<Q
 
 /** Whether `groupId` has committed every record of the commands topic. */
 async function committedAll(groupId: string): Promise<boolean> {
-  const admin = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'it-offsets',
-    logger: testLogger,
-  }).admin();
+  const admin = testKafkaClient('it-offsets').admin();
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(topics.commands);

@@ -1,7 +1,6 @@
-import { createKafkaClient, encodeRecord } from '@dock/kafka';
+import { encodeRecord } from '@dock/kafka';
 import type { Producer } from 'kafkajs';
 import { AsyncApiContract } from '../../../support/asyncapi-contract';
-import { infraSettings } from '../../../support/infra-settings';
 import { DockSimulator } from './dock-simulator';
 import {
   canonicalTopic,
@@ -9,7 +8,7 @@ import {
   deleteTestTopics,
   replicaGroup,
   ReplicaGroup,
-  testLogger,
+  testKafkaClient,
 } from './gateway-harness';
 import { CollectedRecord, KafkaCollector } from './kafka-collector';
 
@@ -64,11 +63,7 @@ export class GatewayFixture {
   /** One connected producer for the run, as the services that write to the gateway use. */
   producerOf(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = createKafkaClient({
-        brokers: infraSettings.kafkaBrokers,
-        clientId: 'it-services',
-        logger: testLogger,
-      }).producer();
+      const producer = testKafkaClient('it-services').producer();
       await producer.connect();
       return producer;
     })();
