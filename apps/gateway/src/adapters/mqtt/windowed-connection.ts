@@ -107,6 +107,8 @@ export class WindowedMqttConnection {
   private reusedIdSeen = false;
   /** Reading stopped: the window is full (a broker that does not keep to Receive Maximum). */
   private paused = false;
+  /** Acknowledged ids whose PUBACKs go out in the next write (in window order). */
+  private pubacksDue: number[] = [];
 
   constructor(
     private readonly settings: WindowedConnectionSettings,
@@ -152,6 +154,7 @@ export class WindowedMqttConnection {
     const socket = this.socket;
     if (!socket) return;
     const closed = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+    this.writePubacks(this.generation); // those due go before the DISCONNECT
     if (this.isConnected) {
       this.send(
         this.settings.protocolVersion === 5
@@ -363,15 +366,33 @@ export class WindowedMqttConnection {
     }
   }
 
-  /** PUBACKs for the run of completed messages at the head of the window, one socket write. */
+  /**
+   * Queues the PUBACKs of the run of completed messages at the head of the window. A Kafka
+   * batch resolves its messages one microtask each, so each completion would free a run of
+   * one: the ids are gathered and written once the microtasks have run (process.nextTick),
+   * one socket write per batch, in window order.
+   */
   private acknowledge(entry: WindowEntry<InWindow>): void {
     const ready = this.window.complete(entry);
     if (this.paused && this.window.size < this.settings.receiveMaximum) {
       this.paused = false;
       this.socket?.resume();
     }
-    if (ready.length === 0 || !this.socket || !this.isConnected) return;
-    this.write(pubackFrames(ready));
+    if (ready.length === 0) return;
+    for (const id of ready) this.pubacksDue.push(id);
+    if (this.pubacksDue.length === ready.length) {
+      const generation = this.generation;
+      process.nextTick(() => this.writePubacks(generation));
+    }
+  }
+
+  private writePubacks(generation: number): void {
+    // A connection lost meanwhile dropped its due ids: the broker redelivers those messages.
+    if (generation !== this.generation || this.pubacksDue.length === 0) return;
+    const due = this.pubacksDue;
+    this.pubacksDue = [];
+    if (!this.socket || !this.isConnected) return;
+    this.write(pubackFrames(due));
   }
 
   /**
@@ -399,6 +420,7 @@ export class WindowedMqttConnection {
     this.isConnected = false;
     this.socket = undefined;
     this.paused = false;
+    this.pubacksDue = [];
     this.pingSentAt = undefined;
     // What was unacknowledged comes again on the resumed session; keep its handling.
     for (const { packetId, value } of this.window.clear()) this.carried.keep(packetId, value);
