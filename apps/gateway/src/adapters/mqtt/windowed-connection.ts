@@ -14,6 +14,7 @@ import { StoppingError } from '../../domain/shared/retry';
 import { AckWindow, CarriedOver, WindowEntry } from './ack-window';
 import type { DeliveryHandler } from './mqtt-intake';
 import { logMqttError, MqttConnectionSettings } from './mqtt-options';
+import { MqttPacketReader } from './packet-reader';
 import { pubackFrames } from './puback-frames';
 
 export interface WindowedConnectionSettings extends MqttConnectionSettings {
@@ -186,18 +187,20 @@ export class WindowedMqttConnection {
       : net.connect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
-    const parser = mqttPacket.parser({ protocolVersion: this.settings.protocolVersion });
-    parser.on('packet', (packet: Packet) => this.onPacket(generation, packet));
-    parser.on('error', (error: Error) => {
-      this.log.error(
-        { err: error, clientId: this.clientId },
-        'malformed MQTT packet; reconnecting',
-      );
-      socket.destroy();
-    });
+    const reader = new MqttPacketReader(
+      this.settings.protocolVersion,
+      (packet) => this.onPacket(generation, packet),
+      (error) => {
+        this.log.error(
+          { err: error, clientId: this.clientId },
+          'malformed MQTT packet; reconnecting',
+        );
+        socket.destroy();
+      },
+    );
     socket.on('data', (chunk: Buffer) => {
       this.lastReceived = Date.now();
-      parser.parse(chunk);
+      reader.push(chunk);
     });
     socket.once(secure ? 'secureConnect' : 'connect', () => this.sendConnect());
     socket.on('error', (error) =>
