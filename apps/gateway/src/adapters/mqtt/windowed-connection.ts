@@ -341,8 +341,11 @@ export class WindowedMqttConnection {
     const entry = this.window.add(messageId, { topic, payload, handled });
     // Mosquitto 2.0.11 was seen sending far more than the Receive Maximum to a session with a
     // deep queue (65,535 in flight, the gateway out of memory): the window is bounded here too,
-    // by not reading the socket while it is full (TCP holds the broker back).
-    if (this.window.size >= this.settings.receiveMaximum && !this.paused && this.socket) {
+    // by not reading the socket once it is over-full (TCP holds the broker back). Only over:
+    // a broker keeping to the Receive Maximum fills the window exactly and sends no more until
+    // a PUBACK, so pausing at a full window would only stop and restart reading every batch
+    // (and leave its PINGRESP unread).
+    if (this.window.size > this.settings.receiveMaximum && !this.paused && this.socket) {
       this.paused = true;
       this.socket.pause();
     }
@@ -377,7 +380,7 @@ export class WindowedMqttConnection {
    */
   private acknowledge(entry: WindowEntry<InWindow>): void {
     const ready = this.window.complete(entry);
-    if (this.paused && this.window.size < this.settings.receiveMaximum) {
+    if (this.paused && this.window.size <= this.settings.receiveMaximum) {
       this.paused = false;
       this.socket?.resume();
     }
