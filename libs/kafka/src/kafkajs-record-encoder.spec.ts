@@ -113,6 +113,13 @@ describe('one-buffer record batch encoder', () => {
 
   it('is what kafkajs produce requests use once installed, with the same request bytes', async () => {
     expect(installRecordBatchEncoder()).toBe(true);
+    // What the produce request will take from kafkajs's modules is ours.
+    const record = require('kafkajs/src/protocol/recordBatch/record/v0') as (
+      r: RecordInput,
+    ) => unknown;
+    expect(record({ key: 'k', value: 'v' })).toBeInstanceOf(LazyRecord);
+    const batchModule = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: unknown };
+    expect(batchModule.RecordBatch).not.toBe(kafkajsOriginals.RecordBatch);
     const produce = require('kafkajs/src/protocol/requests/produce/v3/request') as (
       args: unknown,
     ) => {
