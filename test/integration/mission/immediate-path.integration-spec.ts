@@ -3,7 +3,9 @@
 // round, an execute that waited for one, or a record that waited for a relay tick (e.g. after
 // the other replica held the relay lock) would miss these deadlines by far.
 // Run: npx jest --selectProjects integration --runInBand --forceExit test/integration/mission/immediate
+import { Client } from 'pg';
 import { eventually } from '../../support/eventually';
+import { infraSettings } from '../../support/infra-settings';
 import { MissionWorld, startMissionWorld } from './mission-harness';
 
 jest.setTimeout(120_000);
@@ -49,6 +51,37 @@ describe('immediate task path (integration)', () => {
     for (const [i, flightId] of flightIds.entries()) {
       const [prepare] = world.gateway.commandsFor(docks[i], 'flighttask_prepare');
       expect(prepare.data).toMatchObject({ flight_id: flightId, task_type: 0 });
+    }
+  });
+
+  it('sends a prepare promptly once the relay lock, held elsewhere when it was written, comes free', async () => {
+    // Plays the other replica's relay: holds the mission's relay lock for this schema.
+    const holder = new Client({ connectionString: infraSettings.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query(`SET search_path = "${world.schema}"`);
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT pg_advisory_xact_lock(hashtext('mission-outbox:' || current_schema()))`,
+      );
+      const dock = world.sn('locked');
+      await world.create({ gatewaySn: dock, taskType: 'immediate' });
+      // The prepare is committed to the outbox and cannot leave while the lock is held.
+      await eventually(async () => {
+        const { rows } = await holder.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM outbox WHERE topic = $1`,
+          [world.topics.commands],
+        );
+        expect(rows[0].n).toBe(1);
+      }, PROMPT);
+      expect(world.gateway.commandsFor(dock, 'flighttask_prepare')).toHaveLength(0);
+      await holder.query('COMMIT');
+      await eventually(
+        () => expect(world.gateway.commandsFor(dock, 'flighttask_prepare')).toHaveLength(1),
+        PROMPT,
+      );
+    } finally {
+      await holder.end();
     }
   });
 });
