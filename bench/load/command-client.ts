@@ -11,8 +11,9 @@
  *
  * The reads start once the task's dock has published its answer to the prepare (the fleet's
  * `onPublish` hook): before that the state cannot have changed, and reading it every few ms
- * from creation loaded the mission API with the benchmark's own traffic (about half its GETs).
- * The figure is still the time to the first read that shows the new state.
+ * from creation loaded the mission API with the benchmark's own traffic, the more the slower
+ * the system was (a feedback loop under load). The figure is still the time from the POST to
+ * the first read that shows the new state.
  */
 import { Outbound, startFleet } from '../../apps/dock-simulator/src';
 import { childArgs, report, runChild, waitForParent } from '../lib/child';
