@@ -61,6 +61,20 @@ export function startServiceUnderTest<S extends ConfigSchema>(
   });
 }
 
+/**
+ * The environment every service under test starts with: its port, quiet logs (TEST_LOG_LEVEL
+ * to see them), the shared PostgreSQL in the test's own schema, and the shared Kafka.
+ */
+export function serviceTestEnv(port: number, schema: string): Record<string, string> {
+  return {
+    HTTP_PORT: String(port),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: infraSettings.databaseUrl,
+    DATABASE_SCHEMA: schema,
+    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+  };
+}
+
 /** A kafkajs client of the test's own, on the shared broker, quiet. */
 export function testKafka(prefix: string): Kafka {
   return new Kafka({

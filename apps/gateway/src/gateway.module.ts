@@ -12,8 +12,7 @@ import {
 } from '@dock/platform';
 import { GatewayConfig } from './gateway.config';
 import { GatewayRuntime, GatewayRuntimeOptions } from './gateway-runtime';
-
-export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');
+import { GATEWAY_CONFIG, GATEWAY_RUNTIME } from './gateway.tokens';
 
 /** What the embedded mode (apps/standalone) and tests change without the environment. */
 export interface GatewayModuleOptions extends Pick<GatewayRuntimeOptions, 'bus' | 'pendingStores'> {
@@ -40,7 +39,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: PlatformModule.forService({ service: 'gateway', logger, checks }, options.platform),
       providers: [
-        { provide: 'GATEWAY_CONFIG', useValue: config },
+        { provide: GATEWAY_CONFIG, useValue: config },
         ...serviceRuntimeProviders(
           GATEWAY_RUNTIME,
           { log: LOGGER, registry: METRICS_REGISTRY, lifecycle: SERVICE_LIFECYCLE },

@@ -18,6 +18,7 @@ import {
   PROTOCOL_MIN_PREPARE_LEAD_MS,
   TimingSettings,
 } from './domain/task-timing';
+import type { MissionUseCaseSettings } from './application/mission-use-cases';
 
 const MINUTE = 60_000;
 /** The shortest in-flight silence limit: less would end flights over a brief loss of link. */
@@ -135,5 +136,34 @@ export function timingSettings(config: MissionConfig): TimingSettings {
       maxMs: config.MISSION_RETRY_MAX_MS,
       maxAttempts: config.MISSION_RETRY_MAX_ATTEMPTS,
     },
+  };
+}
+
+/** createPostgresDataSource's pool size when none is given. */
+const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Every setting the mission's use cases and store take, from the config in one place: the
+ * module and the use-case tests build them alike.
+ */
+export function missionUseCaseSettings(
+  config: MissionConfig,
+  options: { databasePoolSize?: number } = {},
+): MissionUseCaseSettings {
+  const timing = timingSettings(config);
+  return {
+    timing,
+    generation: { horizonMs: config.MISSION_PLAN_HORIZON_MS, batch: config.MISSION_PLAN_BATCH },
+    scheduler: {
+      timing,
+      docksPerRound: config.MISSION_DOCKS_PER_ROUND,
+      // Leave connections for the API and the consumers (the embedded pool is small).
+      concurrency: Math.min(
+        config.MISSION_SCHEDULER_CONCURRENCY,
+        Math.max(1, (options.databasePoolSize ?? DEFAULT_POOL_SIZE) - 2),
+      ),
+    },
+    commandTimeoutMs: config.MISSION_COMMAND_TIMEOUT_MS,
+    requester: config.SERVICE_NAME ?? 'mission',
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
@@ -20,8 +19,7 @@ import { MISSION_TOPICS, MissionTopics } from './adapters/kafka/mission-topics';
 import { MISSION_ENTITIES, MISSION_MIGRATIONS } from './adapters/postgres/mission-schema';
 import { PgDockOrganizations } from './adapters/postgres/pg-dock-organizations';
 import { PgMissionStore } from './adapters/postgres/pg-mission-store';
-import { MissionService } from './application/mission-service';
-import { PlanService } from './application/plan-service';
+import { createMissionUseCases, MissionUseCases } from './application/mission-use-cases';
 import {
   DockOrganizations,
   MissionStore,
@@ -29,14 +27,13 @@ import {
   WaylineUrlProvider,
 } from './application/ports';
 import { DependencyError } from './application/errors';
-import { Scheduler } from './application/scheduler';
 import { Clock, systemClock } from './domain/clock';
 import { CommandsController } from './http/commands.controller';
 import { DocksController } from './http/docks.controller';
 import { MissionErrorsFilter } from './http/mission-errors.filter';
 import { PlansController } from './http/plans.controller';
 import { TasksController } from './http/tasks.controller';
-import { MissionConfig, timingSettings } from './mission.config';
+import { MissionConfig, missionUseCaseSettings } from './mission.config';
 import { LoopWakeups, MissionRuntime, MissionRuntimeParts } from './mission-runtime';
 import {
   CLOCK,
@@ -69,10 +66,9 @@ export interface MissionModuleOptions {
   databasePoolSize?: number;
 }
 
-/** createPostgresDataSource's pool size when none is given. */
-const DEFAULT_POOL_SIZE = 10;
 const BUS = Symbol('BUS');
 const WAYLINES = Symbol('WAYLINES');
+const USE_CASES = Symbol('USE_CASES');
 
 /**
  * The mission service: wayline task state, scheduling and commands. A thin shell: the rules
@@ -88,8 +84,7 @@ export class MissionModule {
   ): DynamicModule {
     const topics = options.topics ?? MISSION_TOPICS;
     const clock = options.clock ?? systemClock;
-    const timing = timingSettings(config);
-    const service = config.SERVICE_NAME ?? 'mission';
+    const settings = missionUseCaseSettings(config, { databasePoolSize: options.databasePoolSize });
     return {
       module: MissionModule,
       imports: PlatformModule.forService({ service: 'mission', logger, checks }, options.platform),
@@ -114,8 +109,8 @@ export class MissionModule {
           useFactory: (dataSource: DataSource) =>
             new PgMissionStore(dataSource, {
               topics: { commands: topics.commands, taskEvents: topics.taskEvents },
-              commandTimeoutMs: config.MISSION_COMMAND_TIMEOUT_MS,
-              requester: service,
+              commandTimeoutMs: settings.commandTimeoutMs,
+              requester: settings.requester,
             }),
         },
         {
@@ -134,58 +129,32 @@ export class MissionModule {
           useFactory: (dataSource: DataSource) => new PgDockOrganizations(dataSource),
         },
         {
-          provide: MISSION_SERVICE,
+          provide: USE_CASES,
           inject: [MISSION_STORE, WAYLINES, WAKEUPS, DOCK_ORGANIZATIONS],
           useFactory: (
             store: MissionStore,
             waylines: WaylineUrlProvider,
             wakeups: LoopWakeups,
             docks: DockOrganizations,
-          ) =>
-            new MissionService(store, clock, waylines, timing, randomUUID, wakeups, logger, docks),
+          ) => createMissionUseCases({ store, docks, waylines, wakeups, clock, logger }, settings),
         },
         {
-          provide: PLAN_SERVICE,
-          inject: [MISSION_STORE, WAKEUPS, DOCK_ORGANIZATIONS],
-          useFactory: (store: MissionStore, wakeups: LoopWakeups, docks: DockOrganizations) =>
-            new PlanService(
-              store,
-              clock,
-              timing,
-              { horizonMs: config.MISSION_PLAN_HORIZON_MS, batch: config.MISSION_PLAN_BATCH },
-              randomUUID,
-              wakeups,
-              logger,
-              docks,
-            ),
+          provide: MISSION_SERVICE,
+          inject: [USE_CASES],
+          useFactory: (u: MissionUseCases) => u.missions,
         },
+        { provide: PLAN_SERVICE, inject: [USE_CASES], useFactory: (u: MissionUseCases) => u.plans },
         {
           provide: SCHEDULER,
-          inject: [MISSION_STORE, WAYLINES],
-          useFactory: (store: MissionStore, waylines: WaylineUrlProvider) =>
-            new Scheduler(
-              store,
-              clock,
-              waylines,
-              {
-                timing,
-                docksPerRound: config.MISSION_DOCKS_PER_ROUND,
-                // Leave connections for the API and the consumers (the embedded pool is small).
-                concurrency: Math.min(
-                  config.MISSION_SCHEDULER_CONCURRENCY,
-                  Math.max(1, (options.databasePoolSize ?? DEFAULT_POOL_SIZE) - 2),
-                ),
-              },
-              randomUUID,
-              logger.child({ component: 'scheduler' }),
-            ),
+          inject: [USE_CASES],
+          useFactory: (u: MissionUseCases) => u.scheduler,
         },
         serviceBusProvider(BUS, {
           service: 'mission',
           config,
           logger,
           bus: options.bus,
-          clientId: service,
+          clientId: settings.requester,
           // A concurrent write or a dependency away: trying again later succeeds.
           classify: (error) =>
             error instanceof VersionConflictError || error instanceof DependencyError

@@ -24,6 +24,13 @@ export const standaloneConfigSchema = z
     METRICS_PORT: port(9464).optional(),
     /** Where docks connect (the embedded MQTT broker). */
     MQTT_PORT: port(1883).optional(),
+    /**
+     * The largest MQTT packet the embedded broker takes (bytes, header included); a client
+     * sending a larger one is disconnected. Dock messages are a few KiB.
+     */
+    MQTT_MAX_PACKET_BYTES: positiveInt(1024 * 1024).pipe(
+      z.number().max(268_435_460, 'must be at most 268435460 (the MQTT maximum)'),
+    ),
     /** Where docks upload media (the embedded S3-compatible endpoint), unless MEDIA_STORAGE_ENDPOINT is set. */
     MEDIA_S3_PORT: port(9000).optional(),
     /** Where the embedded parts keep their data (PostgreSQL, the bus log, the KMZ files). */

@@ -188,6 +188,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         },
         logger,
         mqttAccess,
+        config.MQTT_MAX_PACKET_BYTES,
       );
       const started = broker;
       closers.push({ name: 'MQTT broker', close: () => started.close() });

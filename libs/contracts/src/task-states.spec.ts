@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { ASYNCAPI_FILE } from '../../../test/support/asyncapi-contract';
 import {
   DOCK_OCCUPYING_TASK_STATES,
   FINAL_TASK_STATES,
@@ -30,5 +33,12 @@ describe('task states', () => {
 
   it('writes a group as an SQL list without spaces', () => {
     expect(sqlTaskStateList(STARTED_TASK_STATES)).toBe("('executing','in_progress','paused')");
+  });
+
+  it('are the TaskState enum of docs/asyncapi.yaml, in the same order', () => {
+    const document = parse(readFileSync(ASYNCAPI_FILE, 'utf8')) as {
+      components: { schemas: { TaskState: { enum: string[] } } };
+    };
+    expect(document.components.schemas.TaskState.enum).toEqual([...taskStates]);
   });
 });

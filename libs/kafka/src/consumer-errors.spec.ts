@@ -3,6 +3,8 @@ import {
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
 } from 'kafkajs';
+import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { classifyConsumerError, withClassifier } from './consumer-errors';
 
 /** What pg / typeorm throw: the SQLSTATE in `code`, the driver's error kept as `driverError`. */
@@ -53,18 +55,14 @@ describe('classifyConsumerError', () => {
         cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
       }),
     ],
-    [
-      'a released typeorm query runner',
-      Object.assign(new Error('released'), { name: 'QueryRunnerAlreadyReleasedError' }),
-    ],
-    [
-      'ioredis giving up on a request',
-      Object.assign(new Error('Reached the max retries per request limit'), {
-        name: 'MaxRetriesPerRequestError',
-      }),
-    ],
+    ['a released typeorm query runner', new QueryRunnerAlreadyReleasedError()],
+    ['ioredis giving up on a request', new MaxRetriesPerRequestError(20)],
     ['a pg client closed under the handler', new Error('Client was closed and is not queryable')],
-    ['a handler aborted at shutdown', Object.assign(new Error('aborted'), { name: 'AbortError' })],
+    ['a handler aborted at shutdown', new DOMException('aborted', 'AbortError')],
+    [
+      "Node's AbortError (a signal's timer)",
+      Object.assign(new Error('The operation was aborted'), { code: 'ABORT_ERR' }),
+    ],
   ])('%s is transient', (_, error) => {
     expect(classifyConsumerError(error)).toBe('transient');
   });

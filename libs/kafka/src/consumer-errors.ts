@@ -1,3 +1,16 @@
+import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
+import * as kafkajs from 'kafkajs';
+import {
+  KafkaJSBrokerNotFound,
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSLockTimeout,
+  KafkaJSMetadataNotLoaded,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSRequestTimeoutError,
+} from 'kafkajs';
+import { ConnectionIsNotSetError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+
 /**
  * Why a consumer's handler failed, as far as retrying is concerned:
  * - `transient`: a dependency is away (database down, connection dropped, timeout, Kafka not
@@ -28,6 +41,8 @@ const TRANSIENT_SYSTEM_CODES: ReadonlySet<string> = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'ESOCKETTIMEDOUT',
+  // Node's own AbortError (timers, events, streams given a signal): see isAbort.
+  'ABORT_ERR',
 ]);
 
 /**
@@ -54,23 +69,29 @@ const TRANSIENT_MESSAGES: readonly RegExp[] = [
   /stream isn't writeable/i,
 ];
 
-/** kafkajs errors that mean the cluster is (for now) unreachable or electing. */
-const TRANSIENT_KAFKA_NAMES: ReadonlySet<string> = new Set([
-  'KafkaJSConnectionError',
-  'KafkaJSConnectionClosedError',
-  'KafkaJSRequestTimeoutError',
-  'KafkaJSNumberOfRetriesExceeded',
-  'KafkaJSBrokerNotFound',
-  'KafkaJSLockTimeout',
-  'KafkaJSNoBrokerAvailableError',
-  'KafkaJSMetadataNotLoaded',
-  // typeorm and ioredis: the connection went away under the handler.
-  'QueryRunnerAlreadyReleasedError',
-  'ConnectionIsNotSetError',
-  'MaxRetriesPerRequestError',
-  // A handler cut short because its process is stopping: the next owner handles the record.
-  'AbortError',
-]);
+/**
+ * Errors that mean a dependency is (for now) unreachable, by class: kafkajs (the cluster is
+ * unreachable or electing; KafkaJSConnectionClosedError is a KafkaJSConnectionError), typeorm
+ * and ioredis (the connection went away under the handler).
+ */
+const TRANSIENT_ERROR_CLASSES: readonly (abstract new (...args: never[]) => object)[] = [
+  KafkaJSConnectionError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSBrokerNotFound,
+  KafkaJSLockTimeout,
+  KafkaJSMetadataNotLoaded,
+  (kafkajs as unknown as { KafkaJSNoBrokerAvailableError: new () => Error })
+    .KafkaJSNoBrokerAvailableError,
+  QueryRunnerAlreadyReleasedError,
+  ConnectionIsNotSetError,
+  MaxRetriesPerRequestError,
+];
+
+/** A handler cut short because its process is stopping: the next owner handles the record. */
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.code === DOMException.ABORT_ERR;
+}
 
 /**
  * The default classification: looks through wrappers (cause, originalError, driverError,
@@ -91,9 +112,7 @@ function isTransient(error: unknown, depth: number): boolean {
   }
   const e = error as {
     code?: unknown;
-    name?: unknown;
     message?: unknown;
-    retriable?: unknown;
     cause?: unknown;
     originalError?: unknown;
     driverError?: unknown;
@@ -108,10 +127,8 @@ function isTransient(error: unknown, depth: number): boolean {
       return TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2));
     }
   }
-  if (typeof e.name === 'string' && TRANSIENT_KAFKA_NAMES.has(e.name)) return true;
-  if (typeof e.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable === true) {
-    return true;
-  }
+  if (TRANSIENT_ERROR_CLASSES.some((type) => error instanceof type) || isAbort(error)) return true;
+  if (error instanceof KafkaJSError && error.retriable) return true;
   if (
     typeof e.message === 'string' &&
     TRANSIENT_MESSAGES.some((p) => p.test(e.message as string))

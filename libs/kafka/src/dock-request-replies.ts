@@ -71,6 +71,30 @@ export class DockRequestReplies {
     return { uplink, tid: uplink.tid, method: uplink.method as string };
   }
 
+  /**
+   * Answers every request of this service among `records`, in order, and sends the replies in
+   * one go (so the batch's offsets are committed only once the bus has every reply).
+   * `answered` sees each answer (metrics, logs). The answer may be a protocol interface: it is
+   * copied into the record's open object.
+   */
+  async answerAll<D extends { result: number }>(
+    records: ConsumedRecord[],
+    answer: (request: DockRequest) => Promise<D>,
+    send: (replies: { topic: string; message: OutgoingMessage }[]) => Promise<unknown>,
+    answered?: (request: DockRequest, data: D, reply: RequestReplyRecord) => void,
+  ): Promise<void> {
+    const replies: { topic: string; message: OutgoingMessage }[] = [];
+    for (const record of records) {
+      const request = this.requestOf(record);
+      if (!request) continue;
+      const data = await answer(request);
+      const { record: reply, topic, message } = this.reply(request, { ...data });
+      replies.push({ topic, message });
+      answered?.(request, data, reply);
+    }
+    if (replies.length > 0) await send(replies);
+  }
+
   /** The request-reply record answering `request` with `data`. */
   reply(
     request: DockRequest,

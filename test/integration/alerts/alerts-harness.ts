@@ -11,13 +11,14 @@ import { AlertsConfig, alertsConfigSchema } from '../../../apps/alerts/src/alert
 import { AlertsModule } from '../../../apps/alerts/src/alerts.module';
 import { alertsService } from '../../../apps/alerts/src/alerts.service-definition';
 import { verifyWebhook } from '../../../apps/alerts/src/domain/webhooks/signature';
-import { infraSettings, uniqueName } from '../../support/infra-settings';
+import { uniqueName } from '../../support/infra-settings';
 import {
   dropTestResources,
   freePort,
   startServiceUnderTest,
   testDb,
   testKafka,
+  serviceTestEnv,
 } from '../../support/service-under-test';
 
 /** The default organization's token, generated per run. */
@@ -65,11 +66,7 @@ export async function startAlertsService(
   };
   const port = await freePort();
   const config = loadConfig(alertsConfigSchema, {
-    HTTP_PORT: String(port),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: infraSettings.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    ...serviceTestEnv(port, schema),
     ALERTS_KAFKA_GROUP_PREFIX: uniqueName('alerts'),
     ALERTS_WEBHOOK_ALLOW_PRIVATE: 'true',
     API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_TOKEN}`,

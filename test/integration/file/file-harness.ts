@@ -11,13 +11,14 @@ import { FileModule } from '../../../apps/file/src/file.module';
 import { fileService } from '../../../apps/file/src/file.service-definition';
 import { DEFAULT_ORGANIZATION_ID } from '@dock/contracts';
 import { generatedToken } from '../../support/api-tokens';
-import { infraSettings, uniqueName } from '../../support/infra-settings';
+import { uniqueName } from '../../support/infra-settings';
 import {
   dropTestResources,
   freePort,
   startServiceUnderTest,
   testDb,
   testKafka,
+  serviceTestEnv,
 } from '../../support/service-under-test';
 
 /** The default organization's API token, generated per run. */
@@ -57,11 +58,7 @@ export async function startFileService(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'file-service-'));
   const port = await freePort();
   const config = loadConfig(fileConfigSchema, {
-    HTTP_PORT: String(port),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: infraSettings.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    ...serviceTestEnv(port, schema),
     FILE_KAFKA_GROUP_PREFIX: uniqueName('file'),
     FILE_STORAGE_DIR: path.join(dir, 'store'),
     FILE_UPLOAD_TMP_DIR: path.join(dir, 'tmp'),

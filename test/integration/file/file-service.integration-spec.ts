@@ -5,6 +5,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Producer } from 'kafkajs';
 import pino from 'pino';
 import {
+  KAFKA_TOPICS,
   RequestReplyRecord,
   requestReplyRecordSchema,
   TaskEventRecord,
@@ -24,6 +25,7 @@ import {
   zip,
   zipBomb,
 } from '../../../apps/file/test/kmz-fixtures';
+import { AsyncApiContract, RecordToCheck } from '../../support/asyncapi-contract';
 import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';
 import {
@@ -63,6 +65,8 @@ describe('file service', () => {
   let producer: Producer;
   let replyConsumer: RunningConsumer;
   const replies: { key: string | undefined; value: RequestReplyRecord }[] = [];
+  /** Every record the service wrote, as written, for the AsyncAPI check. */
+  const written: RecordToCheck[] = [];
 
   beforeAll(async () => {
     service = await startFileService({
@@ -78,6 +82,13 @@ describe('file service', () => {
       logger: pino({ level: 'silent' }),
       handleBatch: async (records) => {
         for (const record of records) {
+          written.push({
+            key: record.message.key?.toString() ?? null,
+            headers: Object.fromEntries(
+              Object.entries(record.message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+            ),
+            value: JSON.parse(record.message.value?.toString() ?? 'null'),
+          });
           const decoded = decodeRecord(record.message.value, requestReplyRecordSchema);
           if (decoded.ok)
             replies.push({ key: record.message.key?.toString(), value: decoded.value });
@@ -681,6 +692,14 @@ describe('file service', () => {
         (await fetch(url(`/waylines/${b.id}`), { method: 'DELETE', headers: auth })).status,
       ).toBe(404);
     });
+  });
+
+  it('wrote only dock.request-replies records that docs/asyncapi.yaml describes', () => {
+    const contract = new AsyncApiContract();
+    expect(written.length).toBeGreaterThan(0);
+    for (const record of written) {
+      expect(contract.check(KAFKA_TOPICS.requestReplies, record)).toEqual([]);
+    }
   });
 
   describe('OpenAPI', () => {

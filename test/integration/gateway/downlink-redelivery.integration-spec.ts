@@ -4,31 +4,20 @@
 // dock's commands keep their queue order. Real Kafka, Redis and Mosquitto; the crash is a SIGKILL
 // of a replica process in the middle of a stream of commands for many docks.
 import { ChildProcess } from 'node:child_process';
-import { createKafkaClient, encodeRecord } from '@dock/kafka';
-import type { Producer } from 'kafkajs';
+import { encodeRecord } from '@dock/kafka';
 import { eventually } from '../../support/eventually';
-import { infraSettings } from '../../support/infra-settings';
-import { DockSimulator, DownlinkMessage } from './support/dock-simulator';
-import {
-  createTestTopics,
-  deleteTestTopics,
-  replicaGroup,
-  StartedReplica,
-  startReplica,
-  testLogger,
-} from './support/gateway-harness';
-import { CollectedRecord, KafkaCollector } from './support/kafka-collector';
+import type { DownlinkMessage } from './support/dock-simulator';
+import { GatewayFixture } from './support/gateway-fixture';
+import { StartedReplica, startReplica, testKafkaClient } from './support/gateway-harness';
+import type { CollectedRecord } from './support/kafka-collector';
 import { spawnReplica } from './support/spawn-replica';
 
 jest.setTimeout(150_000);
 
-const group = replicaGroup('it-gw-redeliver', { GATEWAY_COMMAND_TIMEOUT_MS: '60000' });
-const { topics, run } = group;
-const dock = new DockSimulator();
-const kafka = new KafkaCollector();
+const fixture = new GatewayFixture('it-gw-redeliver', { GATEWAY_COMMAND_TIMEOUT_MS: '60000' });
+const { group, topics, run, dock, kafka } = fixture;
 const children: ChildProcess[] = [];
 const replicas: StartedReplica[] = [];
-let producer: Producer;
 let counter = 0;
 
 /** Commands for SNs in `silent` get no answer (they stay pending). */
@@ -40,10 +29,7 @@ interface QueuedCommand {
   readonly bid: string;
 }
 
-function newSn(tag: string): string {
-  counter += 1;
-  return `${tag}${run}-${counter}`.slice(-60);
-}
+const newSn = (tag: string): string => fixture.newSn(tag);
 
 /** Queues `perDock` commands for each dock, round by round, in produces of `chunk` records. */
 async function queueCommands(sns: readonly string[], perDock: number): Promise<QueuedCommand[]> {
@@ -63,7 +49,9 @@ async function queueCommands(sns: readonly string[], perDock: number): Promise<Q
     }),
   );
   for (let start = 0; start < records.length; start += 500) {
-    await producer.send({
+    await (
+      await fixture.producerOf()
+    ).send({
       topic: topics.commands,
       messages: records
         .slice(start, start + 500)
@@ -75,11 +63,7 @@ async function queueCommands(sns: readonly string[], perDock: number): Promise<Q
 
 /** Whether `groupId` has committed every record of the commands topic. */
 async function committedAll(groupId: string): Promise<boolean> {
-  const admin = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'it-offsets',
-    logger: testLogger,
-  }).admin();
+  const admin = testKafkaClient('it-offsets').admin();
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(topics.commands);
@@ -102,15 +86,7 @@ function received(sn: string): DownlinkMessage[] {
 }
 
 beforeAll(async () => {
-  await createTestTopics(topics);
-  await kafka.start([topics.commandReplies]);
-  await dock.connect();
-  producer = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'it-mission',
-    logger: testLogger,
-  }).producer();
-  await producer.connect();
+  await fixture.start([topics.commandReplies]);
   dock.answerCommands((command) => {
     if (silent.has(command.topic.split('/')[2])) return undefined;
     const { tid, bid, method } = command.json;
@@ -120,11 +96,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await producer?.disconnect();
   await Promise.all(replicas.map((replica) => replica.runtime.stop()));
-  await dock.close();
-  await kafka.stop();
-  await deleteTestTopics(topics);
+  await fixture.stop();
 });
 
 it('a batch handled again resends each pending command with its tid and skips completed ones', async () => {

@@ -2,38 +2,21 @@
 // pending entry in Redis, services_reply matched at whichever replica gets it, exactly one
 // outcome per command (replied, timeout or invalid), duplicates and late replies dropped.
 import { CommandRecord } from '@dock/contracts';
-import { createKafkaClient, encodeRecord } from '@dock/kafka';
-import type { Producer } from 'kafkajs';
-import { AsyncApiContract } from '../../support/asyncapi-contract';
+import { encodeRecord } from '@dock/kafka';
 import { eventually } from '../../support/eventually';
-import { infraSettings } from '../../support/infra-settings';
-import { DockSimulator, DownlinkMessage } from './support/dock-simulator';
-import {
-  canonicalTopic,
-  createTestTopics,
-  deleteTestTopics,
-  replicaGroup,
-  StartedReplica,
-  startReplica,
-  testLogger,
-} from './support/gateway-harness';
-import { CollectedRecord, KafkaCollector } from './support/kafka-collector';
+import type { DownlinkMessage } from './support/dock-simulator';
+import { GatewayFixture } from './support/gateway-fixture';
+import { StartedReplica, startReplica } from './support/gateway-harness';
+import type { CollectedRecord } from './support/kafka-collector';
 
 jest.setTimeout(90_000);
 
-const group = replicaGroup('it-gw-down', { GATEWAY_COMMAND_TIMEOUT_MS: '20000' });
-const { topics, run } = group;
-const contract = new AsyncApiContract();
-const dock = new DockSimulator();
-const kafka = new KafkaCollector();
+const fixture = new GatewayFixture('it-gw-down', { GATEWAY_COMMAND_TIMEOUT_MS: '20000' });
+const { group, topics, run, dock, kafka } = fixture;
 let replicas: StartedReplica[] = [];
-let producer: Producer;
 let counter = 0;
 
-function newSn(): string {
-  counter += 1;
-  return `D${run}-${counter}`.slice(-60);
-}
+const newSn = (): string => fixture.newSn('D');
 
 function repliesFor(correlationId: string): CollectedRecord[] {
   return kafka.on(topics.commandReplies, (r) => r.value.correlationId === correlationId);
@@ -52,7 +35,9 @@ async function sendCommand(
     requestedAt: Date.now(),
     ...command,
   };
-  await producer.send({
+  await (
+    await fixture.producerOf()
+  ).send({
     topic: topics.commands,
     messages: [encodeRecord(record.gatewaySn, record)],
   });
@@ -69,11 +54,7 @@ function okReply(command: DownlinkMessage): Record<string, unknown> {
   };
 }
 
-function expectContract(records: CollectedRecord[]): void {
-  for (const record of records) {
-    expect(contract.check(canonicalTopic(record.topic, run), record)).toEqual([]);
-  }
-}
+const expectContract = (records: CollectedRecord[]): void => fixture.expectContract(records);
 
 async function totalMetric(name: string, labels?: Record<string, string>): Promise<number> {
   const values = await Promise.all(replicas.map((replica) => replica.metric(name, labels)));
@@ -85,17 +66,8 @@ const silent = new Set<string>();
 const twice = new Set<string>();
 
 beforeAll(async () => {
-  await createTestTopics(topics);
-  await kafka.start([topics.commandReplies, topics.uplink.services_reply]);
-  await dock.connect();
+  await fixture.start([topics.commandReplies, topics.uplink.services_reply]);
   replicas = await Promise.all([startReplica(group, 'a'), startReplica(group, 'b')]);
-  const client = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'it-mission',
-    logger: testLogger,
-  });
-  producer = client.producer();
-  await producer.connect();
   dock.answerCommands((command) => {
     const sn = command.topic.split('/')[2];
     if (silent.has(sn)) return undefined;
@@ -105,11 +77,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await producer?.disconnect();
   await Promise.all(replicas.map((replica) => replica.runtime.stop()));
-  await dock.close();
-  await kafka.stop();
-  await deleteTestTopics(topics);
+  await fixture.stop();
 });
 
 it('sends each command with a fresh tid; replies matched at either replica, one record each', async () => {
@@ -176,7 +145,9 @@ it('keeps each dock`s order when the commands of many docks share a batch', asyn
       };
     }),
   );
-  await producer.send({
+  await (
+    await fixture.producerOf()
+  ).send({
     topic: topics.commands,
     messages: records.map((record) => encodeRecord(record.gatewaySn, record)),
   });
@@ -254,7 +225,9 @@ it('refuses invalid commands with an invalid record, never sending them', async 
   });
   const badSn = await sendCommand({ gatewaySn: 'bad/sn' });
   const malformedId = `${run}-malformed`;
-  await producer.send({
+  await (
+    await fixture.producerOf()
+  ).send({
     topic: topics.commands,
     messages: [
       encodeRecord(sn, { correlationId: malformedId, gatewaySn: sn, method: 'return_home' }),

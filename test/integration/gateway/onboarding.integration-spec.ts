@@ -5,44 +5,30 @@
 // Redis; topics of this run only.
 import { randomDockLicence } from '../../support/dock-licence';
 import { randomBytes } from 'node:crypto';
-import { createKafkaClient, encodeRecord } from '@dock/kafka';
 import { BINDING_UNAVAILABLE_RESULT, REQUEST_NOT_SUPPORTED_RESULT } from '@dock/protocol';
 import { createSimulatedDock, SimulatedDock } from '../../../apps/dock-simulator/src';
 import { eventually } from '../../support/eventually';
 import { infraSettings } from '../../support/infra-settings';
-import { DockSimulator } from './support/dock-simulator';
-import {
-  createTestTopics,
-  deleteTestTopics,
-  replicaGroup,
-  StartedReplica,
-  startReplica,
-  testLogger,
-} from './support/gateway-harness';
-import { CollectedRecord, KafkaCollector } from './support/kafka-collector';
+import { GatewayFixture } from './support/gateway-fixture';
+import { StartedReplica, startReplica } from './support/gateway-harness';
+import type { CollectedRecord } from './support/kafka-collector';
 
 jest.setTimeout(90_000);
 
 /** This run's licence: random, as the operator's secrets would be. */
 const LICENCE = randomDockLicence();
 const REQUEST_TIMEOUT_MS = 3_000;
-const group = replicaGroup('it-gw-onb', {
+const fixture = new GatewayFixture('it-gw-onb', {
   GATEWAY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   NTP_SERVER_HOST: 'ntp.onboarding.test',
   NTP_SERVER_PORT: '1123',
   ...LICENCE,
 });
-const { topics, run } = group;
-const dock = new DockSimulator();
-const kafka = new KafkaCollector();
+const { group, topics, dock, kafka } = fixture;
 const simulated: SimulatedDock[] = [];
 let replica: StartedReplica;
-let snCounter = 0;
 
-function newSn(): string {
-  snCounter += 1;
-  return `O${run}-${snCounter}`.slice(-60);
-}
+const newSn = (): string => fixture.newSn('O');
 
 function request(sn: string, tid: string, method: string, data: unknown) {
   return dock.publish(
@@ -57,14 +43,7 @@ function repliesTo(sn: string) {
 
 /** Writes an answer to dock.request-replies, as the registry service does. */
 async function answer(record: CollectedRecord, data: Record<string, unknown>): Promise<void> {
-  const client = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'it-registry',
-    logger: testLogger,
-  });
-  const producer = client.producer();
-  await producer.connect();
-  const value = {
+  await fixture.sendRequestReply({
     schemaVersion: 1,
     gatewaySn: String(record.key),
     tid: String(record.value.tid),
@@ -73,12 +52,7 @@ async function answer(record: CollectedRecord, data: Record<string, unknown>): P
     data,
     answeredAt: Date.now(),
     answeredBy: 'it-registry',
-  };
-  await producer.send({
-    topic: topics.requestReplies,
-    messages: [encodeRecord(value.gatewaySn, value, { tid: value.tid, method: value.method })],
   });
-  await producer.disconnect();
 }
 
 function forwarded(sn: string, method: string): CollectedRecord[] {
@@ -89,18 +63,14 @@ function forwarded(sn: string, method: string): CollectedRecord[] {
 }
 
 beforeAll(async () => {
-  await createTestTopics(topics);
-  await kafka.start([topics.uplink.requests, topics.deadLetter]);
-  await dock.connect();
+  await fixture.start([topics.uplink.requests, topics.deadLetter]);
   replica = await startReplica(group, 'a');
 });
 
 afterAll(async () => {
   await Promise.all(simulated.map((d) => d.stop()));
   await replica?.runtime.stop();
-  await dock.close();
-  await kafka.stop();
-  await deleteTestTopics(topics);
+  await fixture.stop();
 });
 
 describe('config', () => {

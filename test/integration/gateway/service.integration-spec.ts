@@ -1,7 +1,7 @@
 // The gateway as the service runs it (Nest module, platform health and metrics): readiness
 // reflects its own connections, metrics are exposed, SIGTERM-style shutdown drains and stops.
 import { gatewayService } from '../../../apps/gateway/src/gateway.service-definition';
-import { GATEWAY_RUNTIME } from '../../../apps/gateway/src/gateway.module';
+import { GATEWAY_RUNTIME } from '../../../apps/gateway/src/gateway.tokens';
 import { GatewayRuntime } from '../../../apps/gateway/src/gateway-runtime';
 import { RunningService, startService } from '@dock/platform';
 import { gatewayConfigSchema } from '../../../apps/gateway/src/gateway.config';

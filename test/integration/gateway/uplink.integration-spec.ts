@@ -3,62 +3,37 @@
 // while valid traffic flows. Real Mosquitto, Kafka and Redis; topics of this run only.
 import { KAFKA_TOPICS } from '@dock/contracts';
 import { readRecording, readSpecExamples } from '../../../libs/protocol/test/shared-files';
-import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { REQUEST_UNANSWERED_RESULT } from '../../../apps/gateway/src/domain/requests/request-replies';
 import { eventually } from '../../support/eventually';
-import { DockSimulator } from './support/dock-simulator';
-import {
-  canonicalTopic,
-  createTestTopics,
-  deleteTestTopics,
-  replicaGroup,
-  StartedReplica,
-  startReplica,
-} from './support/gateway-harness';
-import { CollectedRecord, KafkaCollector } from './support/kafka-collector';
-import { encodeRecord } from '@dock/kafka';
-import { createKafkaClient } from '@dock/kafka';
-import { infraSettings } from '../../support/infra-settings';
-import { testLogger } from './support/gateway-harness';
+import { AsyncApiContract } from '../../support/asyncapi-contract';
+import { GatewayFixture } from './support/gateway-fixture';
+import { StartedReplica, startReplica } from './support/gateway-harness';
+import type { CollectedRecord } from './support/kafka-collector';
 
 jest.setTimeout(90_000);
 
-const group = replicaGroup('it-gw-up', { GATEWAY_REQUEST_TIMEOUT_MS: '1500' });
-const { topics, run } = group;
+const fixture = new GatewayFixture('it-gw-up', { GATEWAY_REQUEST_TIMEOUT_MS: '1500' });
+const { group, topics, run, dock, kafka } = fixture;
 const contract = new AsyncApiContract();
-const dock = new DockSimulator();
-const kafka = new KafkaCollector();
 let replica: StartedReplica;
-let snCounter = 0;
 
 /** A dock SN of this run: `R<run>-<n>` (valid charset, unique). */
-function newSn(): string {
-  snCounter += 1;
-  return `R${run}-${snCounter}`.slice(-60);
-}
+const newSn = (): string => fixture.newSn('R');
 
 function forSn(sn: string) {
   return (record: CollectedRecord) => record.key === sn;
 }
 
-function expectContract(records: CollectedRecord[]): void {
-  for (const record of records) {
-    expect(contract.check(canonicalTopic(record.topic, run), record)).toEqual([]);
-  }
-}
+const expectContract = (records: CollectedRecord[]): void => fixture.expectContract(records);
 
 beforeAll(async () => {
-  await createTestTopics(topics);
-  await kafka.start([...Object.values(topics.uplink), topics.deadLetter]);
-  await dock.connect();
+  await fixture.start([...Object.values(topics.uplink), topics.deadLetter]);
   replica = await startReplica(group, 'a');
 });
 
 afterAll(async () => {
   await replica?.runtime.stop();
-  await dock.close();
-  await kafka.stop();
-  await deleteTestTopics(topics);
+  await fixture.stop();
 });
 
 describe('every uplink method of the spec, in every shape', () => {
@@ -609,20 +584,14 @@ describe('garbage', () => {
   });
 });
 
-async function produceRequestReply(value: Record<string, unknown>): Promise<void> {
-  const client = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'it-file-service',
-    logger: testLogger,
-  });
-  const producer = client.producer();
-  await producer.connect();
-  const message = encodeRecord(String(value.gatewaySn), value, {
-    tid: String(value.tid),
-    method: String(value.method),
-  });
-  await producer.send({ topic: topics.requestReplies, messages: [message] });
-  await producer.disconnect();
+/** Writes a dock.request-replies record as the file service does, checked against the contract. */
+async function produceRequestReply(value: {
+  gatewaySn: string;
+  tid: string;
+  method: string;
+  [field: string]: unknown;
+}): Promise<void> {
+  const message = await fixture.sendRequestReply(value);
   expect(
     contract.check(KAFKA_TOPICS.requestReplies, {
       key: String(message.key),

@@ -135,6 +135,8 @@ describe('the HTTP API under hostile input (OpenAPI-driven)', () => {
     ['POST', '/docks/%2e%2e/return-home', undefined, 'gatewaySn'],
     ['GET', '/docks/%2e%2e/exit-homing-notices', undefined, 'sn'],
     ['POST', '/tasks', { name: 'a\u0000b' }, 'name'],
+    ['POST', '/tasks', { name: 'a\ud800b' }, 'name'],
+    ['POST', '/plans', { name: '\udfff' }, 'name'],
   ] as const)('answers %s %s with a 400 naming the parameter', async (method, url, body, param) => {
     const response = await send({ method, url, what: url, json: body });
     expect(response.status).toBe(400);

@@ -77,6 +77,7 @@ export const BODY_VALUES: unknown[] = [
   '',
   'x\u0000y',
   '\u0000',
+  'x\ud800y',
   '𝔘ñí\u202e',
   'a'.repeat(20_000),
   -1,
@@ -92,7 +93,16 @@ export const BODY_VALUES: unknown[] = [
   { $gt: '' },
 ];
 
-export const RAW_BODIES = ['', 'null', '[]', '"x"', '{', '{"a":"\\u0000"}', '1e999'];
+export const RAW_BODIES = [
+  '',
+  'null',
+  '[]',
+  '"x"',
+  '{',
+  '{"a":"\\u0000"}',
+  '{"name":"\\ud800"}',
+  '1e999',
+];
 
 export function resolve(doc: OpenApiDocument, schema: Schema | undefined): Schema | undefined {
   if (!schema) return undefined;

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Client } from 'pg';
 import {
   KAFKA_TOPICS,
   MediaRecord,
@@ -17,14 +16,7 @@ import {
 } from '@dock/contracts';
 import { decodeRecord, encodeRecord } from '@dock/kafka';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import {
-  createLogger,
-  loadConfig,
-  RunningService,
-  servedRoutes,
-  startService,
-  undocumentedRoutes,
-} from '@dock/platform';
+import { loadConfig, RunningService, servedRoutes, undocumentedRoutes } from '@dock/platform';
 import { validateStorageConfigGetReplyData, StorageConfig } from '@dock/protocol';
 import type { MediaTopics } from '../../../apps/media/src/adapters/kafka/media-topics';
 import { S3StandIn } from '../../../apps/media/src/adapters/s3-standin/s3-standin';
@@ -33,7 +25,15 @@ import { MediaModule } from '../../../apps/media/src/media.module';
 import { mediaService } from '../../../apps/media/src/media.service-definition';
 import { AsyncApiContract } from '../../support/asyncapi-contract';
 import { eventually } from '../../support/eventually';
-import { infraSettings, uniqueName } from '../../support/infra-settings';
+import { uniqueName } from '../../support/infra-settings';
+import {
+  dropTestResources,
+  freePort,
+  serviceTestEnv,
+  startServiceUnderTest,
+  testDb,
+  testKafka,
+} from '../../support/service-under-test';
 
 interface Listed {
   status: string;
@@ -46,18 +46,6 @@ interface Listed {
 const TOKEN = 'media-test-token-0123456789';
 const OTHER_ORG_TOKEN = 'media-other-organization-token-0123';
 const ORG = 'org-media-test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A tiny valid JPEG (SOI, a comment with the payload, EOI): real bytes for a real upload. */
 function jpeg(label: string): Buffer {
@@ -258,11 +246,7 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     const config = loadConfig(mediaConfigSchema, {
-      HTTP_PORT: String(port),
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      DATABASE_URL: infraSettings.databaseUrl,
-      DATABASE_SCHEMA: schema,
-      KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+      ...serviceTestEnv(port, schema),
       MEDIA_KAFKA_GROUP_PREFIX: uniqueName('media'),
       API_TOKENS: `someone-else:${OTHER_ORG_TOKEN}`,
       ADMIN_API_TOKENS: TOKEN,
@@ -275,20 +259,14 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
       MEDIA_INCOMPLETE_AFTER_MS: '1500',
       MEDIA_SWEEP_INTERVAL_MS: '200',
     });
-    const logger = createLogger({ service: 'media', level: config.LOG_LEVEL });
-    running = await startService({
-      module: MediaModule.register(config, logger, mediaService.checks(config), { topics }),
-      logger,
-      httpPort: port,
-      httpHost: '127.0.0.1',
+    running = await startServiceUnderTest({
+      definition: mediaService,
+      config,
+      port,
+      module: (logger, checks) => MediaModule.register(config, logger, checks, { topics }),
       shutdownTimeoutMs: 10_000,
-      configure: (app) => mediaService.configure?.(app, config),
     });
-    kafka = new Kafka({
-      clientId: uniqueName('media-test'),
-      brokers: infraSettings.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
+    kafka = testKafka('media-test');
     producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     consumer = kafka.consumer({ groupId: uniqueName('media-test-reader') });
@@ -318,8 +296,7 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
         }
       },
     });
-    db = new Client({ connectionString: infraSettings.databaseUrl });
-    await db.connect();
+    db = await testDb();
   });
 
   afterAll(async () => {
@@ -327,12 +304,7 @@ describe('media service (Kafka, PostgreSQL, S3 stand-in)', () => {
     await running?.shutdown('test finished');
     await consumer?.disconnect();
     await producer?.disconnect();
-    await db?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await db?.end();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
+    if (db) await dropTestResources(db, kafka, schema, Object.values(topics));
     await standIn?.stop();
     await rm(dir, { recursive: true, force: true });
   });

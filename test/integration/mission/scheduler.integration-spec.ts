@@ -187,14 +187,14 @@ describe('mission scheduler: two schedulers on one schema (integration)', () => 
       }),
     };
     const scheduler = (store: PgMissionStore) =>
-      new Scheduler(
+      new Scheduler({
         store,
         clock,
         waylines,
-        { timing: SETTINGS, docksPerRound: 40, concurrency: 2 },
-        randomUUID,
+        settings: { timing: SETTINGS, docksPerRound: 40, concurrency: 2 },
+        newId: randomUUID,
         logger,
-      );
+      });
     const a = scheduler(storeA);
     const b = scheduler(storeB);
     const rounds = await Promise.all([a.runRound(), b.runRound(), a.runRound(), b.runRound()]);

@@ -15,13 +15,14 @@ import type { RegistryTopics } from '../../../apps/registry/src/adapters/kafka/r
 import { RegistryConfig, registryConfigSchema } from '../../../apps/registry/src/registry.config';
 import { RegistryModule } from '../../../apps/registry/src/registry.module';
 import { registryService } from '../../../apps/registry/src/registry.service-definition';
-import { infraSettings, uniqueName } from '../../support/infra-settings';
+import { uniqueName } from '../../support/infra-settings';
 import {
   dropTestResources,
   freePort,
   startServiceUnderTest,
   testDb,
   testKafka,
+  serviceTestEnv,
 } from '../../support/service-under-test';
 
 /**
@@ -86,11 +87,7 @@ export async function startRegistry(
     };
   const port = await freePort();
   const config = loadConfig(registryConfigSchema, {
-    HTTP_PORT: String(port),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: infraSettings.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    KAFKA_BROKERS: infraSettings.kafkaBrokers.join(','),
+    ...serviceTestEnv(port, schema),
     REGISTRY_KAFKA_GROUP_PREFIX:
       replicaOf?.config.REGISTRY_KAFKA_GROUP_PREFIX ?? uniqueName('registry'),
     API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:${TEST_ORGANIZATION_TOKEN}`,

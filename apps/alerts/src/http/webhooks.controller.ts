@@ -1,7 +1,6 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -11,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import {
+  ApiZodBody,
   badRequest,
   BearerController,
   ErrorDto,
@@ -26,7 +26,6 @@ import { generateWebhookSecret } from '../domain/webhooks/signature';
 import {
   createSubscriptionSchema,
   CreatedSubscriptionDto,
-  CreateSubscriptionDto,
   deliveriesQuerySchema,
   DeliveryDto,
   deliveryIdSchema,
@@ -79,7 +78,7 @@ export class WebhooksController {
       'only here. URLs resolving to loopback, private or link-local addresses are refused ' +
       'unless ALERTS_WEBHOOK_ALLOW_PRIVATE=true.',
   })
-  @ApiBody({ type: CreateSubscriptionDto })
+  @ApiZodBody('CreateSubscriptionDto', createSubscriptionSchema)
   @ApiCreatedResponse({ type: CreatedSubscriptionDto })
   async create(
     @Body() body: unknown,

@@ -1,15 +1,23 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
+import { apiDoc } from '@dock/platform';
 import type { Delivery, Subscription } from '../application/ports';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/event-types';
 import { pageLimit } from './validation';
 
 export const createSubscriptionSchema = z
   .object({
-    url: z.string().min(1).max(2048),
+    url: apiDoc(z.string().min(1).max(2048), {
+      example: 'https://tickets.example.com/hooks/dock',
+    }),
     eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
     /** Given by the user (at least 24 characters), or generated and shown once. */
-    secret: z.string().min(24).max(256).optional(),
+    secret: z
+      .string()
+      .min(24)
+      .max(256)
+      .optional()
+      .describe('Your own signing secret (24+ characters); default: generated'),
     description: z.string().max(500).optional(),
   })
   .strict();
@@ -25,16 +33,6 @@ export const limitQuerySchema = z.object({ limit: pageLimit() }).strict();
 
 export const uuidSchema = z.string().uuid();
 export const deliveryIdSchema = z.string().regex(/^\d{1,18}$/, 'must be a delivery id');
-
-export class CreateSubscriptionDto {
-  @ApiProperty({ example: 'https://tickets.example.com/hooks/dock' }) url!: string;
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) eventTypes!: string[];
-  @ApiPropertyOptional({
-    description: 'Your own signing secret (24+ characters); default: generated',
-  })
-  secret?: string;
-  @ApiPropertyOptional() description?: string;
-}
 
 export class SubscriptionDto {
   @ApiProperty() id!: string;

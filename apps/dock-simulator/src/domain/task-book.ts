@@ -1,19 +1,10 @@
-import type { FlighttaskPrepareData } from '@dock/protocol';
+import type { FinalTaskStatus, FlighttaskPrepareData } from '@dock/protocol';
 
 /**
  * The tasks a dock holds, by flight id, and how each ended. `undone` is a task cancelled by
  * flighttask_undo before it started (the dock reports no progress for it).
  */
-export type TaskState =
-  | 'prepared'
-  | 'executing'
-  | 'ok'
-  | 'partially_done'
-  | 'failed'
-  | 'canceled'
-  | 'timeout'
-  | 'rejected'
-  | 'undone';
+export type TaskState = 'prepared' | 'executing' | FinalTaskStatus | 'undone';
 
 export interface TaskRecord {
   readonly flightId: string;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   CommandRecord,
   CommandReplyRecord,
+  isFinalTaskState,
   taskEventOrganization,
   TaskEventRecord,
 } from '@dock/contracts';
@@ -156,9 +157,7 @@ export class MediaService {
   }
 
   async taskEvent(event: TaskEventRecord): Promise<void> {
-    const final = ['ok', 'partially_done', 'failed', 'rejected', 'canceled', 'timeout'].includes(
-      event.state,
-    );
+    const final = isFinalTaskState(event.state);
     await this.store.observeTask(
       {
         flightId: event.flightId,

@@ -64,21 +64,45 @@ export interface Wakeups {
   relay(): void;
 }
 
+/** What MissionService works with. */
+export interface MissionServiceParts {
+  store: MissionStore;
+  clock: Clock;
+  /** The file service: a signed URL and fingerprint of a task's wayline. */
+  waylines: WaylineUrlProvider;
+  timing: TimingSettings;
+  newId: () => string;
+  wakeups: Wakeups;
+  logger: Logger;
+  docks: DockOrganizations;
+}
+
 /**
  * The use cases of the mission service: operators' requests and the dock's answers. Every
  * change is read-decide-write with optimistic concurrency; nothing waits for a dock.
  */
 export class MissionService {
-  constructor(
-    private readonly store: MissionStore,
-    private readonly clock: Clock,
-    private readonly waylines: WaylineUrlProvider,
-    private readonly timing: TimingSettings,
-    private readonly newId: () => string,
-    private readonly wakeups: Wakeups,
-    private readonly logger: Logger,
-    private readonly docks: DockOrganizations,
-  ) {}
+  private readonly store: MissionStore;
+  private readonly clock: Clock;
+  private readonly waylines: WaylineUrlProvider;
+  private readonly timing: TimingSettings;
+  private readonly newId: () => string;
+  private readonly wakeups: Wakeups;
+  private readonly logger: Logger;
+  private readonly docks: DockOrganizations;
+
+  constructor(parts: MissionServiceParts) {
+    ({
+      store: this.store,
+      clock: this.clock,
+      waylines: this.waylines,
+      timing: this.timing,
+      newId: this.newId,
+      wakeups: this.wakeups,
+      logger: this.logger,
+      docks: this.docks,
+    } = parts);
+  }
 
   async createTask(input: CreateTaskInput, resumedFrom: string | null = null): Promise<Task> {
     await requireOwnDock(this.docks, input.gatewaySn, input.organizationId);

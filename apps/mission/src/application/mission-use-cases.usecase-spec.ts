@@ -28,12 +28,13 @@ import { PgDockOrganizations } from '../adapters/postgres/pg-dock-organizations'
 import { PgMissionStore } from '../adapters/postgres/pg-mission-store';
 import type { PlanTaskTemplate } from '../domain/plan';
 import { TASK_TYPE_IMMEDIATE, TaskSpec } from '../domain/task';
-import { missionConfigSchema, timingSettings } from '../mission.config';
+import { missionConfigSchema, missionUseCaseSettings } from '../mission.config';
 import { NotFoundError } from './errors';
-import { MissionService, Wakeups } from './mission-service';
-import { PlanService } from './plan-service';
+import type { MissionService, Wakeups } from './mission-service';
+import { createMissionUseCases } from './mission-use-cases';
+import type { PlanService } from './plan-service';
 import type { WaylineUrlProvider } from './ports';
-import { Scheduler } from './scheduler';
+import type { Scheduler } from './scheduler';
 
 jest.setTimeout(60_000);
 
@@ -44,7 +45,8 @@ const config = loadConfig(missionConfigSchema, {
   FILE_SERVICE_TOKEN: 'unused-token',
   API_TOKENS: `${DEFAULT_ORGANIZATION_ID}:unused-api-token-0123456789`,
 });
-const timing = timingSettings(config);
+// The pool of this tier's data source (below): one scheduler batch at a time.
+const settings = missionUseCaseSettings(config, { databasePoolSize: 3 });
 const clock = { now: () => Date.now() };
 const topics = { commands: KAFKA_TOPICS.commands, taskEvents: KAFKA_TOPICS.taskEvents };
 
@@ -128,8 +130,8 @@ describe('mission use cases on PGlite and the in-process bus', () => {
     });
     store = new PgMissionStore(dataSource, {
       topics,
-      commandTimeoutMs: config.MISSION_COMMAND_TIMEOUT_MS,
-      requester: 'mission',
+      commandTimeoutMs: settings.commandTimeoutMs,
+      requester: settings.requester,
     });
     const outbox = new PgOutboxRelay(dataSource, (records) => producer.sendAll(records), {
       service: 'mission',
@@ -138,34 +140,10 @@ describe('mission use cases on PGlite and the in-process bus', () => {
     relay = () => outbox.relay();
     const wakeups: Wakeups = { schedule: () => undefined, relay: () => undefined };
     docks = new PgDockOrganizations(dataSource);
-    missions = new MissionService(
-      store,
-      clock,
-      waylines,
-      timing,
-      randomUUID,
-      wakeups,
-      logger,
-      docks,
-    );
-    plans = new PlanService(
-      store,
-      clock,
-      timing,
-      { horizonMs: config.MISSION_PLAN_HORIZON_MS, batch: config.MISSION_PLAN_BATCH },
-      randomUUID,
-      wakeups,
-      logger,
-      docks,
-    );
-    scheduler = new Scheduler(
-      store,
-      clock,
-      waylines,
-      { timing, docksPerRound: 10, concurrency: 1 },
-      randomUUID,
-      logger,
-    );
+    ({ missions, plans, scheduler } = createMissionUseCases(
+      { store, docks, waylines, wakeups, clock, logger },
+      settings,
+    ));
   });
 
   afterAll(async () => {

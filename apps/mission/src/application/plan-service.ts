@@ -32,22 +32,46 @@ export interface CreatePlanInput {
   template: PlanTaskTemplate;
 }
 
+/** What PlanService works with. */
+export interface PlanServiceParts {
+  store: MissionStore;
+  clock: Clock;
+  timing: TimingSettings;
+  /** How far ahead and how many tasks a generation round makes. */
+  generation: GenerationSettings;
+  newId: () => string;
+  wakeups: Wakeups;
+  logger: Logger;
+  docks: DockOrganizations;
+}
+
 /**
  * Recurring plans: a cron expression in an IANA time zone, expanded into timed tasks ahead of
  * time by whichever replica locks the plan first. Pausing or deleting a plan cancels its tasks
  * that have not started (an undo goes to the dock for those it prepared).
  */
 export class PlanService {
-  constructor(
-    private readonly store: MissionStore,
-    private readonly clock: Clock,
-    private readonly timing: TimingSettings,
-    private readonly generation: GenerationSettings,
-    private readonly newId: () => string,
-    private readonly wakeups: Wakeups,
-    private readonly logger: Logger,
-    private readonly docks: DockOrganizations,
-  ) {}
+  private readonly store: MissionStore;
+  private readonly clock: Clock;
+  private readonly timing: TimingSettings;
+  private readonly generation: GenerationSettings;
+  private readonly newId: () => string;
+  private readonly wakeups: Wakeups;
+  private readonly logger: Logger;
+  private readonly docks: DockOrganizations;
+
+  constructor(parts: PlanServiceParts) {
+    ({
+      store: this.store,
+      clock: this.clock,
+      timing: this.timing,
+      generation: this.generation,
+      newId: this.newId,
+      wakeups: this.wakeups,
+      logger: this.logger,
+      docks: this.docks,
+    } = parts);
+  }
 
   async create(input: CreatePlanInput): Promise<Plan> {
     await requireOwnDock(this.docks, input.gatewaySn, input.organizationId);

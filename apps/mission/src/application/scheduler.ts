@@ -30,6 +30,16 @@ export interface SchedulerSettings {
   concurrency?: number;
 }
 
+/** What the Scheduler works with. */
+export interface SchedulerParts {
+  store: MissionStore;
+  clock: Clock;
+  waylines: WaylineUrlProvider;
+  settings: SchedulerSettings;
+  newId: () => string;
+  logger: Logger;
+}
+
 export interface RoundResult {
   docks: number;
   actions: number;
@@ -49,14 +59,23 @@ export interface RoundResult {
  * between rounds; a replica that dies loses nothing.
  */
 export class Scheduler {
-  constructor(
-    private readonly store: MissionStore,
-    private readonly clock: Clock,
-    private readonly waylines: WaylineUrlProvider,
-    private readonly settings: SchedulerSettings,
-    private readonly newId: () => string,
-    private readonly logger: Logger,
-  ) {}
+  private readonly store: MissionStore;
+  private readonly clock: Clock;
+  private readonly waylines: WaylineUrlProvider;
+  private readonly settings: SchedulerSettings;
+  private readonly newId: () => string;
+  private readonly logger: Logger;
+
+  constructor(parts: SchedulerParts) {
+    ({
+      store: this.store,
+      clock: this.clock,
+      waylines: this.waylines,
+      settings: this.settings,
+      newId: this.newId,
+      logger: this.logger,
+    } = parts);
+  }
 
   /** How long until `at` on the scheduler's clock (negative: past). */
   msUntil(at: number): number {
@@ -216,7 +235,11 @@ export class Scheduler {
 
 /** A prepare with no file cannot succeed: fail now rather than retry until the window closes. */
 function failForWayline(task: Task, now: number, timing: TimingSettings, why: string) {
-  return move(task, { type: 'fail' }, now, timing, `wayline_unavailable: ${why}`);
+  return move(
+    task,
+    { type: 'fail' },
+    { now, settings: timing, cause: `wayline_unavailable: ${why}` },
+  );
 }
 
 /** PostgreSQL's deadlock_detected: two transactions took the same rows in another order. */

@@ -61,10 +61,12 @@ export function timeOutSilent(
   return move(
     task,
     { type: 'dock_silent' },
-    now,
-    settings,
-    silenceCause(task, now, settings),
-    { pendingCommandId: null },
-    { result: { code: null, meaning: null } },
+    {
+      now,
+      settings,
+      cause: silenceCause(task, now, settings),
+      patch: { pendingCommandId: null },
+      result: { code: null, meaning: null },
+    },
   );
 }

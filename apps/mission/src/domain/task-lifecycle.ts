@@ -7,7 +7,14 @@ import { CommandDraft, Refusal, TaskMutation } from './task-mutation';
 import { TaskEvent, transition } from './task-state-machine';
 import { currentDeadline, missedWindowEvent, nextActionAt, TimingSettings } from './task-timing';
 
-interface MoveOptions {
+/** What a move needs besides the task and the event: when, under which timing, and why. */
+export interface Move {
+  now: number;
+  settings: TimingSettings;
+  /** Why the task moves (its lastCause and the transition's cause). */
+  cause: string;
+  /** Fields to change on the task along with its state. */
+  patch?: Partial<Task>;
   /** Overrides the next action time the new state would get. */
   nextActionAt?: number | null;
   result?: { code: number | null; meaning: string | null };
@@ -16,15 +23,8 @@ interface MoveOptions {
 }
 
 /** Applies a state machine event and builds the mutation (or the refusal). */
-export function move(
-  task: Task,
-  event: TaskEvent,
-  now: number,
-  settings: TimingSettings,
-  cause: string,
-  patch: Partial<Task> = {},
-  options: MoveOptions = {},
-): TaskMutation | Refusal {
+export function move(task: Task, event: TaskEvent, options: Move): TaskMutation | Refusal {
+  const { now, settings, cause, patch = {} } = options;
   const result = transition(task.state, event, task.spec.taskType);
   if (!result.ok) return { refused: true, reason: result.reason, final: result.final };
   const changed = result.to !== task.state;
@@ -75,17 +75,21 @@ export function dispatchPrepare(
     task.spec.taskType === TASK_TYPE_IMMEDIATE ? { ...task.spec, executeTime: now } : task.spec;
   const data = buildPrepareData(task.flightId, spec, file);
   if (!data.ok) {
-    return move(task, { type: 'fail' }, now, settings, `invalid_prepare: ${data.error.message}`);
+    return move(
+      task,
+      { type: 'fail' },
+      { now, settings, cause: `invalid_prepare: ${data.error.message}` },
+    );
   }
   const attempt = task.attempts + 1;
   return move(
     task,
     { type: 'prepare_sent' },
-    now,
-    settings,
-    attempt > 1 ? 'prepare_retry_sent' : 'prepare_sent',
-    { spec, file, attempts: attempt, pendingCommandId: commandId },
     {
+      now,
+      settings,
+      cause: attempt > 1 ? 'prepare_retry_sent' : 'prepare_sent',
+      patch: { spec, file, attempts: attempt, pendingCommandId: commandId },
       commands: [
         {
           id: commandId,
@@ -112,11 +116,11 @@ export function dispatchExecute(
   return move(
     task,
     { type: 'execute_sent' },
-    now,
-    settings,
-    attempt > 1 ? 'execute_retry_sent' : 'execute_sent',
-    { attempts: attempt, pendingCommandId: commandId },
     {
+      now,
+      settings,
+      cause: attempt > 1 ? 'execute_retry_sent' : 'execute_sent',
+      patch: { attempts: attempt, pendingCommandId: commandId },
       commands: [
         {
           id: commandId,
@@ -159,21 +163,25 @@ export function onStepAnswer(
     return move(
       task,
       { type: step === 'prepare' ? 'prepare_accepted' : 'execute_accepted' },
-      now,
-      settings,
-      `${step}_accepted`,
-      { ...cleared, attempts: 0 },
-      { result: { code: 0, meaning: describeResultCode(0).meaning } },
+      {
+        now,
+        settings,
+        cause: `${step}_accepted`,
+        patch: { ...cleared, attempts: 0 },
+        result: { code: 0, meaning: describeResultCode(0).meaning },
+      },
     );
   }
   if (answer.outcome === 'invalid') {
     return move(
       task,
       { type: 'fail' },
-      now,
-      settings,
-      `${step}_invalid: ${answer.error ?? ''}`,
-      cleared,
+      {
+        now,
+        settings,
+        cause: `${step}_invalid: ${answer.error ?? ''}`,
+        patch: cleared,
+      },
     );
   }
   const code = answer.outcome === 'replied' ? answer.result : null;
@@ -181,23 +189,33 @@ export function onStepAnswer(
   const retryable = code === null || describeResultCode(code).retryable;
   const what = code === null ? `${step}_timeout` : `${step}_refused`;
   if (!retryable) {
-    return move(task, { type: 'refused' }, now, settings, what, cleared, { result });
+    return move(task, { type: 'refused' }, { now, settings, cause: what, patch: cleared, result });
   }
   const deadline = currentDeadline(task, settings) ?? now;
   const decision = decideRetry(task.attempts, now, deadline, settings.retry);
   if (!decision.retry) {
     const event: TaskEvent =
       decision.reason === 'window_passed' ? { type: missedWindowEvent(task) } : { type: 'fail' };
-    return move(task, event, now, settings, `${what}: ${decision.reason}`, cleared, { result });
+    return move(task, event, {
+      now,
+      settings,
+      cause: `${what}: ${decision.reason}`,
+      patch: cleared,
+      result,
+    });
   }
   return move(
     task,
     { type: step === 'prepare' ? 'prepare_retry' : 'execute_retry' },
-    now,
-    settings,
-    `${what}: retry`,
-    cleared,
-    { result, nextActionAt: decision.at, publish: true },
+    {
+      now,
+      settings,
+      cause: `${what}: retry`,
+      patch: cleared,
+      result,
+      nextActionAt: decision.at,
+      publish: true,
+    },
   );
 }
 
@@ -219,37 +237,51 @@ export function onTaskCommandAnswer(
     if (task.cancelCommandId !== commandId) return null;
     const patch = { cancelCommandId: null };
     if (accepted) {
-      return move(task, { type: 'canceled' }, now, settings, 'canceled_by_operator', {
-        ...patch,
-        pendingCommandId: null,
-      });
+      return move(
+        task,
+        { type: 'canceled' },
+        {
+          now,
+          settings,
+          cause: 'canceled_by_operator',
+          patch: {
+            ...patch,
+            pendingCommandId: null,
+          },
+        },
+      );
     }
-    return move(task, { type: 'cancel_requested' }, now, settings, `cancel_${outcome}`, patch, {
-      result,
-      publish: true,
-    });
+    return move(
+      task,
+      { type: 'cancel_requested' },
+      {
+        now,
+        settings,
+        cause: `cancel_${outcome}`,
+        patch: patch,
+        result,
+        publish: true,
+      },
+    );
   }
   const verb = method === 'flighttask_pause' ? 'pause' : 'resume';
   if (accepted) {
     return move(
       task,
       { type: method === 'flighttask_pause' ? 'pause_accepted' : 'resume_accepted' },
-      now,
-      settings,
-      `${verb}_accepted`,
+      { now, settings, cause: `${verb}_accepted` },
     );
   }
   // Refused or unanswered: the task stays as it is; the code is kept and announced.
   const guard: TaskEvent = { type: verb === 'pause' ? 'pause_requested' : 'resume_requested' };
-  const kept = move(
-    task,
-    guard,
+  const kept = move(task, guard, {
     now,
     settings,
-    `${verb}_${outcome}`,
-    {},
-    { result, publish: true },
-  );
+    cause: `${verb}_${outcome}`,
+    patch: {},
+    result,
+    publish: true,
+  });
   // The dock moved on meanwhile (a progress report changed the state): nothing to record.
   if ('refused' in kept) return null;
   // The state stays, but the history shows the refusal with its code (that entry alone
@@ -279,11 +311,11 @@ export function requestPauseOrResume(
   return move(
     task,
     { type: verb === 'pause' ? 'pause_requested' : 'resume_requested' },
-    now,
-    settings,
-    `${verb}_requested`,
-    {},
     {
+      now,
+      settings,
+      cause: `${verb}_requested`,
+      patch: {},
       publish: false,
       commands: [
         {
@@ -317,7 +349,7 @@ export function withdrawBeforeDispatch(
   cause: string,
 ): TaskMutation | null {
   if (!neverReachedDock(task) || task.cancelCommandId !== null) return null;
-  const canceled = move(task, { type: 'canceled' }, now, settings, cause);
+  const canceled = move(task, { type: 'canceled' }, { now, settings, cause });
   return 'refused' in canceled ? null : canceled;
 }
 
@@ -336,17 +368,23 @@ export function requestCancel(
     return { refused: true, reason: 'a cancel of this task is already pending', final: false };
   }
   if (neverReachedDock(task)) {
-    const local = move(task, { type: 'canceled' }, now, settings, 'canceled_by_operator');
+    const local = move(
+      task,
+      { type: 'canceled' },
+      { now, settings, cause: 'canceled_by_operator' },
+    );
     return 'refused' in local ? local : { mutation: local, needsUndo: false };
   }
   const remote = move(
     task,
     { type: 'cancel_requested' },
-    now,
-    settings,
-    'cancel_requested',
-    { cancelCommandId: undoCommandId },
-    { publish: false },
+    {
+      now,
+      settings,
+      cause: 'cancel_requested',
+      patch: { cancelCommandId: undoCommandId },
+      publish: false,
+    },
   );
   return 'refused' in remote ? remote : { mutation: remote, needsUndo: true };
 }
@@ -354,9 +392,18 @@ export function requestCancel(
 /** flighttask_ready named the task: it executes once inside [begin_time, end_time]. */
 export function onReady(task: Task, now: number, settings: TimingSettings): TaskMutation | null {
   if (task.state === 'ready') return null; // a repeated notice
-  const moved = move(task, { type: 'ready_reported' }, now, settings, 'ready_reported', {
-    readyAt: now,
-  });
+  const moved = move(
+    task,
+    { type: 'ready_reported' },
+    {
+      now,
+      settings,
+      cause: 'ready_reported',
+      patch: {
+        readyAt: now,
+      },
+    },
+  );
   return 'refused' in moved ? null : moved;
 }
 
@@ -395,11 +442,13 @@ export function onProgress(
   const moved = move(
     task,
     { type: 'progress', status: output.status },
-    now,
-    settings,
-    `progress_${output.status}`,
-    { progress },
-    final || result !== 0 ? { result: resultOf(result) } : {},
+    {
+      now,
+      settings,
+      cause: `progress_${output.status}`,
+      patch: { progress },
+      ...(final || result !== 0 ? { result: resultOf(result) } : {}),
+    },
   );
   if ('refused' in moved) return null;
   // The dock runs (or ended) the task: an answer to the command in flight no longer matters.
@@ -415,9 +464,11 @@ export function expire(task: Task, now: number, settings: TimingSettings): TaskM
   return move(
     task,
     { type: event },
-    now,
-    settings,
-    event === 'expire' ? 'ready_window_expired' : 'window_passed',
+    {
+      now,
+      settings,
+      cause: event === 'expire' ? 'ready_window_expired' : 'window_passed',
+    },
   );
 }
 
@@ -439,7 +490,7 @@ export function postponePrepare(
     settings.retry,
   );
   if (!decision.retry) {
-    return move(task, { type: 'fail' }, now, settings, `${reason}: ${decision.reason}`);
+    return move(task, { type: 'fail' }, { now, settings, cause: `${reason}: ${decision.reason}` });
   }
   // Nothing was sent: the task stays scheduled and is looked at again later.
   return {

@@ -1,7 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
 import {
-  ApiBody,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ErrorDto, Public } from '@dock/platform';
+import { ApiZodBody, ErrorDto, Public } from '@dock/platform';
 import type { MqttAccessService } from '../application/mqtt-access-service';
 import type { RegistryConfig } from '../registry.config';
 import { MQTT_ACCESS_SERVICE, REGISTRY_CONFIG } from '../registry.tokens';
@@ -21,44 +20,25 @@ export const MQTT_HOOK_SECRET_HEADER = 'x-mqtt-hook-secret';
 
 const authenticateSchema = z
   .object({
-    clientid: z.string().min(1).max(256),
-    username: z.string().max(256).optional(),
-    password: z.string().max(1024).optional(),
+    clientid: z.string().min(1).max(256).describe('EMQX ${clientid}'),
+    username: z.string().max(256).optional().describe('EMQX ${username}'),
+    password: z.string().max(1024).optional().describe('EMQX ${password}'),
   })
   .passthrough();
 
 const authorizeSchema = z
   .object({
-    clientid: z.string().min(1).max(256),
-    username: z.string().max(256).optional(),
-    topic: z.string().min(1).max(1024),
-    action: z.enum(['publish', 'subscribe']),
+    clientid: z.string().min(1).max(256).describe('EMQX ${clientid}'),
+    username: z.string().max(256).optional().describe('EMQX ${username}'),
+    topic: z.string().min(1).max(1024).describe('EMQX ${topic}: the topic or topic filter'),
+    action: z.enum(['publish', 'subscribe']).describe('EMQX ${action}'),
     /** EMQX renders ${retain} as "true" / "false". */
-    retain: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+    retain: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .optional()
+      .describe('EMQX ${retain} ("true" / "false")'),
   })
   .passthrough();
-
-export class MqttAuthenticateBodyDto {
-  @ApiProperty({ description: 'EMQX ${clientid}' })
-  clientid!: string;
-  @ApiPropertyOptional({ description: 'EMQX ${username}' })
-  username?: string;
-  @ApiPropertyOptional({ description: 'EMQX ${password}' })
-  password?: string;
-}
-
-export class MqttAuthorizeBodyDto {
-  @ApiProperty({ description: 'EMQX ${clientid}' })
-  clientid!: string;
-  @ApiPropertyOptional({ description: 'EMQX ${username}' })
-  username?: string;
-  @ApiProperty({ description: 'EMQX ${topic}: the topic or topic filter' })
-  topic!: string;
-  @ApiProperty({ enum: ['publish', 'subscribe'], description: 'EMQX ${action}' })
-  action!: string;
-  @ApiPropertyOptional({ description: 'EMQX ${retain} ("true" / "false")' })
-  retain?: string;
-}
 
 export class MqttHookResultDto {
   @ApiProperty({ enum: ['allow', 'deny'] })
@@ -103,7 +83,7 @@ export class MqttBrokerHooksController {
   @Post('authenticate')
   @HttpCode(200)
   @ApiOperation({ summary: 'EMQX HTTP authentication: may this client connect?' })
-  @ApiBody({ type: MqttAuthenticateBodyDto })
+  @ApiZodBody('MqttAuthenticateBodyDto', authenticateSchema)
   @ApiOkResponse({ type: MqttHookResultDto })
   async authenticate(
     @Headers(MQTT_HOOK_SECRET_HEADER) secret: string | undefined,
@@ -122,7 +102,7 @@ export class MqttBrokerHooksController {
   @Post('authorize')
   @HttpCode(200)
   @ApiOperation({ summary: 'EMQX HTTP authorization: may this client publish / subscribe?' })
-  @ApiBody({ type: MqttAuthorizeBodyDto })
+  @ApiZodBody('MqttAuthorizeBodyDto', authorizeSchema)
   @ApiOkResponse({ type: MqttHookResultDto })
   async authorize(
     @Headers(MQTT_HOOK_SECRET_HEADER) secret: string | undefined,

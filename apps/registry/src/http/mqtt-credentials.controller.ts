@@ -8,10 +8,11 @@ import {
   ApiResponse,
 } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { BearerController, ErrorDto, LOGGER } from '@dock/platform';
+import { ApiPrincipal, BearerController, ErrorDto, LOGGER, RequestPrincipal } from '@dock/platform';
 import type { MqttCredentialService } from '../application/mqtt-credential-service';
 import type { MqttCredential } from '../domain/mqtt-credential';
 import { MQTT_CREDENTIAL_SERVICE } from '../registry.tokens';
+import { ownOrganization } from './organization-scope';
 import { uuidParam } from './uuid-param';
 
 export class MqttCredentialDto {
@@ -44,7 +45,11 @@ function credentialDto(credential: MqttCredential): MqttCredentialDto {
   };
 }
 
-/** An organization's MQTT credentials: what its docks and remote controllers connect with. */
+/**
+ * An organization's MQTT credentials: what its docks and remote controllers connect with. An
+ * organization's token manages its own only: another organization's id answers 404, as an id
+ * nobody has (ownOrganization); the admin token manages any.
+ */
 @BearerController({ path: 'organizations/:organizationId/mqtt-credentials', tag: 'organizations' })
 export class MqttCredentialsController {
   constructor(
@@ -62,8 +67,11 @@ export class MqttCredentialsController {
   @ApiCreatedResponse({ type: IssuedMqttCredentialDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async create(@Param('organizationId') id: string): Promise<IssuedMqttCredentialDto> {
-    const organizationId = uuidParam('organizationId', id);
+  async create(
+    @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
+  ): Promise<IssuedMqttCredentialDto> {
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
     const issued = await this.credentials.create(organizationId);
     this.logger.info(
       { organizationId, credentialId: issued.credential.id, username: issued.credential.username },
@@ -77,8 +85,12 @@ export class MqttCredentialsController {
   @ApiOkResponse({ type: MqttCredentialDto, isArray: true })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async list(@Param('organizationId') id: string): Promise<MqttCredentialDto[]> {
-    return (await this.credentials.list(uuidParam('organizationId', id))).map(credentialDto);
+  async list(
+    @Param('organizationId') id: string,
+    @RequestPrincipal() caller: ApiPrincipal,
+  ): Promise<MqttCredentialDto[]> {
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
+    return (await this.credentials.list(organizationId)).map(credentialDto);
   }
 
   @Post(':credentialId/rotate')
@@ -95,8 +107,9 @@ export class MqttCredentialsController {
   async rotate(
     @Param('organizationId') id: string,
     @Param('credentialId') credentialId: string,
+    @RequestPrincipal() caller: ApiPrincipal,
   ): Promise<IssuedMqttCredentialDto> {
-    const organizationId = uuidParam('organizationId', id);
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
     const issued = await this.credentials.rotate(
       organizationId,
       uuidParam('credentialId', credentialId),
@@ -117,8 +130,9 @@ export class MqttCredentialsController {
   async delete(
     @Param('organizationId') id: string,
     @Param('credentialId') credentialId: string,
+    @RequestPrincipal() caller: ApiPrincipal,
   ): Promise<void> {
-    const organizationId = uuidParam('organizationId', id);
+    const organizationId = ownOrganization(caller, uuidParam('organizationId', id));
     const credential = uuidParam('credentialId', credentialId);
     await this.credentials.delete(organizationId, credential);
     this.logger.info({ organizationId, credentialId: credential }, 'MQTT credential deleted');

@@ -1,6 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import {
-  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -11,6 +10,7 @@ import type { Logger } from 'pino';
 import {
   AdminOnly,
   ApiPrincipal,
+  ApiZodBody,
   BearerController,
   ErrorDto,
   LOGGER,
@@ -27,12 +27,9 @@ import {
   bindingCodeDto,
   DeviceDto,
   deviceDto,
-  ExpireCodeBodyDto,
   expireCodeBodySchema,
-  IssueCodeBodyDto,
   issueCodeBodySchema,
   IssuedBindingCodeDto,
-  OrganizationBodyDto,
   organizationBodySchema,
   OrganizationDto,
   organizationDto,
@@ -61,7 +58,7 @@ export class OrganizationsController {
   @Post()
   @AdminOnly()
   @ApiOperation({ summary: 'Create an organization' })
-  @ApiBody({ type: OrganizationBodyDto })
+  @ApiZodBody('OrganizationBodyDto', organizationBodySchema)
   @ApiCreatedResponse({ type: OrganizationDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   async create(@Body() body: unknown): Promise<OrganizationDto> {
@@ -95,7 +92,7 @@ export class OrganizationsController {
   @Patch(':organizationId')
   @AdminOnly()
   @ApiOperation({ summary: 'Rename an organization' })
-  @ApiBody({ type: OrganizationBodyDto })
+  @ApiZodBody('OrganizationBodyDto', organizationBodySchema)
   @ApiOkResponse({ type: OrganizationDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
@@ -129,7 +126,7 @@ export class OrganizationsController {
     summary: 'Issue a device binding code',
     description: 'The answer is the only place the code appears: the service keeps its hash.',
   })
-  @ApiBody({ type: IssueCodeBodyDto, required: false })
+  @ApiZodBody('IssueCodeBodyDto', issueCodeBodySchema, { required: false })
   @ApiCreatedResponse({ type: IssuedBindingCodeDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })
@@ -167,7 +164,7 @@ export class OrganizationsController {
   @Post(':organizationId/binding-codes/:codeId/expire')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set when a binding code expires (now by default)' })
-  @ApiBody({ type: ExpireCodeBodyDto, required: false })
+  @ApiZodBody('ExpireCodeBodyDto', expireCodeBodySchema, { required: false })
   @ApiOkResponse({ type: BindingCodeDto })
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 404, type: ErrorDto })

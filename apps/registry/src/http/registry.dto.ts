@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
+import { apiDoc } from '@dock/platform';
 import { BindingCode, bindingCodeStatus } from '../domain/binding-code';
 import type { Device } from '../domain/device';
 import { ORGANIZATION_NAME_MAX, Organization } from '../domain/organization';
@@ -19,14 +20,25 @@ const instant = z.union([
     .transform((text) => Date.parse(text)),
 ]);
 
-export const organizationBodySchema = z.object({ name: z.string() }).strict();
-export const issueCodeBodySchema = z.object({ expiresAt: instant.optional() }).strict();
-export const expireCodeBodySchema = z.object({ at: instant.optional() }).strict();
-
-export class OrganizationBodyDto {
-  @ApiProperty({ maxLength: ORGANIZATION_NAME_MAX, example: 'Site North Team' })
-  name!: string;
-}
+// The name's length is checked by the domain (validOrganizationName), with its own message.
+export const organizationBodySchema = z
+  .object({
+    name: apiDoc(z.string(), { maxLength: ORGANIZATION_NAME_MAX, example: 'Site North Team' }),
+  })
+  .strict();
+export const issueCodeBodySchema = z
+  .object({
+    expiresAt: apiDoc(instant.optional(), {
+      description: 'When the code stops working (ISO 8601 or epoch ms); never when absent',
+      example: '2026-12-31T23:59:59Z',
+    }),
+  })
+  .strict();
+export const expireCodeBodySchema = z
+  .object({
+    at: instant.optional().describe('When it expires (ISO 8601 or epoch ms); now when absent'),
+  })
+  .strict();
 
 export class OrganizationDto {
   @ApiProperty({
@@ -40,19 +52,6 @@ export class OrganizationDto {
   createdAt!: string;
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
-}
-
-export class IssueCodeBodyDto {
-  @ApiPropertyOptional({
-    description: 'When the code stops working (ISO 8601 or epoch ms); never when absent',
-    example: '2026-12-31T23:59:59Z',
-  })
-  expiresAt?: string;
-}
-
-export class ExpireCodeBodyDto {
-  @ApiPropertyOptional({ description: 'When it expires (ISO 8601 or epoch ms); now when absent' })
-  at?: string;
 }
 
 export class BindingCodeDto {

@@ -3,6 +3,7 @@ import { createBroker } from 'aedes';
 import type Aedes from 'aedes';
 import type { Logger } from 'pino';
 import type { EmbeddedMqttAccess } from './mqtt-broker-access';
+import { MqttPacketSizeGuard } from './mqtt-packet-size';
 import { ChosenPort, listenOnPort, PortRequest } from './ports';
 
 /**
@@ -11,7 +12,8 @@ import { ChosenPort, listenOnPort, PortRequest } from './ports';
  * gateway runs with one subscriber connection at MQTT 3.1.1 and GATEWAY_ACK_MODE=on-receipt.
  * Sessions and queued messages live in memory: a restart ends them (docks reconnect and
  * announce themselves again with update_topo). Who may connect, publish and subscribe: the
- * registry's rules, through EmbeddedMqttAccess.
+ * registry's rules, through EmbeddedMqttAccess. A packet larger than MQTT_MAX_PACKET_BYTES
+ * closes that client's connection (aedes has no limit of its own); the others go on.
  */
 export class EmbeddedMqttBroker {
   private constructor(
@@ -24,6 +26,7 @@ export class EmbeddedMqttBroker {
     request: PortRequest,
     logger: Logger,
     access: EmbeddedMqttAccess,
+    maxPacketBytes: number,
   ): Promise<EmbeddedMqttBroker> {
     const broker = createBroker({ id: 'dock-fleet-embedded' });
     access.install(broker);
@@ -34,7 +37,21 @@ export class EmbeddedMqttBroker {
     broker.on('connectionError', (client, error) =>
       log.debug({ client: client.id, err: error }, 'MQTT connection error'),
     );
-    const server = createServer((socket) => broker.handle(socket));
+    const server = createServer((socket) => {
+      broker.handle(socket);
+      // Added after aedes' 'readable' listener, so 'data' sees each chunk aedes reads, before
+      // its parser does, and the stream stays in aedes' control.
+      const guard = new MqttPacketSizeGuard(maxPacketBytes);
+      socket.on('data', (chunk: Buffer) => {
+        const size = guard.feed(chunk);
+        if (size === undefined) return;
+        log.warn(
+          { remoteAddress: socket.remoteAddress, packetBytes: size, maxPacketBytes },
+          'MQTT packet over MQTT_MAX_PACKET_BYTES: connection closed',
+        );
+        socket.destroy();
+      });
+    });
     try {
       const port = await listenOnPort(server, request);
       return new EmbeddedMqttBroker(broker, server, port);

@@ -11,6 +11,22 @@ describe('requestProblems', () => {
     ).toEqual(['flightId', 'name', 'body.tasks[0].name', 'body (a key)']);
   });
 
+  it('names a lone UTF-16 surrogate in a path parameter, a query value, a body string or key', () => {
+    const problems = requestProblems({
+      params: { id: 'a\ud800' },
+      query: { q: '\udfff' },
+      body: JSON.parse('{"name": "x\\ud800y", "list": ["\\udc00"], "k\\ud83d": 1}') as unknown,
+    });
+    expect(problems.map((p) => p.field)).toEqual([
+      'id',
+      'q',
+      'body.name',
+      'body.list[0]',
+      'body (a key)',
+    ]);
+    expect(problems[0].problem).toMatch(/valid Unicode/);
+  });
+
   it('names a query parameter given twice, as name[] or as name[key]', () => {
     expect(
       requestProblems({ query: { limit: ['1', '2'], 'offset[]': '1', 'state[a]': 'x' } }),

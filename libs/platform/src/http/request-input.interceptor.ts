@@ -3,6 +3,8 @@ import type { Observable } from 'rxjs';
 import { badRequest, ParamProblem } from './request-params';
 
 const MAX_DEPTH = 32;
+/** In a `u` regex a surrogate pair is one code point: \p{Cs} matches only a lone half. */
+const LONE_SURROGATE = /\p{Cs}/u;
 // Metadata keys of @nestjs/swagger (API_PARAMETERS) and @nestjs/common
 // (ROUTE_ARGS, RouteParamtypes.QUERY): their packages do not export the constants.
 const API_PARAMETERS = 'swagger/apiParameters';
@@ -16,6 +18,8 @@ const QUERY_ARG = 4;
  * - no NUL character in a path parameter, query parameter or JSON body string: PostgreSQL
  *   cannot store one in text (it failed as a 500), and no identifier, name or SN of this API
  *   has a use for it;
+ * - no lone UTF-16 surrogate (`"\ud800"` in JSON) in the same places: it is not text in any
+ *   encoding, PostgreSQL refuses it (a 500 at the insert) and it could not be sent on as UTF-8;
  * - a query parameter is given once, as a plain value: `limit=1&limit=2` arrives as an array,
  *   `limit[]=1` or `limit[a]=1` as another name or an object, which one route would coerce
  *   (`Number(['1'])` is 1) and another silently ignore;
@@ -100,8 +104,15 @@ export function requestProblems(request: {
 }
 
 function checkText(name: string, value: unknown, problems: ParamProblem[]): void {
-  if (typeof value === 'string' && value.includes('\u0000')) {
+  if (typeof value !== 'string') return;
+  if (value.includes('\u0000')) {
     problems.push({ field: name, problem: 'must not contain a NUL character' });
+  }
+  if (LONE_SURROGATE.test(value)) {
+    problems.push({
+      field: name,
+      problem: 'must be valid Unicode text (a lone UTF-16 surrogate such as \\ud800 is not)',
+    });
   }
 }
 

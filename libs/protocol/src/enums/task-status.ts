@@ -1,10 +1,10 @@
 import { defineEnumTable } from './enum-table';
 
-/** flighttask_progress.status (and the return_home reply's output.status). */
-export const TASK_STATUSES = [
-  'sent',
-  'in_progress',
-  'paused',
+/**
+ * The statuses that end a task: on them `data.result` carries the error code when not 0. The
+ * mission's final task states (libs/contracts) are these, pinned by the state machine's tests.
+ */
+export const FINAL_TASK_STATUSES = [
   'ok',
   'partially_done',
   'rejected',
@@ -12,6 +12,10 @@ export const TASK_STATUSES = [
   'canceled',
   'timeout',
 ] as const;
+export type FinalTaskStatus = (typeof FINAL_TASK_STATUSES)[number];
+
+/** flighttask_progress.status (and the return_home reply's output.status). */
+export const TASK_STATUSES = ['sent', 'in_progress', 'paused', ...FINAL_TASK_STATUSES] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const TASK_STATUS = defineEnumTable<TaskStatus>('status', [
@@ -26,22 +30,14 @@ export const TASK_STATUS = defineEnumTable<TaskStatus>('status', [
   ['timeout', 'timeout'],
 ]);
 
-const FINAL_STATUSES: ReadonlySet<string> = new Set<TaskStatus>([
-  'ok',
-  'partially_done',
-  'rejected',
-  'failed',
-  'canceled',
-  'timeout',
-]);
+const FINAL_STATUSES: ReadonlySet<string> = new Set<string>(FINAL_TASK_STATUSES);
 
 export function isTaskStatus(value: unknown): value is TaskStatus {
   return TASK_STATUS.isKnown(value);
 }
 
 /**
- * Final statuses end the task: on them `data.result` carries the error code when not 0.
- * An unknown status is not final: the task stays open until a status we understand arrives,
+ * Whether a status ends the task (FINAL_TASK_STATUSES). An unknown status is not final: the task stays open until a status we understand arrives,
  * which is safer than closing a flight on a word we cannot read.
  */
 export function isFinalTaskStatus(status: unknown): boolean {

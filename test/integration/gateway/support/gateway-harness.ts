@@ -15,6 +15,11 @@ export const testLogger = createLogger({
   level: process.env.TEST_LOG_LEVEL ?? 'silent',
 });
 
+/** A kafkajs client on the shared broker, with the tests' logger. */
+export function testKafkaClient(clientId: string): ReturnType<typeof createKafkaClient> {
+  return createKafkaClient({ brokers: infraSettings.kafkaBrokers, clientId, logger: testLogger });
+}
+
 /** Topics of this run only (`dock.uplink.events.<run>`...), so runs never see each other. */
 export function testTopics(run: string): GatewayTopics {
   const suffix = (topic: string): string => `${topic}.${run}`;
@@ -40,11 +45,7 @@ export function canonicalTopic(topic: string, run: string): string {
 }
 
 export async function createTestTopics(topics: GatewayTopics): Promise<void> {
-  const kafka = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'gateway-test-admin',
-    logger: testLogger,
-  });
+  const kafka = testKafkaClient('gateway-test-admin');
   await ensureTopics(
     kafka,
     allGatewayTopics(topics).map((topic) => ({ topic, numPartitions: 3 })),
@@ -52,11 +53,7 @@ export async function createTestTopics(topics: GatewayTopics): Promise<void> {
 }
 
 export async function deleteTestTopics(topics: GatewayTopics): Promise<void> {
-  const kafka = createKafkaClient({
-    brokers: infraSettings.kafkaBrokers,
-    clientId: 'gateway-test-admin',
-    logger: testLogger,
-  });
+  const kafka = testKafkaClient('gateway-test-admin');
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: allGatewayTopics(topics) }).catch(() => undefined);

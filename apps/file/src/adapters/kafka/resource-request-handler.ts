@@ -45,29 +45,25 @@ export class ResourceRequestHandler {
   }
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
-    const replies: { topic: string; message: OutgoingMessage }[] = [];
-    for (const record of records) {
-      const request = this.replies.requestOf(record);
-      if (!request) continue;
-      const flightId = flightIdOf(request);
+    await this.replies.answerAll(
+      records,
       // Only the asking dock's own flight gets a URL (its SN: the topic it asked on).
-      const data = await this.answer(flightId, request.uplink.gatewaySn);
-      const reply = this.replies.reply(request, data);
-      replies.push(reply);
-      this.metrics.resourceRequests.inc({ result: String(data.result) });
-      this.logger.info(
-        {
-          dockSn: reply.record.gatewaySn,
-          tid: reply.record.tid,
-          bid: reply.record.bid,
-          flightId,
-          result: data.result,
-        },
-        'answered flighttask_resource_get',
-      );
-    }
-    // The batch's offsets are committed only once Kafka has every reply.
-    if (replies.length > 0) await this.send(replies);
+      (request) => this.answer(flightIdOf(request), request.uplink.gatewaySn),
+      this.send,
+      (request, data, reply) => {
+        this.metrics.resourceRequests.inc({ result: String(data.result) });
+        this.logger.info(
+          {
+            dockSn: reply.gatewaySn,
+            tid: reply.tid,
+            bid: reply.bid,
+            flightId: flightIdOf(request),
+            result: data.result,
+          },
+          'answered flighttask_resource_get',
+        );
+      },
+    );
   }
 
   /** Unknown flights and another dock's are answered alike (RESOURCE_UNAVAILABLE_RESULT). */

@@ -5,6 +5,8 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
   PutObjectCommand,
   S3Client,
   S3ClientConfig,
@@ -139,9 +141,8 @@ export class S3BlobStorage implements BlobStorage {
 
 function isNotFound(error: unknown): boolean {
   return (
-    error instanceof S3ServiceException &&
-    (error.$metadata.httpStatusCode === 404 ||
-      error.name === 'NotFound' ||
-      error.name === 'NoSuchKey')
+    error instanceof NotFound ||
+    error instanceof NoSuchKey ||
+    (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
   );
 }

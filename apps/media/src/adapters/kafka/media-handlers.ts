@@ -57,24 +57,25 @@ export class StorageRequestHandler {
   }
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
-    const out: { topic: string; message: OutgoingMessage }[] = [];
-    for (const record of records) {
-      const request = this.replies.requestOf(record);
-      if (!request) continue;
-      // The gateway checked the data already; a record it would never write still gets an answer.
-      const data = validateStorageConfigGetData(request.uplink.data, []);
-      const answer = data.ok
-        ? await this.media.storageConfig(request.uplink.gatewaySn, data.value)
-        : { result: STORAGE_UNAVAILABLE_RESULT };
-      const { topic, message } = this.replies.reply(request, { ...answer });
-      out.push({ topic, message });
-      this.metrics.storageRequests.inc({ result: String(answer.result) });
-      this.logger.info(
-        { dockSn: request.uplink.gatewaySn, tid: request.tid, result: answer.result },
-        'answered storage_config_get',
-      );
-    }
-    if (out.length > 0) await this.send(out);
+    await this.replies.answerAll(
+      records,
+      async (request) => {
+        // The gateway checked the data already; a record it would never write still gets an
+        // answer.
+        const data = validateStorageConfigGetData(request.uplink.data, []);
+        return data.ok
+          ? await this.media.storageConfig(request.uplink.gatewaySn, data.value)
+          : { result: STORAGE_UNAVAILABLE_RESULT };
+      },
+      this.send,
+      (request, answer) => {
+        this.metrics.storageRequests.inc({ result: String(answer.result) });
+        this.logger.info(
+          { dockSn: request.uplink.gatewaySn, tid: request.tid, result: answer.result },
+          'answered storage_config_get',
+        );
+      },
+    );
   }
 }
 

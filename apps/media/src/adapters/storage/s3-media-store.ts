@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  NotFound,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -53,8 +54,8 @@ export class S3MediaStore {
       };
     } catch (error) {
       if (
-        error instanceof S3ServiceException &&
-        (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound')
+        error instanceof NotFound ||
+        (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
       ) {
         return null;
       }

@@ -63,34 +63,33 @@ export class BindingRequestHandler {
   }
 
   async handleBatch(records: ConsumedRecord[]): Promise<void> {
-    const replies: { topic: string; message: OutgoingMessage }[] = [];
-    for (const record of records) {
-      const request = this.replies.requestOf(record);
-      if (!request) continue;
-      const data = await this.answer(request.uplink);
-      const { method } = request;
-      // A copy: the record's schema types data as an open object, the protocol's as interfaces.
-      const { record: reply, ...toSend } = this.replies.reply(request, { ...data });
-      replies.push(toSend);
-      this.metrics.bindingRequests.inc({ method, result: String(data.result) });
-      const errInfos =
-        data.output !== undefined && 'err_infos' in data.output ? data.output.err_infos : undefined;
-      for (const info of errInfos ?? []) {
-        if (info.err_code !== 0) this.metrics.bindErrors.inc({ err_code: String(info.err_code) });
-      }
-      this.logger.info(
-        {
-          dockSn: reply.gatewaySn,
-          tid: reply.tid,
-          bid: reply.bid,
-          method,
-          result: data.result,
-          errInfos,
-        },
-        `answered ${method}`,
-      );
-    }
-    if (replies.length > 0) await this.send(replies);
+    await this.replies.answerAll(
+      records,
+      (request) => this.answer(request.uplink),
+      this.send,
+      (request, data, reply) => {
+        const { method } = request;
+        this.metrics.bindingRequests.inc({ method, result: String(data.result) });
+        const errInfos =
+          data.output !== undefined && 'err_infos' in data.output
+            ? data.output.err_infos
+            : undefined;
+        for (const info of errInfos ?? []) {
+          if (info.err_code !== 0) this.metrics.bindErrors.inc({ err_code: String(info.err_code) });
+        }
+        this.logger.info(
+          {
+            dockSn: reply.gatewaySn,
+            tid: reply.tid,
+            bid: reply.bid,
+            method,
+            result: data.result,
+            errInfos,
+          },
+          `answered ${method}`,
+        );
+      },
+    );
   }
 
   private async answer(request: UplinkRecord): Promise<BindingReplyData> {
