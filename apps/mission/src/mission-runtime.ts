@@ -91,8 +91,8 @@ export interface MissionRuntimeSettings {
   config: MissionConfig;
   topics: MissionTopics;
   logger: Logger;
-  /** The database pool's size: caps the reply partitions handled at once. */
-  poolSize: number;
+  /** The database pool's size (default: the data source's): caps the reply partitions at once. */
+  databasePoolSize?: number;
 }
 
 /**
@@ -168,7 +168,10 @@ export class MissionRuntime implements ServiceRuntime {
         topics: [topics.commandReplies],
         // Replies of different partitions (docks) are independent: a partition waits for its
         // own previous batch only, not for the others' transactions.
-        partitionsConsumedConcurrently: partitionsConcurrently(this.config, this.settings.poolSize),
+        partitionsConsumedConcurrently: partitionsConcurrently(
+          this.config,
+          this.settings.databasePoolSize,
+        ),
         handleBatch: (records) => replies.handleBatch(records),
       },
       {

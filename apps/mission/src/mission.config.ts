@@ -114,12 +114,18 @@ export const missionConfigSchema = z
 
 export type MissionConfig = z.infer<typeof missionConfigSchema>;
 
+/** createPostgresDataSource's pool size when none is given. */
+const DEFAULT_POOL_SIZE = 10;
+
 /**
- * Partitions a consumer handles at once: the setting, but never more batches (one transaction
- * each) than the pool can serve beside the API and the outbox relay.
+ * Reply partitions handled at once: the setting, but never more batches (one transaction each)
+ * than the pool can serve beside the API and the outbox relay.
  */
-export function partitionsConcurrently(config: MissionConfig, poolSize: number): number {
-  return Math.max(1, Math.min(config.MISSION_PARTITIONS_CONCURRENTLY, poolSize - 2));
+export function partitionsConcurrently(
+  config: MissionConfig,
+  databasePoolSize: number = DEFAULT_POOL_SIZE,
+): number {
+  return Math.max(1, Math.min(config.MISSION_PARTITIONS_CONCURRENTLY, databasePoolSize - 2));
 }
 
 export function timingSettings(config: MissionConfig): TimingSettings {
@@ -138,9 +144,6 @@ export function timingSettings(config: MissionConfig): TimingSettings {
     },
   };
 }
-
-/** createPostgresDataSource's pool size when none is given. */
-const DEFAULT_POOL_SIZE = 10;
 
 /**
  * Every setting the mission's use cases and store take, from the config in one place: the

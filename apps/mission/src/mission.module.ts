@@ -184,7 +184,7 @@ export class MissionModule {
               config,
               topics,
               logger,
-              poolSize: options.databasePoolSize ?? DEFAULT_POOL_SIZE,
+              databasePoolSize: options.databasePoolSize,
             }),
         ),
       ],
