@@ -46,6 +46,7 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
       latencies: number[];
       answerToReadable: number[];
       reads: number;
+      readRetries: number;
       failures: number;
       failureSamples: string[];
       states: Record<string, number>;
@@ -73,7 +74,7 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
       notes:
         `${fmt(docks)} simulated docks online (osd every 2 s; they answer prepare and execute and fly the task at 300× speed), ${fmt(rate)} tasks/s, ` +
         `${replicas} mission replica(s) (tasks created and read on each in turn), state read every ${env('BENCH_COMMAND_POLL_MS', 5)} ms once the dock has answered the prepare ` +
-        `(${fmt(done.reads)} reads; dock's answer → state readable p50 ${fmt(afterAnswer.p50, 1)}, p99 ${fmt(afterAnswer.p99, 1)}); ` +
+        `(${fmt(done.reads)} reads, ${fmt(done.readRetries)} resent after a transport error; dock's answer → state readable p50 ${fmt(afterAnswer.p50, 1)}, p99 ${fmt(afterAnswer.p99, 1)}); ` +
         `states seen ${JSON.stringify(done.states)}; p99 by leg (ms): ` +
         Object.entries(breakdown)
           .map(([leg, l]) => `${leg} ${fmt(l.p99, 1)}`)
@@ -83,6 +84,7 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
         latency: s,
         answerToReadable: afterAnswer,
         reads: done.reads,
+        readRetries: done.readRetries,
         docks,
         tasks,
         rate,

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
           states[outcome.state] = (states[outcome.state] ?? 0) + 1;
         },
         (error: unknown) => {
-          if (failures.length < 20) failures.push(String(error));
+          if (failures.length < 20) failures.push(describe(error));
           else failures.length++;
         },
       ),
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     latencies,
     answerToReadable,
     reads,
+    readRetries,
     failures: failures.length,
     failureSamples: failures.slice(0, 5),
     states,
@@ -116,6 +117,29 @@ class PrepareAnswers {
 
 const prepareAnswers = new PrepareAnswers();
 
+/** Reads resent after a transport error (not an HTTP status): reported with the row. */
+let readRetries = 0;
+
+/**
+ * GET, once more on a transport error: a keep-alive connection that idled while the client
+ * waited for the dock may be closed by the server just as it is reused (a read is idempotent;
+ * a POST is never resent). An error status is returned as it is.
+ */
+async function readTask(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch {
+    readRetries += 1;
+    return fetch(url);
+  }
+}
+
+/** The error with its cause (fetch's "fetch failed" says nothing without it). */
+function describe(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause === undefined ? String(error) : `${String(error)} (cause: ${String(cause)})`;
+}
+
 async function roundTrip(
   args: Args,
   sn: string,
@@ -148,7 +172,7 @@ async function roundTrip(
   if (answeredAt === null) throw new Error(`dock ${sn} did not answer the prepare in 30 s`);
   let reads = 0;
   while (performance.now() < deadline) {
-    const read = await fetch(`${missionUrl}/tasks/${task.flightId}`);
+    const read = await readTask(`${missionUrl}/tasks/${task.flightId}`);
     const now = performance.now();
     reads += 1;
     const current = (await read.json()) as TaskAnswer;
