@@ -31,7 +31,7 @@ export async function ensureCredentials(
   app: INestApplication,
   dataDir: string,
   api: { url: string; token: string | undefined; mqttUrl: string },
-): Promise<{ credentials: Credentials; file: string; issued: boolean }> {
+): Promise<{ credentials: Credentials; file: string; issued: boolean; mqttIssued: boolean }> {
   const file = path.join(dataDir, CREDENTIALS_FILE);
   const organizations = app.get<OrganizationService>(ORGANIZATION_SERVICE, { strict: false });
   const organization = await organizations.ensure(
@@ -57,7 +57,7 @@ export async function ensureCredentials(
     await writeFile(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, file);
   }
-  return { credentials, file, issued: issued || mqtt.issued };
+  return { credentials, file, issued: issued || mqtt.issued, mqttIssued: mqtt.issued };
 }
 
 /** The MQTT login in the file while it still works; otherwise a new credential. */

@@ -52,7 +52,7 @@ import { EmbeddedMqttAccess } from './infra/mqtt-broker-access';
 import { ChosenPort, choosePort, listenOnPort } from './infra/ports';
 import { embeddedApiTokens, EmbeddedApiTokens } from './infra/api-tokens';
 import { embeddedSigningKey } from './infra/signing-key';
-import { Credentials, ensureCredentials } from './onboarding';
+import { Credentials, CREDENTIALS_FILE, ensureCredentials } from './onboarding';
 import {
   dataPaths,
   EmbeddedParts,
@@ -411,6 +411,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
         onboarding.credentials,
         onboarding.file,
         parts.mqtt ? gatewayAccount.username : undefined,
+        onboarding.mqttIssued,
       ),
     );
     print(tokensBanner(tokens, onboarding.file));
@@ -573,7 +574,8 @@ function banner(
       : "  auth           on: Authorization: Bearer <token> (an organization's, or an admin token)",
     '',
     'Point a dock or the simulator at it:',
-    `  npm run simulate -- --mqtt-url ${running.mqttUrl}${parts.mqtt ? ' --mqtt-version 3.1.1' : ''} --docks 2 --speed 10`,
+    // The embedded broker wants an MQTT login: the simulator reads it from credentials.json.
+    `  npm run simulate -- --mqtt-url ${running.mqttUrl}${parts.mqtt ? ` --mqtt-version 3.1.1 --credentials ${shownPath(path.join(running.dataDir, CREDENTIALS_FILE))}` : ''} --docks 2 --speed 10`,
     parts.mqtt
       ? `  a real dock: MQTT host = this machine's address, port ${mqtt?.port ?? 1883}, MQTT 3.1.1; set` +
         ` FILE_PUBLIC_BASE_URL=http://<this machine>:${running.httpPort} so it can download waylines`
@@ -655,18 +657,30 @@ async function apiTokensOf(config: StandaloneConfig, dataDir: string): Promise<S
   };
 }
 
+/** A path as the user would type it: relative to the working directory when inside it. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /** What an operator types into Pilot 2 to bind a dock to this cloud. */
 function onboardingBanner(
   credentials: Credentials,
   file: string,
   gatewayUsername: string | undefined,
+  /** The MQTT password is a secret: printed when issued (this start), never again. */
+  mqttIssued: boolean,
 ): string {
   const { organization, mqtt } = credentials;
+  const login = (m: { username: string; password: string }): string =>
+    mqttIssued
+      ? `  MQTT login     ${m.username} / ${m.password}  (shown this once)`
+      : `  MQTT login     ${m.username}  (its password: mqtt.password in ${file})`;
   return [
     'Bind a dock (Pilot 2: organization ID and device binding code, MQTT username and password):',
     `  organization   ${organization.id}  (${organization.name})`,
     `  binding code   ${organization.binding_code}`,
-    ...(mqtt ? [`  MQTT login     ${mqtt.username} / ${mqtt.password}`] : []),
+    ...(mqtt ? [login(mqtt)] : []),
     ...(gatewayUsername
       ? [
           `  gateway        MQTT service account ${gatewayUsername} (password new at each start, in memory)`,
