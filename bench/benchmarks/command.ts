@@ -14,14 +14,15 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
   const { child: gateway, topics } = await startBenchGateway(ctx, 'command', {
     GATEWAY_MQTT_CONNECTIONS: String(env('BENCH_COMMAND_GATEWAY_CONNECTIONS', 16)),
   });
-  const mission = await startMission(ctx, 'command', topics, 1);
+  const replicas = env('BENCH_COMMAND_REPLICAS', 2);
+  const mission = await startMission(ctx, 'command', topics, replicas);
   try {
     const client = new BenchChild('command-client', 'bench/load/command-client.ts', {
       logDir: ctx.logDir,
       env: {
         BENCH_ARGS: JSON.stringify({
           mqttUrl: ctx.broker.url,
-          missionUrl: mission.urls[0],
+          missionUrls: mission.urls,
           docks,
           tasks,
           rate,
@@ -33,7 +34,7 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
     await client.waitFor('ready', 180_000);
     const cpu = new CpuMeter({
       gateway: gateway.pid,
-      mission: mission.children[0].pid,
+      ...Object.fromEntries(mission.children.map((child, r) => [`mission${r}`, child.pid])),
       client: client.pid,
       mosquitto: ctx.broker.pid,
       kafka: kafkaPid(),
@@ -43,12 +44,21 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
     const done = await client.waitFor<{
       type: string;
       latencies: number[];
+      answerToReadable: number[];
+      reads: number;
+      readRetries: number;
       failures: number;
       failureSamples: string[];
       states: Record<string, number>;
     }>('done', (tasks / rate) * 1000 + 120_000);
     const shares = cpu.end();
+    // CPU time rather than wall time: comparable across runs on a shared machine.
+    const missionCpuMs = Object.entries(shares)
+      .filter(([name]) => name.startsWith('mission'))
+      .reduce((ms, [, share]) => ms + (share / 100) * cpu.elapsedMs, 0);
+    const missionCpuPerTask = missionCpuMs / tasks;
     const s = summarise(done.latencies);
+    const afterAnswer = summarise(done.answerToReadable);
     const breakdown = await commandBreakdown(ctx.kafka, topics, 'flighttask_prepare');
     ctx.log(`  command breakdown: ${JSON.stringify(breakdown)}`);
     ctx.log(
@@ -62,13 +72,28 @@ export async function runCommandRoundTrip(ctx: BenchContext): Promise<ResultRow>
       measured: `p99 ${fmt(s.p99, 1)} ms (p50 ${fmt(s.p50, 1)}, p95 ${fmt(s.p95, 1)}, max ${fmt(s.max, 0)}); ${fmt(s.count)} tasks, ${done.failures} failed`,
       met: !ctx.quick && s.p99 < 100 && done.failures === 0 && docks >= 1_000,
       notes:
-        `${fmt(docks)} simulated docks online (osd every 2 s; they answer prepare and execute and fly the task at 300× speed), ${fmt(rate)} tasks/s, state read ` +
-        `every ${env('BENCH_COMMAND_POLL_MS', 5)} ms; states seen ${JSON.stringify(done.states)}; p99 by leg (ms): ` +
+        `${fmt(docks)} simulated docks online (osd every 2 s; they answer prepare and execute and fly the task at 300× speed), ${fmt(rate)} tasks/s, ` +
+        `${replicas} mission replica(s) (tasks created and read on each in turn), state read every ${env('BENCH_COMMAND_POLL_MS', 5)} ms once the dock has answered the prepare ` +
+        `(${fmt(done.reads)} reads, ${fmt(done.readRetries)} resent after a transport error; dock's answer → state readable p50 ${fmt(afterAnswer.p50, 1)}, p99 ${fmt(afterAnswer.p99, 1)}); ` +
+        `states seen ${JSON.stringify(done.states)}; p99 by leg (ms): ` +
         Object.entries(breakdown)
           .map(([leg, l]) => `${leg} ${fmt(l.p99, 1)}`)
           .join(', ') +
-        `; CPU % of one core: ${cpuText(shares)}`,
-      data: { latency: s, docks, tasks, rate, failures: done.failures, cpu: shares, breakdown },
+        `; mission CPU ${fmt(missionCpuPerTask, 1)} ms per task (all replicas); CPU % of one core: ${cpuText(shares)}`,
+      data: {
+        latency: s,
+        answerToReadable: afterAnswer,
+        reads: done.reads,
+        readRetries: done.readRetries,
+        docks,
+        tasks,
+        rate,
+        replicas,
+        failures: done.failures,
+        cpu: shares,
+        missionCpuPerTask,
+        breakdown,
+      },
     };
   } finally {
     await Promise.all(mission.children.map((c) => c.stop()));

@@ -1,10 +1,12 @@
 import { Client } from 'pg';
-import type { BenchContext } from '../lib/context';
+import { BenchContext, env } from '../lib/context';
 import { waitHttpOk } from '../lib/http';
 import { BenchTopics, serviceUnderTestEnv } from '../lib/kafka';
 import { BenchChild } from '../lib/proc';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** Replica r listens on this + r; set BENCH_MISSION_PORT when another run holds 13100.. */
+const BASE_PORT = env('BENCH_MISSION_PORT', 13_100);
 
 /** Starts `replicas` mission services on one schema; resolves when all answer ready. */
 export async function startMission(
@@ -18,7 +20,7 @@ export async function startMission(
   const children: BenchChild[] = [];
   const urls: string[] = [];
   for (let r = 0; r < replicas; r++) {
-    const port = 13_100 + r;
+    const port = BASE_PORT + r;
     urls.push(`http://127.0.0.1:${port}`);
     children.push(
       new BenchChild(`mission-${label}-${r}`, 'bench/sut/mission.ts', {

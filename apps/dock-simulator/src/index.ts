@@ -11,6 +11,7 @@ export { createSimulatedDock } from './fleet/simulated-dock';
 export type {
   DockLogger,
   MqttSettings,
+  PublishObserver,
   SimulatedDock,
   SimulatedDockOptions,
 } from './fleet/simulated-dock';
@@ -22,6 +23,7 @@ export type {
   ReplyOverride,
 } from './domain/behaviour';
 export type { DockPhase, DockSnapshot, InboxEntry } from './domain/dock-machine';
+export type { Outbound } from './domain/outbound';
 export type { TaskState, TaskView } from './domain/task-book';
 export { RESULT } from './domain/result-codes';
 export { buildFleetReport } from './report/fleet-report';

@@ -10,12 +10,14 @@ import type { DockDue, MissionService, Wakeups } from './application/mission-ser
 import type { PlanService } from './application/plan-service';
 import type { DockOrganizations, OutboxRelay } from './application/ports';
 import type { Scheduler } from './application/scheduler';
-import type { MissionConfig } from './mission.config';
+import { MissionConfig, partitionsConcurrently } from './mission.config';
 
 /**
  * Kicks the loops once they run; before that (and after) a kick is a no-op. A dock due now is
  * dispatched at once (docks named meanwhile go together in one batch); a dock due later brings
- * the scheduler's timer forward.
+ * the scheduler's timer forward. A relay asked for while a dispatch is pending waits for that
+ * dispatch to commit: a relay run started earlier would find the outbox without its command,
+ * and the command would wait for that run (a Kafka round trip) before going out.
  */
 export class LoopWakeups implements Wakeups {
   scheduler: PeriodicLoop | undefined;
@@ -45,6 +47,8 @@ export class LoopWakeups implements Wakeups {
   }
 
   relay(): void {
+    // The flush kicks the relay once the pending dispatch has committed (or failed).
+    if (this.flushing) return;
     this.relayer?.kick();
   }
 
@@ -55,11 +59,12 @@ export class LoopWakeups implements Wakeups {
         this.pending.clear();
         try {
           await dispatcher.dispatch(docks);
-          this.relayer?.kick();
         } catch {
           // The docks stay due: the scheduler's round takes them (and logs what failed).
           this.scheduler?.kick();
         }
+        // The dispatch's records, and those of the changes that asked for it, go out now.
+        this.relayer?.kick();
       }
     } finally {
       this.flushing = false;
@@ -86,6 +91,8 @@ export interface MissionRuntimeSettings {
   config: MissionConfig;
   topics: MissionTopics;
   logger: Logger;
+  /** The database pool's size (default: the data source's): caps the reply partitions at once. */
+  databasePoolSize?: number;
 }
 
 /**
@@ -159,6 +166,12 @@ export class MissionRuntime implements ServiceRuntime {
       {
         groupId: `${prefix}.command-replies`,
         topics: [topics.commandReplies],
+        // Replies of different partitions (docks) are independent: a partition waits for its
+        // own previous batch only, not for the others' transactions.
+        partitionsConsumedConcurrently: partitionsConcurrently(
+          this.config,
+          this.settings.databasePoolSize,
+        ),
         handleBatch: (records) => replies.handleBatch(records),
       },
       {

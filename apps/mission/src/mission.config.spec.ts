@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@dock/platform';
-import { missionConfigSchema, timingSettings } from './mission.config';
+import { missionConfigSchema, partitionsConcurrently, timingSettings } from './mission.config';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -47,5 +47,22 @@ describe('mission config', () => {
     expect(problems({ MISSION_RETRY_INITIAL_MS: '10000', MISSION_RETRY_MAX_MS: '1000' })).toEqual([
       'MISSION_RETRY_MAX_MS',
     ]);
+  });
+
+  it('handles 3 reply partitions at once by default, 1-16 allowed, capped by the pool', () => {
+    const config = loadConfig(missionConfigSchema, {});
+    expect(config.MISSION_PARTITIONS_CONCURRENTLY).toBe(3);
+    expect(problems({ MISSION_PARTITIONS_CONCURRENTLY: '0' })).toEqual([
+      'MISSION_PARTITIONS_CONCURRENTLY',
+    ]);
+    expect(problems({ MISSION_PARTITIONS_CONCURRENTLY: '17' })).toEqual([
+      'MISSION_PARTITIONS_CONCURRENTLY',
+    ]);
+    expect(problems({ MISSION_PARTITIONS_CONCURRENTLY: '16' })).toEqual([]);
+    expect(partitionsConcurrently(config, 10)).toBe(3);
+    const many = loadConfig(missionConfigSchema, { MISSION_PARTITIONS_CONCURRENTLY: '16' });
+    // Two connections stay for the API and the relay; a tiny pool still consumes.
+    expect(partitionsConcurrently(many, 10)).toBe(8);
+    expect(partitionsConcurrently(many, 2)).toBe(1);
   });
 });

@@ -58,6 +58,12 @@ export const missionConfigSchema = z
     MISSION_DOCKS_PER_ROUND: positiveInt(100),
     /** Dock transactions a scheduler round runs at once (capped below the database pool size). */
     MISSION_SCHEDULER_CONCURRENCY: positiveInt(2),
+    /**
+     * Partitions of dock.command-replies handled at once (each batch is one transaction; a
+     * partition's batches stay in order). The runtime caps it at the database pool size − 2,
+     * leaving connections for the API and the relay. 1: one partition after the other.
+     */
+    MISSION_PARTITIONS_CONCURRENTLY: positiveInt(3).refine((n) => n <= 16, 'must be at most 16'),
     /** How long an immediate task may wait for its dock before it fails. */
     MISSION_IMMEDIATE_WINDOW_MS: positiveInt(10 * MINUTE),
     /** How late after execute_time a timed task may still be executed. */
@@ -108,6 +114,20 @@ export const missionConfigSchema = z
 
 export type MissionConfig = z.infer<typeof missionConfigSchema>;
 
+/** createPostgresDataSource's pool size when none is given. */
+const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Reply partitions handled at once: the setting, but never more batches (one transaction each)
+ * than the pool can serve beside the API and the outbox relay.
+ */
+export function partitionsConcurrently(
+  config: MissionConfig,
+  databasePoolSize: number = DEFAULT_POOL_SIZE,
+): number {
+  return Math.max(1, Math.min(config.MISSION_PARTITIONS_CONCURRENTLY, databasePoolSize - 2));
+}
+
 export function timingSettings(config: MissionConfig): TimingSettings {
   return {
     prepareLeadMs: config.MISSION_PREPARE_LEAD_MS,
@@ -124,9 +144,6 @@ export function timingSettings(config: MissionConfig): TimingSettings {
     },
   };
 }
-
-/** createPostgresDataSource's pool size when none is given. */
-const DEFAULT_POOL_SIZE = 10;
 
 /**
  * Every setting the mission's use cases and store take, from the config in one place: the

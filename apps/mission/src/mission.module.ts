@@ -179,7 +179,13 @@ export class MissionModule {
             dataSource: DATA_SOURCE,
             docks: DOCK_ORGANIZATIONS,
           },
-          (parts: MissionRuntimeParts) => new MissionRuntime(parts, { config, topics, logger }),
+          (parts: MissionRuntimeParts) =>
+            new MissionRuntime(parts, {
+              config,
+              topics,
+              logger,
+              databasePoolSize: options.databasePoolSize,
+            }),
         ),
       ],
     };

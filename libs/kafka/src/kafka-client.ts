@@ -1,6 +1,10 @@
 import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import './kafkajs-request-queue-fix';
 import type { Logger } from 'pino';
+import { installRecordBatchEncoder } from './kafkajs-record-encoder';
+
+// Before any producer sends: kafkajs takes its record encoders when its produce request loads.
+installRecordBatchEncoder();
 
 /** TLS towards the brokers. Without `ca`, Node's default trust store verifies them. */
 export interface KafkaTlsSettings {

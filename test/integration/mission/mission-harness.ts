@@ -292,6 +292,8 @@ export interface ReplicaSettings {
   name: string;
   /** The API tokens it accepts; default: API_TOKEN for the default organization. */
   tokens?: TestApiTokens;
+  /** Settings over the specs' defaults (e.g. loop intervals). */
+  env?: Record<string, string>;
 }
 
 /** One mission replica, in process, on a random port. */
@@ -325,6 +327,7 @@ export async function startReplica(settings: ReplicaSettings): Promise<RunningSe
     MISSION_PLAN_HORIZON_MS: String(7 * 86_400_000),
     FILE_SERVICE_URL: settings.fileServiceUrl,
     FILE_SERVICE_TOKEN,
+    ...settings.env,
   });
   const logger = createLogger({ service: settings.name, level: config.LOG_LEVEL });
   const checks = [
@@ -413,7 +416,7 @@ export interface MissionWorld {
 
 export async function startMissionWorld(
   prefix: string,
-  options: { tokens?: TestApiTokens } = {},
+  options: { tokens?: TestApiTokens; env?: Record<string, string> } = {},
 ): Promise<MissionWorld> {
   const run = uniqueName(prefix).replace(/-/g, '');
   const schema = uniqueName(`it_mission_${prefix}`, '_');
@@ -430,6 +433,7 @@ export async function startMissionWorld(
     clock,
     fileServiceUrl: fileStub.url,
     tokens: options.tokens,
+    env: options.env,
   };
   const replicas: RunningService[] = [];
   // Sequential: the second waits for the first's migrations (advisory lock) anyway.

@@ -3,7 +3,13 @@ import { TimerWheel } from '../adapters/timer-wheel';
 import { DockBehaviour } from '../domain/behaviour';
 import { DockSnapshot } from '../domain/dock-machine';
 import { buildFleetReport, FleetReport } from '../report/fleet-report';
-import { createSimulatedDock, DockLogger, MqttSettings, SimulatedDock } from './simulated-dock';
+import {
+  createSimulatedDock,
+  DockLogger,
+  MqttSettings,
+  PublishObserver,
+  SimulatedDock,
+} from './simulated-dock';
 
 /**
  * Many docks in one process: one MQTT connection each, one shared timer wheel, connections
@@ -20,6 +26,8 @@ export interface FleetOptions {
   readonly connectConcurrency?: number;
   readonly downloader?: KmzDownloader;
   readonly logger?: DockLogger;
+  /** Sees every message a dock of the fleet publishes (see SimulatedDockOptions.onPublish). */
+  readonly onPublish?: PublishObserver;
 }
 
 export interface ConnectSummary {
@@ -68,6 +76,7 @@ export function createFleet(options: FleetOptions): Fleet {
       ...(options.behaviour === undefined ? {} : { behaviour: options.behaviour }),
       ...(options.downloader === undefined ? {} : { downloader: options.downloader }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.onPublish === undefined ? {} : { onPublish: options.onPublish }),
     }),
   );
   const bySn = new Map(docks.map((dock) => [dock.sn, dock]));

@@ -6,7 +6,7 @@ import { MqttLink } from '../adapters/mqtt-link';
 import { TimerHandle, TimerWheel } from '../adapters/timer-wheel';
 import { behaviourWith, DockBehaviour } from '../domain/behaviour';
 import { DockMachine, DockSnapshot } from '../domain/dock-machine';
-import { Effect } from '../domain/outbound';
+import { Effect, Outbound } from '../domain/outbound';
 import { encodeUplink } from '../domain/wire-encoding';
 
 /**
@@ -49,7 +49,15 @@ export interface SimulatedDockOptions {
   readonly downloader?: KmzDownloader;
   readonly uploader?: MediaUploader;
   readonly logger?: DockLogger;
+  /**
+   * Called with each message the dock hands to its MQTT link (before wire encoding): a test or
+   * benchmark learns when the dock answered, without a broker subscription of its own.
+   */
+  readonly onPublish?: PublishObserver;
 }
+
+/** Sees what a dock publishes: its SN and the message before wire encoding. */
+export type PublishObserver = (sn: string, message: Outbound) => void;
 
 export interface SimulatedDock {
   readonly sn: string;
@@ -101,6 +109,7 @@ export function createSimulatedDock(options: SimulatedDockOptions): SimulatedDoc
       switch (effect.kind) {
         case 'publish':
           link.publish(encodeUplink(sn, effect.message, { quirks: behaviour.quirks, seq: seq++ }));
+          options.onPublish?.(sn, effect.message);
           break;
         case 'defer':
           // Not kept for cancelling: `stopped` already turns a late firing into a no-op.

@@ -4,6 +4,12 @@ import { encodeRecord, OutgoingMessage, ServiceBridge } from '@dock/kafka';
 
 type Row = Record<string, unknown>;
 
+/**
+ * What `relay()` resolves with when another replica holds the relay lock: nothing was sent, but
+ * records committed while the other replica was reading may be waiting (see OutboxRelayLoop).
+ */
+export const OUTBOX_LOCKED = -1;
+
 export type OutboxSender = (
   records: { topic: string; message: OutgoingMessage }[],
 ) => Promise<void>;
@@ -45,10 +51,11 @@ export class PgOutboxRelay {
     this.selectSql = `SELECT id, topic, key, payload${options.headers ? ', headers' : ''} FROM outbox ORDER BY id LIMIT $1`;
   }
 
+  /** Sends one batch; resolves with how many records went, or OUTBOX_LOCKED. */
   relay(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const [lock] = (await manager.query(this.lockSql)) as Row[];
-      if (lock?.locked !== true) return 0;
+      if (lock?.locked !== true) return OUTBOX_LOCKED;
       const rows = (await manager.query(this.selectSql, [this.batch])) as Row[];
       if (rows.length === 0) return 0;
       await this.send(

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BatchOutcome } from '@dock/kafka';
 import type { GatewayMetrics, ReplyType } from '../../domain/shared/gateway-metrics';
+import { DeferredCounts } from './deferred-counts';
 
 /** Live values read when Prometheus scrapes. */
 export interface GatewayGaugeSources {
@@ -23,6 +24,10 @@ export class PromGatewayMetrics implements GatewayMetrics {
   private readonly requestRepliesTotal: Counter<'method' | 'outcome'>;
   private readonly kafkaWriteSeconds: Histogram<'ok'>;
   private readonly kafkaBatchRecords: Histogram;
+  // Counted per uplink message: added up here, into the counters when scraped.
+  private readonly receivedCounts = new DeferredCounts('family');
+  private readonly writtenCounts = new DeferredCounts('topic');
+  private readonly repliesSentCounts = new DeferredCounts('type');
 
   constructor(registry: Registry, sources: GatewayGaugeSources) {
     const registers = [registry];
@@ -31,12 +36,14 @@ export class PromGatewayMetrics implements GatewayMetrics {
       help: 'Valid dock messages received, by family',
       labelNames: ['family'],
       registers,
+      collect: () => this.receivedCounts.flushInto(this.receivedTotal),
     });
     this.writtenTotal = new Counter({
       name: 'gateway_kafka_records_written_total',
       help: 'Records acknowledged by Kafka, by topic',
       labelNames: ['topic'],
       registers,
+      collect: () => this.writtenCounts.flushInto(this.writtenTotal),
     });
     this.deadLetteredTotal = new Counter({
       name: 'gateway_uplink_dead_lettered_total',
@@ -49,6 +56,7 @@ export class PromGatewayMetrics implements GatewayMetrics {
       help: 'Replies published to docks, by type',
       labelNames: ['type'],
       registers,
+      collect: () => this.repliesSentCounts.flushInto(this.repliesSentTotal),
     });
     this.commandsSentTotal = new Counter({
       name: 'gateway_commands_sent_total',
@@ -126,16 +134,16 @@ export class PromGatewayMetrics implements GatewayMetrics {
   }
 
   received(family: string): void {
-    this.receivedTotal.inc({ family });
+    this.receivedCounts.add(family);
   }
   written(topic: string): void {
-    this.writtenTotal.inc({ topic });
+    this.writtenCounts.add(topic);
   }
   deadLettered(reason: string): void {
     this.deadLetteredTotal.inc({ reason });
   }
   replySent(type: ReplyType): void {
-    this.repliesSentTotal.inc({ type });
+    this.repliesSentCounts.add(type);
   }
   commandSent(method: string): void {
     this.commandsSentTotal.inc({ method });

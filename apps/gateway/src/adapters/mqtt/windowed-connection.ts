@@ -14,6 +14,7 @@ import { StoppingError } from '../../domain/shared/retry';
 import { AckWindow, CarriedOver, WindowEntry } from './ack-window';
 import type { DeliveryHandler } from './mqtt-intake';
 import { logMqttError, MqttConnectionSettings } from './mqtt-options';
+import { MqttPacketReader } from './packet-reader';
 import { pubackFrames } from './puback-frames';
 
 export interface WindowedConnectionSettings extends MqttConnectionSettings {
@@ -107,6 +108,8 @@ export class WindowedMqttConnection {
   private reusedIdSeen = false;
   /** Reading stopped: the window is full (a broker that does not keep to Receive Maximum). */
   private paused = false;
+  /** Acknowledged ids whose PUBACKs go out in the next write (in window order). */
+  private pubacksDue: number[] = [];
 
   constructor(
     private readonly settings: WindowedConnectionSettings,
@@ -152,6 +155,7 @@ export class WindowedMqttConnection {
     const socket = this.socket;
     if (!socket) return;
     const closed = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+    this.writePubacks(this.generation); // those due go before the DISCONNECT
     if (this.isConnected) {
       this.send(
         this.settings.protocolVersion === 5
@@ -183,18 +187,20 @@ export class WindowedMqttConnection {
       : net.connect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
-    const parser = mqttPacket.parser({ protocolVersion: this.settings.protocolVersion });
-    parser.on('packet', (packet: Packet) => this.onPacket(generation, packet));
-    parser.on('error', (error: Error) => {
-      this.log.error(
-        { err: error, clientId: this.clientId },
-        'malformed MQTT packet; reconnecting',
-      );
-      socket.destroy();
-    });
+    const reader = new MqttPacketReader(
+      this.settings.protocolVersion,
+      (packet) => this.onPacket(generation, packet),
+      (error) => {
+        this.log.error(
+          { err: error, clientId: this.clientId },
+          'malformed MQTT packet; reconnecting',
+        );
+        socket.destroy();
+      },
+    );
     socket.on('data', (chunk: Buffer) => {
       this.lastReceived = Date.now();
-      parser.parse(chunk);
+      reader.push(chunk);
     });
     socket.once(secure ? 'secureConnect' : 'connect', () => this.sendConnect());
     socket.on('error', (error) =>
@@ -335,8 +341,11 @@ export class WindowedMqttConnection {
     const entry = this.window.add(messageId, { topic, payload, handled });
     // Mosquitto 2.0.11 was seen sending far more than the Receive Maximum to a session with a
     // deep queue (65,535 in flight, the gateway out of memory): the window is bounded here too,
-    // by not reading the socket while it is full (TCP holds the broker back).
-    if (this.window.size >= this.settings.receiveMaximum && !this.paused && this.socket) {
+    // by not reading the socket once it is over-full (TCP holds the broker back). Only over:
+    // a broker keeping to the Receive Maximum fills the window exactly and sends no more until
+    // a PUBACK, so pausing at a full window would only stop and restart reading every batch
+    // (and leave its PINGRESP unread).
+    if (this.window.size > this.settings.receiveMaximum && !this.paused && this.socket) {
       this.paused = true;
       this.socket.pause();
     }
@@ -363,15 +372,33 @@ export class WindowedMqttConnection {
     }
   }
 
-  /** PUBACKs for the run of completed messages at the head of the window, one socket write. */
+  /**
+   * Queues the PUBACKs of the run of completed messages at the head of the window. A Kafka
+   * batch resolves its messages one microtask each, so each completion would free a run of
+   * one: the ids are gathered and written once the microtasks have run (process.nextTick),
+   * one socket write per batch, in window order.
+   */
   private acknowledge(entry: WindowEntry<InWindow>): void {
     const ready = this.window.complete(entry);
-    if (this.paused && this.window.size < this.settings.receiveMaximum) {
+    if (this.paused && this.window.size <= this.settings.receiveMaximum) {
       this.paused = false;
       this.socket?.resume();
     }
-    if (ready.length === 0 || !this.socket || !this.isConnected) return;
-    this.write(pubackFrames(ready));
+    if (ready.length === 0) return;
+    for (const id of ready) this.pubacksDue.push(id);
+    if (this.pubacksDue.length === ready.length) {
+      const generation = this.generation;
+      process.nextTick(() => this.writePubacks(generation));
+    }
+  }
+
+  private writePubacks(generation: number): void {
+    // A connection lost meanwhile dropped its due ids: the broker redelivers those messages.
+    if (generation !== this.generation || this.pubacksDue.length === 0) return;
+    const due = this.pubacksDue;
+    this.pubacksDue = [];
+    if (!this.socket || !this.isConnected) return;
+    this.write(pubackFrames(due));
   }
 
   /**
@@ -399,6 +426,7 @@ export class WindowedMqttConnection {
     this.isConnected = false;
     this.socket = undefined;
     this.paused = false;
+    this.pubacksDue = [];
     this.pingSentAt = undefined;
     // What was unacknowledged comes again on the resumed session; keep its handling.
     for (const { packetId, value } of this.window.clear()) this.carried.keep(packetId, value);
