@@ -1,6 +1,6 @@
 /**
- * The gateway under test: the real GatewayRuntime (the composition root apps/gateway's Nest
- * shell starts) in a process of its own, configured from the environment exactly as the app
+ * The gateway under test: the real GatewayRuntime over the parts createGatewayParts builds (the
+ * composition apps/gateway's Nest module calls) in a process of its own, configured from the environment exactly as the app
  * (gatewayConfigSchema), with one difference: the bench's per-run Kafka topics.
  */
 import 'reflect-metadata';
@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { createLogger, loadConfig } from '@dock/platform';
 import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
 import { GatewayRuntime } from '../../apps/gateway/src/gateway-runtime';
+import { createGatewayParts } from '../../apps/gateway/src/gateway-parts';
 import { childArgs, onStop, report, runChild } from '../lib/child';
 import type { BenchTopics } from '../lib/kafka';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const config = loadConfig(gatewayConfigSchema, process.env);
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   const registry = new Registry();
-  const runtime = new GatewayRuntime({ config, logger, registry, topics });
+  const runtime = new GatewayRuntime(createGatewayParts({ config, logger, registry, topics }));
   await runtime.start();
   await runtime.consumersJoined();
   onStop(() => runtime.stop());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '@dock/platform';
 import { gatewayConfigSchema } from './gateway.config';
-import { dockConfigSettings } from './gateway-runtime';
+import { dockConfigSettings } from './gateway-parts';
 
 function problems(env: Record<string, string>): string[] {
   try {

@@ -11,11 +11,12 @@ import {
   serviceRuntimeProviders,
 } from '@dock/platform';
 import { GatewayConfig } from './gateway.config';
-import { GatewayRuntime, GatewayRuntimeOptions } from './gateway-runtime';
-import { GATEWAY_CONFIG, GATEWAY_RUNTIME } from './gateway.tokens';
+import { createGatewayParts, GatewayParts, GatewayPartsOptions } from './gateway-parts';
+import { GatewayRuntime } from './gateway-runtime';
+import { GATEWAY_CONFIG, GATEWAY_PARTS, GATEWAY_RUNTIME } from './gateway.tokens';
 
 /** What the embedded mode (apps/standalone) and tests change without the environment. */
-export interface GatewayModuleOptions extends Pick<GatewayRuntimeOptions, 'bus' | 'pendingStores'> {
+export interface GatewayModuleOptions extends Pick<GatewayPartsOptions, 'bus' | 'pendingStores'> {
   /**
    * false: the host app provides PlatformModule (health, metrics, logger) for several
    * services at once, as the embedded mode does. Default true.
@@ -24,8 +25,10 @@ export interface GatewayModuleOptions extends Pick<GatewayRuntimeOptions, 'bus' 
 }
 
 /**
- * The gateway service: terminates dock MQTT and bridges it to Kafka. Its runtime builds the
- * connections; its readiness probes bind the definition's late-bound checks (`checks`).
+ * The gateway service: terminates dock MQTT and bridges it to Kafka. One factory provider
+ * builds its parts (createGatewayParts, which tests and the bench call without Nest); its
+ * runtime runs their lifecycle, and its readiness probes bind the definition's late-bound
+ * checks (`checks`).
  */
 @Module({})
 export class GatewayModule {
@@ -40,19 +43,24 @@ export class GatewayModule {
       imports: PlatformModule.forService({ service: 'gateway', logger, checks }, options.platform),
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        ...serviceRuntimeProviders(
-          GATEWAY_RUNTIME,
-          { log: LOGGER, registry: METRICS_REGISTRY, lifecycle: SERVICE_LIFECYCLE },
-          (platform: { log: Logger; registry: Registry; lifecycle: ServiceLifecycle }) =>
-            new GatewayRuntime({
+        {
+          provide: GATEWAY_PARTS,
+          inject: [LOGGER, METRICS_REGISTRY, SERVICE_LIFECYCLE],
+          useFactory: (log: Logger, registry: Registry, lifecycle: ServiceLifecycle) =>
+            createGatewayParts({
               config,
               // Hosted with other services: keep the gateway's own service name in its logs.
-              logger: options.platform === false ? logger : platform.log,
-              registry: platform.registry,
-              lifecycle: platform.lifecycle,
+              logger: options.platform === false ? logger : log,
+              registry,
+              lifecycle,
               bus: options.bus,
               pendingStores: options.pendingStores,
             }),
+        },
+        ...serviceRuntimeProviders(
+          GATEWAY_RUNTIME,
+          { parts: GATEWAY_PARTS },
+          ({ parts }: { parts: GatewayParts }) => new GatewayRuntime(parts),
         ),
       ],
     };

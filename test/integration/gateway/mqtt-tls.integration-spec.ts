@@ -9,6 +9,7 @@ import { createLogger } from '@dock/platform';
 import { parseCli } from '../../../apps/dock-simulator/src/cli/parse-args';
 import { createSimulatedDock } from '../../../apps/dock-simulator/src';
 import { GatewayRuntime } from '../../../apps/gateway/src/gateway-runtime';
+import { createGatewayParts } from '../../../apps/gateway/src/gateway-parts';
 import { eventually } from '../../support/eventually';
 import { uniqueName } from '../../support/infra-settings';
 import { readPem, startTlsMosquitto, TlsMosquitto } from '../../support/tls-mosquitto';
@@ -37,14 +38,16 @@ async function startGateway(
     level: 'info',
     destination: { write: (line: string) => void lines.push(line) },
   });
-  const runtime = new GatewayRuntime({
-    // A share group per replica: a stopped one's persistent sessions stay in theirs and would
-    // be handed its share of the messages.
-    config: replicaConfig(group, name, { GATEWAY_SHARE_GROUP: `${group.run}-${name}`, ...env }),
-    logger,
-    registry: new Registry(),
-    topics: group.topics,
-  });
+  const runtime = new GatewayRuntime(
+    createGatewayParts({
+      // A share group per replica: a stopped one's persistent sessions stay in theirs and would
+      // be handed its share of the messages.
+      config: replicaConfig(group, name, { GATEWAY_SHARE_GROUP: `${group.run}-${name}`, ...env }),
+      logger,
+      registry: new Registry(),
+      topics: group.topics,
+    }),
+  );
   running.push(runtime);
   await runtime.start();
   return { runtime, log: () => lines.join('') };

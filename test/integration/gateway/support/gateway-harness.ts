@@ -3,6 +3,7 @@ import { ensureTopics, createKafkaClient } from '@dock/kafka';
 import { createLogger } from '@dock/platform';
 import { GatewayConfig, gatewayConfigSchema } from '../../../../apps/gateway/src/gateway.config';
 import { GatewayRuntime } from '../../../../apps/gateway/src/gateway-runtime';
+import { createGatewayParts } from '../../../../apps/gateway/src/gateway-parts';
 import {
   allGatewayTopics,
   GATEWAY_TOPICS,
@@ -117,12 +118,14 @@ export async function startReplica(
   env: Record<string, string> = {},
 ): Promise<StartedReplica> {
   const registry = new Registry();
-  const runtime = new GatewayRuntime({
-    config: replicaConfig(group, instanceId, env),
-    logger: testLogger,
-    registry,
-    topics: group.topics,
-  });
+  const runtime = new GatewayRuntime(
+    createGatewayParts({
+      config: replicaConfig(group, instanceId, env),
+      logger: testLogger,
+      registry,
+      topics: group.topics,
+    }),
+  );
   await runtime.start();
   await runtime.consumersJoined();
   return {

@@ -6,13 +6,16 @@ import { Registry } from 'prom-client';
 import { createLogger, loadConfig } from '@dock/platform';
 import { gatewayConfigSchema } from '../../../../apps/gateway/src/gateway.config';
 import { GatewayRuntime } from '../../../../apps/gateway/src/gateway-runtime';
+import { createGatewayParts } from '../../../../apps/gateway/src/gateway-parts';
 import type { GatewayTopics } from '../../../../apps/gateway/src/domain/shared/gateway-topics';
 
 async function main(): Promise<void> {
   const config = loadConfig(gatewayConfigSchema);
   const topics = JSON.parse(process.env.GATEWAY_TEST_TOPICS ?? '') as GatewayTopics;
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
-  const runtime = new GatewayRuntime({ config, logger, registry: new Registry(), topics });
+  const runtime = new GatewayRuntime(
+    createGatewayParts({ config, logger, registry: new Registry(), topics }),
+  );
   await runtime.start();
   process.stdout.write('READY\n');
   process.once('SIGTERM', () => void runtime.stop().then(() => process.exit(0)));
