@@ -1,4 +1,5 @@
 import type { PeriodicLoop } from '@dock/platform';
+import { deferred, tick } from '../../../test/support/deferred';
 import { LoopWakeups } from './mission-runtime';
 
 /** A loop stand-in that counts kicks. */
@@ -6,18 +7,6 @@ function countingLoop(): PeriodicLoop & { kicks: number } {
   const loop = { kicks: 0, kick: () => void loop.kicks++, wakeIn: () => undefined };
   return loop as unknown as PeriodicLoop & { kicks: number };
 }
-
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const tick = () => new Promise((r) => setImmediate(r));
 
 describe('LoopWakeups', () => {
   function wired(dispatch: (docks: string[]) => Promise<unknown>) {

@@ -1,17 +1,5 @@
 import { forEachBounded } from './bounded';
-
-/** A promise settled from outside, to hold work in flight. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+import { deferred, tick } from '../../../../../test/support/deferred';
 
 describe('forEachBounded', () => {
   it('runs every item with at most `limit` at once', async () => {
