@@ -59,21 +59,17 @@ interface KafkajsLong {
   getLowBits(): number;
 }
 
-const ENCODER_PATH = require.resolve('kafkajs/src/protocol/encoder');
-const LONG_PATH = require.resolve('kafkajs/src/utils/long');
-const CRC_PATH = require.resolve('kafkajs/src/protocol/recordBatch/crc32C');
 const RECORD_PATH = require.resolve('kafkajs/src/protocol/recordBatch/record/v0');
-const BATCH_PATH = require.resolve('kafkajs/src/protocol/recordBatch/v0');
 const PRODUCE_V3_PATH = require.resolve('kafkajs/src/protocol/requests/produce/v3/request');
 
-const Encoder = require(ENCODER_PATH) as new (size?: number) => KafkajsEncoder;
-const Long = require(LONG_PATH) as {
+const Encoder = require('kafkajs/src/protocol/encoder') as new (size?: number) => KafkajsEncoder;
+const Long = require('kafkajs/src/utils/long') as {
   fromValue(value: unknown): KafkajsLong;
   fromInt(n: number): KafkajsLong;
 };
-const crc32C = require(CRC_PATH) as (buffer: Buffer) => number;
-const originalRecord = require(RECORD_PATH) as (input: RecordInput) => KafkajsEncoder;
-const batchModule = require(BATCH_PATH) as {
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C') as (buffer: Buffer) => number;
+const originalRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (input: RecordInput) => KafkajsEncoder;
+const batchModule = require('kafkajs/src/protocol/recordBatch/v0') as {
   RecordBatch: (input: RecordBatchInput) => Promise<KafkajsEncoder>;
 };
 const originalRecordBatch = batchModule.RecordBatch;
